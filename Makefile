@@ -1,0 +1,40 @@
+# Two entry points for a fresh machine: `make run` and `make test`.
+# Each builds the local virtualenv from nothing when it is missing or stale.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test check lint typecheck bench clean system-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/vigie run
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot adapters tests bench
+	$(BIN)/ruff format --check bot adapters tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+check: lint typecheck
+
+# Debian's chromium for evidence captures (apt-get as root, or via sudo).
+system-deps:
+	bash .ci/install-chromium.sh
+
+test: system-deps check
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,226 @@
+"""manifest.json and the finishing steps: what was captured, where, when, by what; the hashes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.capture.browser import BrowserInfo
+from bot.capture.bundle import MANIFEST, README, make_zip, to_json, utc_iso, write_sums
+from bot.capture.bundle import file_entries as hash_files
+from bot.capture.guard import GuardState
+from bot.capture.page import PageCapture, PageLimits
+from bot.capture.proxy import GuardProxy
+from bot.capture.readme import readme_text
+from bot.capture.warc import Exchange, write_warc
+
+FORMAT = "vigie-capture/1"
+WARC = "page.warc.gz"
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """The finished bundle: the ZIP, its hash, and the hash of each file inside."""
+
+    zip_path: Path
+    zip_sha256: str
+    hashes: dict[str, str]
+    manifest: dict[str, Any]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def compose_note(
+    status: str, reason: str, page: PageCapture | None, guard: GuardState, has_mention: bool
+) -> str:
+    """The French sentence the team reads in the chat about this capture."""
+    if status == "ok" and page is not None:
+        parts = ["Page capturée.", *page.notes]
+        if guard.blocked:
+            parts.append(
+                f"{len(guard.blocked)} élément(s) de la page venant d'adresses refusées "
+                "(réseau interne) n'ont pas été chargés : voir manifest.json."
+            )
+        return " ".join(parts)
+    if status == "refused":
+        head = "Capture refusée. " + _sentence(reason)
+    elif status == "no_browser":
+        head = (
+            "La capture d'écran est impossible : le navigateur n'est pas disponible sur le "
+            "serveur. " + _sentence(reason)
+        )
+    elif status == "no_url":
+        head = "Cette mention n'a pas d'adresse web à capturer."
+    elif status == "error":
+        head = "La capture a échoué (erreur inattendue, détaillée dans le journal du serveur)."
+    else:
+        head = "La page n'a pas pu être capturée. " + _sentence(reason)
+    if has_mention:
+        return head + " Le relevé de la mention telle que Vigie l'a reçue est conservé."
+    return head + " Le dossier garde la trace de la tentative."
+
+
+def _http(page: PageCapture, proxy: GuardProxy | None) -> dict[str, Any]:
+    main = page.exchanges[-1]
+    ip = proxy.ip_for_url(main.url) if proxy else None
+    return {
+        "status": main.status,
+        "status_text": main.status_text,
+        "headers": [list(h) for h in main.response_headers],
+        "request_headers": [list(h) for h in main.request_headers],
+        "server_ip": ip,
+        "tls": page.tls,
+        "body_bytes": len(main.body) if main.body is not None else None,
+        "body_truncated": main.body_truncated,
+    }
+
+
+def _redirects(page: PageCapture) -> list[dict[str, Any]]:
+    return [
+        {
+            "url": hop.url,
+            "status": hop.status,
+            "location": next((v for k, v in hop.response_headers if k.lower() == "location"), None),
+        }
+        for hop in page.exchanges[:-1]
+    ]
+
+
+def build_manifest(
+    *,
+    capture_id: str,
+    vigie_version: str,
+    requested_text: str | None,
+    requested_url: str,
+    requested_by: str,
+    status: str,
+    reason: str,
+    page: PageCapture | None,
+    proxy: GuardProxy | None,
+    guard: GuardState,
+    browser: BrowserInfo | None,
+    viewport: tuple[int, int],
+    started_at: datetime,
+    finished_at: datetime,
+    mention: Mapping[str, object] | None,
+    limits: PageLimits,
+    max_transfer_bytes: int,
+) -> dict[str, Any]:
+    """Every fact about the capture except the file hashes (added by `finish_bundle`)."""
+    shot = page.screenshot if page else None
+    return {
+        "format": FORMAT,
+        "capture_id": capture_id,
+        "vigie_version": vigie_version,
+        "status": status,
+        "ok": status == "ok",
+        "note": compose_note(status, reason, page, guard, mention is not None),
+        "notes": list(page.notes) if page else ([reason] if reason else []),
+        "requested_by": requested_by,
+        "requested_text": requested_text,
+        "requested_url": requested_url,
+        "final_url": page.final_url if page else None,
+        "url_at_capture": page.url_at_capture if page else None,
+        "page_loaded": page.loaded if page else None,
+        "http": _http(page, proxy) if page else None,
+        "redirects": _redirects(page) if page else [],
+        "started_at": utc_iso(started_at),
+        "screenshot_taken_at": utc_iso(shot.taken_at) if shot else None,
+        "finished_at": utc_iso(finished_at),
+        "browser": {
+            "name": browser.name if browser else None,
+            "version": browser.version if browser else None,
+            "user_agent": browser.user_agent if browser else None,
+            "viewport": {"width": viewport[0], "height": viewport[1]},
+            "locale": "fr-FR",
+            "timezone": "Europe/Paris",
+        },
+        "screenshot": {
+            "width": shot.width,
+            "height": shot.height,
+            "band_height": shot.band_height,
+            "page_height_captured": shot.page_height,
+            "page_height_measured": shot.measured_height,
+            "cut": shot.cut,
+            "band_text": list(shot.band_text),
+        }
+        if shot
+        else None,
+        "network": {
+            "connections": [dataclasses.asdict(c) for c in proxy.connections] if proxy else [],
+            "blocked": [dataclasses.asdict(b) for b in guard.blocked],
+            "bytes_received": proxy.received if proxy else 0,
+            "cut": proxy.cut if proxy else False,
+        },
+        "limits": {
+            "page_timeout_s": limits.page_timeout_s,
+            "max_height_px": limits.shot.max_height,
+            "max_body_bytes": limits.max_body_bytes,
+            "max_html_bytes": limits.max_html_bytes,
+            "pdf_max_pages": limits.pdf_max_pages,
+            "max_transfer_bytes": max_transfer_bytes,
+        },
+        "mention": dict(mention) if mention is not None else None,
+        "files": {},
+    }
+
+
+def warc_exchanges(page: PageCapture, proxy: GuardProxy | None) -> list[Exchange]:
+    """The page's exchanges with the server address each one used."""
+    return [
+        dataclasses.replace(ex, ip=proxy.ip_for_url(ex.url) if proxy else None)
+        for ex in page.exchanges
+    ]
+
+
+def finish_bundle(
+    folder: Path,
+    manifest: dict[str, Any],
+    zip_path: Path,
+    *,
+    exchanges: list[Exchange],
+    captured_at: datetime,
+) -> Bundle:
+    """Write the WARC, LISEZMOI, manifest, SHA256SUMS, then the ZIP (blocking: use a thread)."""
+    if exchanges:
+        write_warc(
+            folder / WARC,
+            exchanges,
+            captured_at=captured_at,
+            software=f"Vigie {manifest['vigie_version']} ({manifest['browser']['name']} "
+            f"{manifest['browser']['version']})",
+        )
+    evidence = sorted(p.name for p in folder.iterdir() if p.is_file())
+    entries = hash_files(folder, evidence)
+    hashes = {name: str(entry["sha256"]) for name, entry in entries.items()}
+    mention = manifest.get("mention") or {}
+    (folder / README).write_text(
+        readme_text(
+            vigie_version=str(manifest["vigie_version"]),
+            requested_url=str(manifest["requested_url"] or manifest["requested_text"] or ""),
+            final_url=manifest["final_url"],
+            started_at=datetime.fromisoformat(str(manifest["started_at"])),
+            ok=bool(manifest["ok"]),
+            note=str(manifest["note"]),
+            mention_id=mention.get("id"),
+            hashes=hashes,
+        ),
+        encoding="utf-8",
+    )
+    manifest["files"] = {**entries, **hash_files(folder, [README])}
+    written = to_json(manifest)
+    (folder / MANIFEST).write_text(written, encoding="utf-8")
+    write_sums(folder)
+    zip_sha256 = make_zip(folder, zip_path)
+    return Bundle(zip_path, zip_sha256, hashes, json.loads(written))

@@ -1,0 +1,268 @@
+"""Inside the browser: load the page within its time limit, then keep picture, HTML, PDF and bytes.
+
+The picture comes first (closest to the moment of loading), then the rendered HTML, then the
+PDF, which re-lays the page out for print. Each step has its own time bound, and a page that
+never finishes loading is still captured as it stood, with a note saying so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page, Request, Response
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+from bot.capture.band import BandLine, utc_label
+from bot.capture.screenshot import Screenshot, ShotLimits, take_full_page
+from bot.capture.warc import Exchange
+
+SCREENSHOT = "capture.png"
+PDF = "page.pdf"
+HTML = "page.html"
+
+_NET_ERRORS = (
+    ("ERR_NAME_NOT_RESOLVED", "le nom de domaine est introuvable"),
+    ("ERR_CONNECTION_REFUSED", "le serveur a refusé la connexion"),
+    ("ERR_CONNECTION_RESET", "le serveur a coupé la connexion"),
+    ("ERR_CONNECTION_TIMED_OUT", "le serveur n'a pas répondu à temps"),
+    ("ERR_TIMED_OUT", "le serveur n'a pas répondu à temps"),
+    ("ERR_CERT", "le certificat de sécurité (HTTPS) du site n'est pas valide"),
+    ("ERR_SSL", "la connexion sécurisée (HTTPS) avec le site a échoué"),
+    ("ERR_TOO_MANY_REDIRECTS", "la page redirige sans fin"),
+    ("ERR_BLOCKED_BY_CLIENT", "Vigie a bloqué l'adresse"),
+    ("ERR_TUNNEL_CONNECTION_FAILED", "le site n'a pas pu être joint"),
+    ("ERR_EMPTY_RESPONSE", "le site n'a rien répondu"),
+    ("ERR_ABORTED", "le chargement a été interrompu (téléchargement de fichier ?)"),
+    ("Download is starting", "l'adresse désigne un fichier à télécharger, pas une page"),
+)
+
+
+class PageUnreachableError(Exception):
+    """The page could not be loaded at all; the message is French."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageLimits:
+    """Time and size bounds of one page capture."""
+
+    page_timeout_s: float = 20
+    settle_s: float = 1.5
+    body_timeout_s: float = 5
+    html_timeout_s: float = 10
+    pdf_timeout_s: float = 30
+    pdf_max_pages: int = 50
+    max_body_bytes: int = 20 * 1024 * 1024
+    max_html_bytes: int = 20 * 1024 * 1024
+    shot: ShotLimits = field(default_factory=ShotLimits)
+
+
+@dataclass
+class PageCapture:
+    """What the browser produced for one page."""
+
+    final_url: str
+    url_at_capture: str
+    exchanges: list[Exchange]
+    tls: dict[str, object] | None
+    screenshot: Screenshot | None
+    files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    loaded: bool = True
+
+
+def describe_error(message: str) -> str:
+    """A French reason for a navigation error message from the browser."""
+    for marker, reason in _NET_ERRORS:
+        if marker in message:
+            return reason
+    first = (message.strip().splitlines() or ["erreur inconnue"])[0]
+    return f"le navigateur a signalé : {first[:200]}"
+
+
+def _pairs(headers: Sequence[Mapping[str, object]]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(h["name"]), str(h["value"])) for h in headers)
+
+
+async def _exchange(
+    request: Request, response: Response, body: bytes | None, cut: bool
+) -> Exchange:
+    return Exchange(
+        url=response.url,
+        method=request.method,
+        request_headers=_pairs(await request.headers_array()),
+        status=response.status,
+        status_text=response.status_text,
+        response_headers=_pairs(await response.headers_array()),
+        body=body,
+        body_truncated=cut,
+    )
+
+
+async def _redirect_chain(request: Request) -> list[Exchange]:
+    """The redirect hops that led to `request`, oldest first (headers only)."""
+    chain: list[Exchange] = []
+    previous = request.redirected_from
+    while previous is not None:
+        response = await previous.response()
+        if response is not None:
+            chain.append(await _exchange(previous, response, None, False))
+        previous = previous.redirected_from
+    chain.reverse()
+    return chain
+
+
+async def _navigate(page: Page, url: str, limits: PageLimits) -> tuple[Response, bool]:
+    """Open the page; return its main response and whether it finished loading in time."""
+    deadline = time.monotonic() + limits.page_timeout_s
+    try:
+        response = await page.goto(url, wait_until="commit", timeout=limits.page_timeout_s * 1000)
+    except PlaywrightTimeoutError as exc:
+        raise PageUnreachableError(
+            f"le site n'a pas répondu en {limits.page_timeout_s:g} secondes"
+        ) from exc
+    except PlaywrightError as exc:
+        raise PageUnreachableError(describe_error(exc.message)) from exc
+    if response is None:
+        raise PageUnreachableError("le navigateur n'a reçu aucune réponse")
+    try:
+        remaining = max(deadline - time.monotonic(), 0.1)
+        await page.wait_for_load_state("load", timeout=remaining * 1000)
+    except PlaywrightTimeoutError:
+        return response, False
+    remaining = min(deadline - time.monotonic(), limits.settle_s)
+    if remaining > 0.1:
+        # Let late scripts (reviews are often loaded after the page) settle briefly.
+        with contextlib.suppress(PlaywrightTimeoutError):
+            await page.wait_for_load_state("networkidle", timeout=remaining * 1000)
+    return response, True
+
+
+async def _body(
+    response: Response, timeout_s: float, limits: PageLimits
+) -> tuple[bytes | None, bool]:
+    try:
+        body = await asyncio.wait_for(response.body(), timeout_s)
+    except (PlaywrightError, TimeoutError):
+        return None, False
+    if len(body) > limits.max_body_bytes:
+        return body[: limits.max_body_bytes], True
+    return body, False
+
+
+def _pdf_box(inner_html: str) -> str:
+    """A header or footer for the PDF pages (`inner_html` is already escaped)."""
+    return (
+        '<div style="font-size:8px;width:100%;padding:0 10mm;font-family:sans-serif;'
+        f'word-break:break-all">{inner_html}</div>'
+    )
+
+
+async def capture_page(
+    page: Page,
+    url: str,
+    folder: Path,
+    *,
+    limits: PageLimits,
+    viewport_width: int,
+    band_for: Callable[[str, datetime], list[BandLine]],
+) -> PageCapture:
+    """Load `url` in `page` and write the picture, the HTML and the PDF into `folder`."""
+    response, loaded = await _navigate(page, url, limits)
+    notes: list[str] = []
+    if not loaded:
+        notes.append(
+            f"La page n'avait pas fini de se charger après {limits.page_timeout_s:g} secondes : "
+            "elle est capturée telle qu'elle s'affichait à ce moment."
+        )
+    # A page still loading may never finish its body: do not wait for it long.
+    body, body_cut = await _body(response, limits.body_timeout_s if loaded else 0.5, limits)
+    if body is None:
+        notes.append("Le contenu d'origine de la page n'a pas pu être relevé en entier (WARC).")
+    elif body_cut:
+        notes.append(
+            f"La page dépassait {limits.max_body_bytes // (1024 * 1024)} Mo : son contenu "
+            "d'origine est tronqué dans le WARC."
+        )
+    exchanges = [
+        *await _redirect_chain(response.request),
+        await _exchange(response.request, response, body, body_cut),
+    ]
+    tls = await response.security_details()
+    final_url = response.url
+    capture = PageCapture(
+        final_url=final_url,
+        url_at_capture=page.url,
+        exchanges=exchanges,
+        tls=dict(tls) if tls else None,
+        screenshot=None,
+        notes=notes,
+        loaded=loaded,
+    )
+    capture.screenshot = await take_full_page(
+        page,
+        folder / SCREENSHOT,
+        folder.parent / f"{folder.name}-apercu.png",
+        lines_for=lambda moment: band_for(page.url, moment),
+        viewport_width=viewport_width,
+        limits=limits.shot,
+    )
+    capture.files.append(SCREENSHOT)
+    capture.url_at_capture = page.url
+    if capture.screenshot.cut:
+        notes.append(
+            f"La page mesurait {capture.screenshot.measured_height} pixels de haut : la capture "
+            f"s'arrête à {limits.shot.max_height} pixels (le PDF et le HTML gardent la suite)."
+        )
+    await _save_html(page, folder, limits, capture)
+    await _save_pdf(page, folder, limits, capture)
+    return capture
+
+
+async def _save_html(page: Page, folder: Path, limits: PageLimits, capture: PageCapture) -> None:
+    try:
+        content = (await asyncio.wait_for(page.content(), limits.html_timeout_s)).encode("utf-8")
+    except (PlaywrightError, TimeoutError):
+        capture.notes.append("Le HTML de la page n'a pas pu être enregistré.")
+        return
+    if len(content) > limits.max_html_bytes:
+        content = content[: limits.max_html_bytes]
+        capture.notes.append(
+            f"Le HTML dépassait {limits.max_html_bytes // (1024 * 1024)} Mo : il est tronqué."
+        )
+    (folder / HTML).write_bytes(content)
+    capture.files.append(HTML)
+
+
+async def _save_pdf(page: Page, folder: Path, limits: PageLimits, capture: PageCapture) -> None:
+    shot = capture.screenshot
+    when = utc_label(shot.taken_at) if shot else ""
+    try:
+        data = await asyncio.wait_for(
+            page.pdf(
+                format="A4",
+                print_background=True,
+                page_ranges=f"1-{limits.pdf_max_pages}",
+                display_header_footer=True,
+                header_template=_pdf_box(
+                    html.escape(f"{capture.url_at_capture} — capturée le {when}")
+                ),
+                footer_template=_pdf_box(
+                    'Page <span class="pageNumber"></span> / <span class="totalPages"></span>'
+                ),
+                margin={"top": "14mm", "bottom": "14mm", "left": "10mm", "right": "10mm"},
+            ),
+            limits.pdf_timeout_s,
+        )
+    except (PlaywrightError, TimeoutError):
+        capture.notes.append("Le PDF de la page n'a pas pu être produit à temps.")
+        return
+    (folder / PDF).write_bytes(data)
+    capture.files.append(PDF)

@@ -1,0 +1,332 @@
+"""Captures on demand or on detection: queued, guarded, and never leaving the team empty-handed.
+
+Every call returns a bundle. When the page is refused, unreachable, or the browser is missing,
+the bundle still holds the mention as Vigie received it and a manifest saying what went wrong.
+Only a full queue raises (`CaptureBusyError`), so the caller can ask the user to retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Browser
+from playwright.async_api import Error as PlaywrightError
+
+from bot.capture.band import BandLine, band_lines
+from bot.capture.browser import BrowserInfo, BrowserUnavailableError, SharedBrowser
+from bot.capture.guard import GuardPolicy, GuardState, HostNotFoundError, route_handler
+from bot.capture.manifest import build_manifest, finish_bundle, warc_exchanges
+from bot.capture.page import PageCapture, PageLimits, PageUnreachableError, capture_page
+from bot.capture.proxy import GuardProxy
+from bot.capture.record import write_mention_record
+from bot.clock import utcnow
+from bot.netguard import UnsafeURLError
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], Awaitable[None]]
+_BARE_DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,}([/:?#]|$)", re.IGNORECASE)
+
+
+class CaptureBusyError(RuntimeError):
+    """Too many captures are waiting; the message is French and says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureResult:
+    """One capture's outcome; the bundle exists whatever `status` says.
+
+    `status` is one of: ok, refused (unsafe address), unreachable, no_browser, no_url, error.
+    """
+
+    ok: bool
+    status: str
+    url: str
+    folder: Path
+    zip_path: Path
+    bundle_sha256: str
+    manifest: dict[str, Any]
+    started_at: datetime
+    finished_at: datetime
+    note: str
+    screenshot_path: Path | None = None
+    screenshot_sha256: str | None = None
+    screenshot_size: tuple[int, int] | None = None
+    preview_path: Path | None = None
+
+
+def normalize_url(text: str) -> str:
+    """Trim what chats add around a URL and give a bare domain its `https://`."""
+    url = text.strip().strip("<>").strip()
+    if "://" not in url and _BARE_DOMAIN.match(url):
+        url = "https://" + url
+    return url
+
+
+def _slug(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname or "page"
+    except ValueError:
+        host = "page"
+    return re.sub(r"[^a-z0-9.-]+", "-", host.lower())[:40].strip("-.") or "page"
+
+
+@dataclass
+class _Attempt:
+    """What one run gathered, successful or not."""
+
+    status: str = "ok"
+    reason: str = ""
+    page: PageCapture | None = None
+    proxy: GuardProxy | None = None
+
+
+class CaptureService:
+    """The capture engine of one Vigie process: one browser, a bounded queue, guarded pages."""
+
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        chromium_path: str | None,
+        allow_private: bool,
+        page_timeout_s: float = 20,
+        max_queue: int = 8,
+        vigie_version: str,
+        policy: GuardPolicy | None = None,
+        max_concurrent: int = 1,
+        max_transfer_bytes: int = 100 * 1024 * 1024,
+        limits: PageLimits | None = None,
+        viewport: tuple[int, int] = (1280, 800),
+    ) -> None:
+        self.captures_dir = Path(data_dir) / "captures"
+        self.policy = policy or GuardPolicy(allow_private=allow_private)
+        self.limits = limits or PageLimits(page_timeout_s=page_timeout_s)
+        self.max_queue = max_queue
+        self.max_concurrent = max_concurrent
+        self.max_transfer_bytes = max_transfer_bytes
+        self.vigie_version = vigie_version
+        self.viewport = viewport
+        self.browser = SharedBrowser(chromium_path)
+        self._slots = asyncio.Semaphore(max_concurrent)
+        self._pending = 0
+
+    async def start(self) -> None:
+        """Create the captures folder and launch the browser (a failure is reported per capture)."""
+        self.captures_dir.mkdir(parents=True, exist_ok=True)
+        await self.browser.start()
+
+    async def close(self) -> None:
+        """Stop the browser."""
+        await self.browser.close()
+
+    @property
+    def pending(self) -> int:
+        """Captures running or waiting."""
+        return self._pending
+
+    async def capture(
+        self,
+        url: str | None,
+        *,
+        mention: Mapping[str, object] | None = None,
+        requested_by: str,
+        on_progress: Progress | None = None,
+    ) -> CaptureResult:
+        """Capture `url` (documenting `mention` if given) and return the bundle.
+
+        `url` may be None for a mention without an address: the bundle then holds its record.
+        Raises `CaptureBusyError` only when the queue is full.
+        """
+        if self._pending >= self.max_queue + self.max_concurrent:
+            raise CaptureBusyError(
+                f"{self._pending} captures sont déjà en cours ou en attente : réessayez dans "
+                "une minute."
+            )
+        ahead = self._pending
+        self._pending += 1
+        try:
+            if ahead >= self.max_concurrent:
+                await _tell(on_progress, f"Capture en attente ({ahead} avant la vôtre)…")
+            async with self._slots:
+                await _tell(on_progress, "Capture en cours…")
+                return await self._run(url, mention, requested_by)
+        finally:
+            self._pending -= 1
+
+    async def _run(
+        self, url: str | None, mention: Mapping[str, object] | None, requested_by: str
+    ) -> CaptureResult:
+        started = utcnow()
+        target = normalize_url(url) if url else ""
+        capture_id = f"{started:%Y%m%dT%H%M%SZ}-{_slug(target)}-{secrets.token_hex(3)}"
+        self.captures_dir.mkdir(parents=True, exist_ok=True)
+        folder = self.captures_dir / capture_id
+        folder.mkdir()
+        mention_summary = (
+            write_mention_record(folder, mention, recorded_at=started) if mention else None
+        )
+        guard = GuardState(self.policy)
+        attempt = _Attempt()
+        try:
+            if not target:
+                attempt = _Attempt("no_url", "cette mention n'a pas d'adresse web à capturer")
+            else:
+                await guard.check_url(target)
+                attempt = await self._browse(target, folder, guard)
+        except HostNotFoundError as exc:
+            attempt = _Attempt("unreachable", str(exc))
+        except UnsafeURLError as exc:
+            attempt = _Attempt("refused", str(exc))
+        except BrowserUnavailableError as exc:
+            attempt = _Attempt("no_browser", str(exc))
+        except Exception as exc:  # the team must get a bundle and a sentence, never a traceback
+            log.exception("Capture de %s : erreur inattendue", target)
+            attempt = _Attempt("error", f"erreur inattendue ({type(exc).__name__})")
+        finished = utcnow()
+        info = self.browser.info
+        manifest = build_manifest(
+            capture_id=capture_id,
+            vigie_version=self.vigie_version,
+            requested_text=url,
+            requested_url=target,
+            requested_by=requested_by,
+            status=attempt.status,
+            reason=attempt.reason,
+            page=attempt.page,
+            proxy=attempt.proxy,
+            guard=guard,
+            browser=info,
+            viewport=self.viewport,
+            started_at=started,
+            finished_at=finished,
+            mention=mention_summary,
+            limits=self.limits,
+            max_transfer_bytes=self.max_transfer_bytes,
+        )
+        bundle = await asyncio.to_thread(
+            finish_bundle,
+            folder,
+            manifest,
+            self.captures_dir / f"{capture_id}.zip",
+            exchanges=warc_exchanges(attempt.page, attempt.proxy) if attempt.page else [],
+            captured_at=attempt.page.screenshot.taken_at
+            if attempt.page and attempt.page.screenshot
+            else started,
+        )
+        shot = attempt.page.screenshot if attempt.page else None
+        return CaptureResult(
+            ok=attempt.status == "ok",
+            status=attempt.status,
+            url=target,
+            folder=folder,
+            zip_path=bundle.zip_path,
+            bundle_sha256=bundle.zip_sha256,
+            manifest=bundle.manifest,
+            started_at=started,
+            finished_at=finished,
+            note=str(bundle.manifest["note"]),
+            screenshot_path=shot.path if shot else None,
+            screenshot_sha256=bundle.hashes.get(shot.path.name) if shot else None,
+            screenshot_size=(shot.width, shot.height) if shot else None,
+            preview_path=shot.preview_path if shot else None,
+        )
+
+    async def _browse(self, url: str, folder: Path, guard: GuardState) -> _Attempt:
+        """Run the page capture, relaunching the browser once if it died on the way."""
+        for attempt in (1, 2):
+            browser = await self.browser.get()
+            proxy = GuardProxy(guard, max_bytes=self.max_transfer_bytes)
+            try:
+                page = await self._in_context(browser, proxy, url, folder)
+                return _Attempt("ok", "", page, proxy)
+            except PageUnreachableError as exc:
+                if attempt == 1 and not browser.is_connected():
+                    log.warning("Le navigateur s'est arrêté pendant la capture : nouvel essai.")
+                    continue
+                return _Attempt("unreachable", _explain(str(exc), guard, proxy), None, proxy)
+            except PlaywrightError:
+                if attempt == 1 and not browser.is_connected():
+                    log.warning("Le navigateur s'est arrêté pendant la capture : nouvel essai.")
+                    continue
+                raise
+        raise BrowserUnavailableError("Le navigateur s'arrête à chaque capture.")
+
+    async def _in_context(
+        self, browser: Browser, proxy: GuardProxy, url: str, folder: Path
+    ) -> PageCapture:
+        """One fresh context (no cookies shared), routed through the guard."""
+        info = self.browser.info
+        server = await proxy.start()
+        context = None
+        try:
+            context = await browser.new_context(
+                proxy={"server": server},
+                viewport={"width": self.viewport[0], "height": self.viewport[1]},
+                user_agent=info.user_agent if info else None,
+                locale="fr-FR",
+                timezone_id="Europe/Paris",
+                service_workers="block",
+                accept_downloads=False,
+            )
+            await context.route("**/*", route_handler(proxy.state))
+            page = await context.new_page()
+            return await capture_page(
+                page,
+                url,
+                folder,
+                limits=self.limits,
+                viewport_width=self.viewport[0],
+                band_for=self._band_for(url, proxy, info),
+            )
+        finally:
+            if context is not None:
+                with contextlib.suppress(PlaywrightError, TimeoutError):
+                    await asyncio.wait_for(context.close(), 10)
+            await proxy.close()
+
+    @staticmethod
+    def _band_for(
+        url: str, proxy: GuardProxy, info: BrowserInfo | None
+    ) -> Callable[[str, datetime], list[BandLine]]:
+        browser = f"{info.name} {info.version}" if info else "Chromium"
+
+        def lines(current_url: str, moment: datetime) -> list[BandLine]:
+            return band_lines(
+                requested_url=url,
+                final_url=current_url,
+                taken_at=moment,
+                server_ip=proxy.ip_for_url(current_url),
+                browser=browser,
+            )
+
+        return lines
+
+
+def _explain(reason: str, guard: GuardState, proxy: GuardProxy) -> str:
+    """Why navigation failed, preferring the guard's own refusal when there is one."""
+    if proxy.cut:
+        return "la page téléchargeait un volume excessif : le chargement a été coupé"
+    if guard.blocked:
+        return f"la page mène à une adresse refusée — {guard.blocked[0].reason}"
+    return reason
+
+
+async def _tell(on_progress: Progress | None, text: str) -> None:
+    """Report progress; a failing chat must not stop the capture."""
+    if on_progress is None:
+        return
+    try:
+        await on_progress(text)
+    except Exception:
+        log.warning("Message de progression non transmis : %s", text, exc_info=True)

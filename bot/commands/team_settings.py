@@ -1,0 +1,180 @@
+"""/reglages: the identity and insurer used in letters, quiet hours and the weekly digest."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.commands.args import fold, key_values, split_first
+from bot.commands.base import Command, Context, UsageError
+from bot.dates import DAYS_EN, DAYS_FR
+from bot.markup import NL, b, code, reply, t
+from bot.models import Coverage, Reply, Span, TeamSettings
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
+_RPPS = re.compile(r"^\d{11}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_VALUE = 200
+
+PRACTITIONER_KEYS = {
+    "nom": "name", "name": "name",
+    "profession": "profession", "specialite": "profession",
+    "rpps": "rpps",
+    "adresse": "address", "address": "address",
+    "email": "email", "courriel": "email", "mail": "email",
+}  # fmt: skip
+INSURER_KEYS = {
+    "nom": "name", "name": "name",
+    "email": "email", "courriel": "email", "mail": "email",
+    "contrat": "policy", "police": "policy", "policy": "policy",
+    "garantie": "coverage", "coverage": "coverage",
+}  # fmt: skip
+
+
+def parse_time(text: str) -> str:
+    """`7h30`, `07:30` → `07:30`."""
+    match = _TIME.match(text.strip())
+    if not match:
+        raise UsageError(f"« {text[:20]} » n'est pas une heure (exemple : 21:00).")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _clean_value(key: str, value: str) -> str | None:
+    value = " ".join(value.split())
+    if len(value) > MAX_VALUE:
+        raise UsageError(
+            f"La valeur de « {key} » est trop longue ({MAX_VALUE} caractères au plus)."
+        )
+    if any(ord(ch) < 32 for ch in value):
+        raise UsageError(f"La valeur de « {key} » contient des caractères de contrôle.")
+    return value or None
+
+
+def _apply(settings_obj: object, keys: dict[str, str], pairs: dict[str, str], where: str) -> object:
+    changes: dict[str, object] = {}
+    for key, value in pairs.items():
+        field = keys.get(key)
+        if field is None:
+            known = ", ".join(sorted({k for k in keys if k.isascii()}))
+            raise UsageError(f"Clé inconnue « {key[:30]} » pour {where}. Clés possibles : {known}.")
+        cleaned = _clean_value(key, value)
+        if field == "rpps" and cleaned and not _RPPS.match(cleaned.replace(" ", "")):
+            raise UsageError("Le numéro RPPS compte 11 chiffres (exemple : rpps=10001234567).")
+        if field == "rpps" and cleaned:
+            cleaned = cleaned.replace(" ", "")
+        if field == "email" and cleaned and not _EMAIL.match(cleaned):
+            raise UsageError(f"« {cleaned[:60]} » n'est pas une adresse e-mail valable.")
+        if field == "coverage":
+            try:
+                changes[field] = Coverage(fold(cleaned or "inconnue"))
+            except ValueError as exc:
+                raise UsageError("garantie=oui, garantie=non ou garantie=inconnue.") from exc
+            continue
+        changes[field] = cleaned
+    return replace(settings_obj, **changes)  # type: ignore[type-var]
+
+
+def show(s: TeamSettings, lang: str) -> list[Span]:
+    """The team's settings, with a hint for each missing one."""
+    missing = "—"
+    p, ins = s.practitioner, s.insurer
+    days = DAYS_EN if lang == "en" else DAYS_FR
+    quiet = f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start and s.quiet_end else "aucun"
+    return [
+        b(f"Réglages de l'équipe {s.team_name}"),
+        NL,
+        b("Praticien"),
+        t(f" : {p.name or missing} · {p.profession or missing} · RPPS {p.rpps or missing}"),
+        NL,
+        t(f"   adresse : {p.address or missing} · e-mail : {p.email or missing}"),
+        NL,
+        b("Assureur RCP"),
+        t(f" : {ins.name or missing} · {ins.email or missing} · contrat {ins.policy or missing}"),
+        NL,
+        t(f"   garantie e-réputation : {ins.coverage.value}"),
+        NL,
+        b("Silence"),
+        t(f" : {quiet} · "),
+        b("Résumé hebdomadaire"),
+        t(f" : {days[s.digest_day]} {s.digest_time}"),
+        NL,
+        NL,
+        t("Modifier : "),
+        code('/reglages praticien nom="Dr Marie Dupont" profession=dermatologue rpps=10001234567'),
+        NL,
+        code(
+            "/reglages assureur nom=MACSF email=sinistres@exemple.fr contrat=RCP-123 garantie=oui"
+        ),
+        NL,
+        code("/reglages silence 21:00-07:30"),
+        t(" · "),
+        code("/reglages resume lundi 08:00"),
+    ]
+
+
+async def reglages(ctx: Context, args: str) -> Reply:
+    """Show or change the team's settings."""
+    store = ctx.services.store
+    current = await store.teams.settings(ctx.team)
+    section, rest = split_first(args)
+    if not section:
+        return reply(*show(current, ctx.lang))
+    if section in ("praticien", "practitioner", "praticienne"):
+        pairs = key_values(rest)
+        if not pairs:
+            raise UsageError("Indiquez au moins une valeur, par exemple rpps=10001234567.")
+        practitioner = _apply(current.practitioner, PRACTITIONER_KEYS, pairs, "praticien")
+        updated = replace(current, practitioner=practitioner)  # type: ignore[arg-type]
+    elif section in ("assureur", "insurer", "assurance"):
+        pairs = key_values(rest)
+        if not pairs:
+            raise UsageError("Indiquez au moins une valeur, par exemple nom=MACSF.")
+        insurer = _apply(current.insurer, INSURER_KEYS, pairs, "assureur")
+        updated = replace(current, insurer=insurer)  # type: ignore[arg-type]
+    elif section in ("silence", "quiet"):
+        word = fold(rest.strip())
+        if word in ("aucun", "off", "non", "none"):
+            updated = replace(current, quiet_start=None, quiet_end=None)
+        else:
+            parts = re.split(r"\s*[-–à]\s*|\s+", rest.strip(), maxsplit=1)
+            if len(parts) != 2:
+                raise UsageError("Donnez un intervalle, par exemple 21:00-07:30 (ou « aucun »).")
+            updated = replace(
+                current, quiet_start=parse_time(parts[0]), quiet_end=parse_time(parts[1])
+            )
+    elif section in ("resume", "digest", "bilan"):
+        day_word, time_part = split_first(rest)
+        days = [fold(d) for d in DAYS_FR] + [fold(d) for d in DAYS_EN]
+        if day_word not in days:
+            raise UsageError("Donnez un jour et une heure, par exemple « lundi 08:00 ».")
+        updated = replace(
+            current,
+            digest_day=days.index(day_word) % 7,
+            digest_time=parse_time(time_part or "08:00"),
+        )
+    else:
+        raise UsageError(
+            f"Section inconnue « {section[:30]} » : praticien, assureur, silence ou resume."
+        )
+    await store.teams.save_settings(updated)
+    return reply(
+        "✅ ", ctx.tr("Réglages enregistrés.", "Settings saved."), NL, *show(updated, ctx.lang)
+    )
+
+
+COMMANDS = (
+    Command(
+        name="reglages",
+        aliases=("settings",),
+        usage="/reglages [praticien|assureur|silence|resume …]",
+        summary_fr="les réglages de l'équipe : identité, assureur, silence, résumé",
+        summary_en="the team's settings: identity, insurer, quiet hours, digest",
+        handler=reglages,
+        examples=(
+            '/reglages praticien nom="Dr Marie Dupont" profession=dermatologue rpps=10001234567',
+            "/reglages assureur nom=MACSF email=sinistres@exemple.fr contrat=RCP-123",
+            "/reglages silence 21:00-07:30",
+            "/reglages resume lundi 08:00",
+        ),
+    ),
+)

@@ -1,0 +1,223 @@
+"""The press-law limit (3 months, 1 year if discriminatory) and its reminders, so no case expires.
+
+Dates for people are in Europe/Paris and written the French way ("1er mars 2026"); evidence
+times are UTC ("2026-03-03 14:05:09 UTC"). The helpers here are the single place that formats
+them, for letters, alerts and the case file alike.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.models import StoredMention
+
+PARIS = ZoneInfo("Europe/Paris")
+
+#: Reminders are pushed when this many days (or fewer) are left before the limit.
+REMINDER_MARKS: tuple[int, ...] = (30, 7)
+
+#: Loi du 29 juillet 1881, art. 65: three months; art. 65-3: one year for discriminatory speech.
+PRESS_MONTHS = 3
+DISCRIMINATORY_MONTHS = 12
+
+_MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def as_utc(value: datetime) -> datetime:
+    """An aware UTC datetime (naive values are taken as UTC, as the store writes them)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def local_date(value: datetime, tz: ZoneInfo = PARIS) -> date:
+    """The calendar day a moment falls on for people in the practice's time zone."""
+    return as_utc(value).astimezone(tz).date()
+
+
+def format_date_fr(day: date) -> str:
+    """ "3 mars 2026", "1er mai 2026": the date as a French letter writes it."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {_MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def format_date_en(day: date) -> str:
+    """ "3 March 2026": the date as a British letter writes it."""
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def format_date(day: date, language: str) -> str:
+    """The date in the team's language (French unless "en")."""
+    return format_date_en(day) if language == "en" else format_date_fr(day)
+
+
+def format_datetime_fr(value: datetime, tz: ZoneInfo = PARIS) -> str:
+    """ "3 mars 2026 à 15 h 05": a moment for people, in Paris time."""
+    local = as_utc(value).astimezone(tz)
+    return f"{format_date_fr(local.date())} à {local.hour} h {local.minute:02d}"
+
+
+def format_datetime_en(value: datetime, tz: ZoneInfo = PARIS) -> str:
+    """ "3 March 2026 at 15:05": a moment for people, in Paris time."""
+    local = as_utc(value).astimezone(tz)
+    return f"{format_date_en(local.date())} at {local.hour:02d}:{local.minute:02d}"
+
+
+def format_datetime(value: datetime, language: str, tz: ZoneInfo = PARIS) -> str:
+    """A moment for people in the team's language, in Paris time."""
+    return format_datetime_en(value, tz) if language == "en" else format_datetime_fr(value, tz)
+
+
+def format_datetime_utc(value: datetime) -> str:
+    """ "2026-03-03 14:05:09 UTC": an evidence time, unambiguous in any country."""
+    return as_utc(value).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (31 mai + 3 = 31 août)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """The last day to act under the press law, and what it was counted from."""
+
+    expires_on: date
+    start: date
+    estimated: bool
+    months: int = PRESS_MONTHS
+
+    @property
+    def basis(self) -> str:
+        """What the limit is counted from, in French (estimates say so)."""
+        return self.basis_in("fr")
+
+    def basis_in(self, language: str) -> str:
+        """What the limit is counted from, in the team's language."""
+        if language == "en":
+            if self.estimated:
+                return "publication date unknown: estimated from detection on " + format_date_en(
+                    self.start
+                )
+            return "published on " + format_date_en(self.start)
+        if self.estimated:
+            return (
+                "date de publication inconnue : estimation depuis la détection le "
+                + format_date_fr(self.start)
+            )
+        return "publication le " + format_date_fr(self.start)
+
+    def days_left(self, now: datetime, tz: ZoneInfo = PARIS) -> int:
+        """Whole days from today (Paris) to the last day; 0 on the day itself, negative after."""
+        return (self.expires_on - local_date(now, tz)).days
+
+
+def press_deadline(
+    mention: StoredMention, *, discriminatory: bool = False, tz: ZoneInfo = PARIS
+) -> Deadline:
+    """The press-law limit for a mention, counted from publication, or from detection if unknown."""
+    months = DISCRIMINATORY_MONTHS if discriminatory else PRESS_MONTHS
+    estimated = mention.published_at is None
+    moment = mention.detected_at if mention.published_at is None else mention.published_at
+    start = local_date(moment, tz)
+    return Deadline(
+        expires_on=add_months(start, months), start=start, estimated=estimated, months=months
+    )
+
+
+def reminders_due(
+    deadline: Deadline, now: datetime, already_sent: Iterable[int], tz: ZoneInfo = PARIS
+) -> list[int]:
+    """The reminder marks (30, 7) reached and not yet sent, largest first; none once expired.
+
+    When several are due at once (a mention detected late), send one reminder for the
+    smallest mark and record all of them as sent, so the larger one never fires afterwards.
+    """
+    left = deadline.days_left(now, tz)
+    if left < 0:
+        return []
+    sent = set(already_sent)
+    return [mark for mark in REMINDER_MARKS if left <= mark and mark not in sent]
+
+
+def mention_reminders_due(
+    mention: StoredMention,
+    now: datetime,
+    already_sent: Iterable[int],
+    *,
+    discriminatory: bool = False,
+    tz: ZoneInfo = PARIS,
+) -> list[int]:
+    """`reminders_due` for a stored mention: none unless legal-risk and not yet handled."""
+    if not mention.flags or mention.handled_at is not None:
+        return []
+    deadline = press_deadline(mention, discriminatory=discriminatory, tz=tz)
+    return reminders_due(deadline, now, already_sent, tz)
+
+
+def deadline_sentence(deadline: Deadline, now: datetime, language: str = "fr") -> str:
+    """One line for alerts and reminders: the last day, how far it is, and what it counts from."""
+    left = deadline.days_left(now)
+    if language == "en":
+        law = "Press-law time limit (Act of 29 July 1881)"
+        if left > 1:
+            when = f"in {left} days"
+        elif left == 1:
+            when = "tomorrow"
+        elif left == 0:
+            when = "today"
+        else:
+            when = f"expired {-left} day{'s' if left < -1 else ''} ago"
+        estimate = ", estimate" if deadline.estimated else ""
+        return (
+            f"{law}: {format_date_en(deadline.expires_on)} ({when}{estimate}; "
+            f"{deadline.basis_in('en')})."
+        )
+    law = "Délai pour agir (loi du 29 juillet 1881)"
+    if left > 1:
+        when = f"dans {left} jours"
+    elif left == 1:
+        when = "demain"
+    elif left == 0:
+        when = "aujourd'hui"
+    else:
+        when = f"dépassé depuis {-left} jour{'s' if left < -1 else ''}"
+    estimate = ", estimation" if deadline.estimated else ""
+    return (
+        f"{law} : {format_date_fr(deadline.expires_on)} ({when}{estimate} ; "
+        f"{deadline.basis_in('fr')})."
+    )

@@ -1,0 +1,353 @@
+"""Turns the store's models into the facts a template may print: cleaned, formatted, never blank."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from urllib.parse import quote, urlsplit
+
+from bot.deadlines import (
+    Deadline,
+    deadline_sentence,
+    format_date,
+    format_datetime,
+    format_datetime_utc,
+    local_date,
+)
+from bot.documents.errors import MissingItem, MissingSettings
+from bot.documents.safe import Untrusted, clean, shorten, untrusted
+from bot.models import CaptureRecord, Flag, StoredMention, TeamSettings
+
+#: How much of a review a letter quotes; the case file keeps the whole text.
+QUOTE_LIMIT = 3000
+_URL_LIMIT = 2000
+_EMAIL = re.compile(r"^[^@\s\"<>(),;:\\\[\]]+@[^@\s\"<>(),;:\\\[\]]+\.[^@\s\"<>(),;:\\\[\]]+$")
+_GOOGLE_KINDS = frozenset({"google_places", "business"})
+_GOOGLE = re.compile(r"(^|\.)google\.[a-z]{2,3}(\.[a-z]{2})?$")
+_GOOGLE_SHORT = frozenset({"maps.app.goo.gl", "g.page"})
+
+# The label people read and the exact command that sets each value (French first).
+_SETTING_HELP: dict[str, dict[str, tuple[str, str]]] = {
+    "fr": {
+        "practitioner.name": ("le nom du praticien", '/reglages praticien nom="Dr Marie Dupont"'),
+        "practitioner.profession": (
+            "la profession du praticien",
+            '/reglages praticien profession="médecin généraliste"',
+        ),
+        "practitioner.rpps": (
+            "le numéro RPPS du praticien",
+            "/reglages praticien rpps=10001234567",
+        ),
+        "practitioner.address": (
+            "l'adresse professionnelle du praticien",
+            '/reglages praticien adresse="12 rue de la République, 69002 Lyon"',
+        ),
+        "practitioner.email": (
+            "l'adresse e-mail du praticien (l'expéditeur)",
+            "/reglages praticien email=cabinet@exemple.fr",
+        ),
+        "insurer.name": ("le nom de l'assureur RCP", "/reglages assureur nom=MACSF"),
+        "insurer.email": (
+            "l'adresse e-mail de l'assureur pour les déclarations",
+            "/reglages assureur email=sinistres@exemple.fr",
+        ),
+        "insurer.policy": ("le numéro du contrat RCP", "/reglages assureur contrat=RCP-123"),
+    },
+    "en": {
+        "practitioner.name": (
+            "the practitioner's name",
+            '/reglages praticien nom="Dr Marie Dupont"',
+        ),
+        "practitioner.profession": (
+            "the practitioner's profession",
+            '/reglages praticien profession="médecin généraliste"',
+        ),
+        "practitioner.rpps": (
+            "the practitioner's RPPS number",
+            "/reglages praticien rpps=10001234567",
+        ),
+        "practitioner.address": (
+            "the practice's postal address",
+            '/reglages praticien adresse="12 rue de la République, 69002 Lyon"',
+        ),
+        "practitioner.email": (
+            "the practitioner's e-mail address (the sender)",
+            "/reglages praticien email=cabinet@exemple.fr",
+        ),
+        "insurer.name": ("the liability insurer's name", "/reglages assureur nom=MACSF"),
+        "insurer.email": (
+            "the insurer's e-mail address for claims",
+            "/reglages assureur email=sinistres@exemple.fr",
+        ),
+        "insurer.policy": ("the liability policy number", "/reglages assureur contrat=RCP-123"),
+    },
+}
+_INVALID_EMAIL = {
+    "fr": " (l'adresse enregistrée n'est pas valide)",
+    "en": " (the address on record is not valid)",
+}
+
+
+def setting(text: str | None) -> str | None:
+    """A value the team typed in `/reglages`: cleaned to one line, not isolated (easy to copy)."""
+    if text is None:
+        return None
+    return shorten(clean(text, single_line=True), 300)[0] or None
+
+
+_URL_SAFE = "".join(map(chr, range(33, 127)))
+
+
+def ascii_url(url: str) -> str:
+    """The exact URL, with spaces, controls and non-ASCII characters percent-encoded.
+
+    Printable ASCII cannot reorder a line or break it, and nothing of the address is lost.
+    """
+    return quote(url.strip(), safe=_URL_SAFE, errors="replace")
+
+
+def language_of(language: str | None, settings: TeamSettings) -> str:
+    """The document language: the one asked for, else the team's, "fr" unless it is "en"."""
+    chosen = language or settings.language
+    return "en" if chosen == "en" else "fr"
+
+
+def valid_email(value: str) -> bool:
+    """Whether an address can go into an e-mail header as is."""
+    if not _EMAIL.match(value):
+        return False
+    try:
+        Address(addr_spec=value)
+    except Exception:  # the parser raises several unrelated types on odd input
+        return False
+    return True
+
+
+def _setting_value(settings: TeamSettings, key: str) -> str | None:
+    """The current value of a dotted setting key, or None when empty."""
+    owner_name, field_name = key.split(".")
+    owner = settings.practitioner if owner_name == "practitioner" else settings.insurer
+    value = getattr(owner, field_name)
+    if not isinstance(value, str):
+        return None
+    return clean(value, single_line=True) or None
+
+
+def require(settings: TeamSettings, keys: Iterable[str], *, document: str, language: str) -> None:
+    """Raise `MissingSettings` listing every key that is empty (or an unusable e-mail)."""
+    helps = _SETTING_HELP[language]
+    items: list[MissingItem] = []
+    for key in keys:
+        label, command = helps[key]
+        value = _setting_value(settings, key)
+        if value is None:
+            items.append(MissingItem(key, label, command))
+        elif key.endswith(".email") and not valid_email(value):
+            items.append(MissingItem(key, label + _INVALID_EMAIL[language], command))
+    if items:
+        raise MissingSettings(items, document=document, language=language)
+
+
+@dataclass(frozen=True, slots=True)
+class PractitionerFacts:
+    """Who writes: the identity from `/reglages praticien`."""
+
+    name: str | None
+    profession: str | None
+    rpps: str | None
+    address: str | None
+    email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InsurerFacts:
+    """To whom: the insurer from `/reglages assureur` and what is known of the cover."""
+
+    name: str | None
+    email: str | None
+    policy: str | None
+    coverage: str
+
+
+@dataclass(frozen=True, slots=True)
+class CueFacts:
+    """Words the triage relied on for one legal flag."""
+
+    flag: str
+    words: Untrusted
+
+
+@dataclass(frozen=True, slots=True)
+class MentionFacts:
+    """The publication as a letter describes it (people's dates in Paris, evidence in UTC)."""
+
+    number: int
+    platform: str
+    google: bool
+    source_label: str
+    url: str | None
+    url_truncated: bool
+    title: Untrusted | None
+    author: Untrusted | None
+    rating: int | None
+    published: str | None
+    published_utc: str | None
+    detected: str
+    detected_utc: str
+    text_lines: tuple[Untrusted, ...]
+    text_truncated: bool
+    text_length: int
+    flags: tuple[str, ...]
+    cues: tuple[CueFacts, ...]
+    severity: str
+    legal_risk: bool
+    handled: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureFacts:
+    """One evidence capture: when (UTC), its fingerprints and whether it completed."""
+
+    number: int
+    url: str
+    started_utc: str
+    finished_utc: str | None
+    screenshot_sha256: str | None
+    bundle_sha256: str | None
+    status: str
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineFacts:
+    """The press-law limit as letters print it."""
+
+    date: str
+    estimated: bool
+    basis: str
+    months: int
+    days_left: int
+    sentence: str
+
+
+def practitioner_facts(settings: TeamSettings) -> PractitionerFacts:
+    """The practitioner's identity, cleaned."""
+    person = settings.practitioner
+    return PractitionerFacts(
+        name=setting(person.name),
+        profession=setting(person.profession),
+        rpps=setting(person.rpps),
+        address=setting(person.address),
+        email=setting(person.email),
+    )
+
+
+def insurer_facts(settings: TeamSettings) -> InsurerFacts:
+    """The insurer, cleaned."""
+    insurer = settings.insurer
+    return InsurerFacts(
+        name=setting(insurer.name),
+        email=setting(insurer.email),
+        policy=setting(insurer.policy),
+        coverage=insurer.coverage.value,
+    )
+
+
+def platform_of(mention: StoredMention) -> tuple[str, bool]:
+    """Where the mention was published, and whether it is a Google review (Maps, profile)."""
+    host, path = "", ""
+    if mention.url:
+        try:
+            parts = urlsplit(clean(mention.url, single_line=True))
+            host, path = (parts.hostname or "").lower(), parts.path
+        except ValueError:
+            host = ""
+    google_maps = host in _GOOGLE_SHORT or (
+        _GOOGLE.search(host) is not None and (host.startswith("maps.") or path.startswith("/maps"))
+    )
+    if mention.source_kind in _GOOGLE_KINDS or google_maps:
+        return "Google", True
+    if host:
+        return host.removeprefix("www."), False
+    return clean(mention.source_label, single_line=True) or mention.source_kind, False
+
+
+def _platform_text(name: str) -> str:
+    """A platform name; a non-ASCII one (an IDN host) is isolated like any outside text."""
+    short = shorten(name, 200)[0]
+    return short if short.isascii() else Untrusted(short)
+
+
+def mention_facts(mention: StoredMention, language: str) -> MentionFacts:
+    """The publication's facts for a letter: text quoted (bounded), dates formatted."""
+    full = clean(mention.text)
+    quoted, truncated = shorten(full, QUOTE_LIMIT)
+    url: str | None = None
+    url_truncated = False
+    if mention.url:
+        url_text, url_truncated = shorten(ascii_url(mention.url), _URL_LIMIT)
+        url = url_text or None
+    platform, google = platform_of(mention)
+    flags = tuple(flag.value for flag in Flag if flag in mention.flags)
+    cues = tuple(
+        CueFacts(cue.flag.value, words)
+        for cue in mention.cues
+        if cue.flag is not None and (words := untrusted(cue.words, limit=120)) is not None
+    )
+    published = mention.published_at
+    return MentionFacts(
+        number=mention.id,
+        platform=_platform_text(platform),
+        google=google,
+        source_label=setting(mention.source_label) or mention.source_kind,
+        url=url,
+        url_truncated=url_truncated,
+        title=untrusted(mention.title),
+        author=untrusted(mention.author, limit=200),
+        rating=mention.rating,
+        published=format_date(local_date(published), language) if published else None,
+        published_utc=format_datetime_utc(published) if published else None,
+        detected=format_datetime(mention.detected_at, language),
+        detected_utc=format_datetime_utc(mention.detected_at),
+        text_lines=tuple(Untrusted(line) for line in quoted.split("\n")),
+        text_truncated=truncated,
+        text_length=len(full),
+        flags=flags,
+        cues=cues,
+        severity=mention.severity.value,
+        legal_risk=bool(flags),
+        handled=format_datetime(mention.handled_at, language) if mention.handled_at else None,
+    )
+
+
+def capture_facts(captures: Sequence[CaptureRecord]) -> tuple[CaptureFacts, ...]:
+    """The captures in the order they were taken."""
+    ordered = sorted(captures, key=lambda c: (c.started_at, c.id))
+    return tuple(
+        CaptureFacts(
+            number=c.id,
+            url=shorten(ascii_url(c.url), _URL_LIMIT)[0],
+            started_utc=format_datetime_utc(c.started_at),
+            finished_utc=format_datetime_utc(c.finished_at) if c.finished_at else None,
+            screenshot_sha256=c.screenshot_sha256,
+            bundle_sha256=c.bundle_sha256,
+            status=c.status,
+            complete=c.finished_at is not None and c.bundle_sha256 is not None,
+        )
+        for c in ordered
+    )
+
+
+def deadline_facts(deadline: Deadline, now: datetime, language: str) -> DeadlineFacts:
+    """The limit's date, basis and distance, formatted for the letter's language."""
+    return DeadlineFacts(
+        date=format_date(deadline.expires_on, language),
+        estimated=deadline.estimated,
+        basis=deadline.basis_in(language),
+        months=deadline.months,
+        days_left=deadline.days_left(now),
+        sentence=deadline_sentence(deadline, now, language),
+    )

@@ -1,0 +1,99 @@
+"""SSRF guard: a team member must never make the server fetch an internal address.
+
+Sources and captures both go through `check_url` before any request, and again for every
+redirect and (for the browser) every subresource.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Cloud metadata endpoints that are not covered by the private/link-local ranges.
+_METADATA = {
+    ipaddress.ip_address("100.100.100.200"),  # Alibaba Cloud
+    ipaddress.ip_address("fd00:ec2::254"),  # AWS IPv6
+}
+
+
+class UnsafeURLError(ValueError):
+    """A URL Vigie refuses to fetch; the message is French and says why."""
+
+
+def is_public_address(ip: IPAddress) -> bool:
+    """True for a globally routable unicast address (not loopback, private, metadata…)."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return is_public_address(ip.ipv4_mapped)
+    if ip in _METADATA:
+        return False
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+def check_scheme(url: str) -> str:
+    """Return the URL's host after checking it is http(s) with a host; raise otherwise."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise UnsafeURLError(f"Adresse illisible : {exc}.") from exc
+    if parts.scheme not in ("http", "https"):
+        raise UnsafeURLError(
+            "Seules les adresses http:// et https:// sont acceptées "
+            "(exemple : https://www.exemple.fr/avis)."
+        )
+    if not parts.hostname:
+        raise UnsafeURLError("L'adresse n'indique pas de site (exemple : https://www.exemple.fr/).")
+    if parts.username or parts.password:
+        raise UnsafeURLError(
+            "Les adresses contenant un identifiant ou un mot de passe sont refusées."
+        )
+    return parts.hostname
+
+
+async def resolve(host: str, port: int | None = None) -> list[IPAddress]:
+    """Resolve a host name to its addresses without blocking the event loop."""
+    try:
+        return [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        pass
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise UnsafeURLError(
+            f"Le site « {host} » est introuvable (nom de domaine inconnu)."
+        ) from exc
+    addresses: list[IPAddress] = []
+    for info in infos:
+        addr = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if addr not in addresses:
+            addresses.append(addr)
+    return addresses
+
+
+async def check_url(url: str, *, allow_private: bool) -> list[IPAddress]:
+    """Check scheme and resolve the host; refuse internal addresses unless allowed.
+
+    Returns the resolved addresses so callers can record the server's IP.
+    """
+    host = check_scheme(url)
+    addresses = await resolve(host)
+    if not allow_private:
+        for addr in addresses:
+            if not is_public_address(addr):
+                raise UnsafeURLError(
+                    f"L'adresse {url} mène à un réseau interne ({addr}) : Vigie refuse de "
+                    "la consulter. Donnez l'adresse publique de la page."
+                )
+    return addresses

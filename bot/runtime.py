@@ -1,0 +1,39 @@
+"""`vigie run`: choose the adapters from the settings and serve them with the background tasks."""
+
+from __future__ import annotations
+
+import logging
+
+from adapters.console import CHAT_ID, ConsoleAdapter
+from bot.app import BackgroundTask, make_router, open_services, serve
+from bot.logging_setup import setup_logging
+from bot.settings import Settings
+from bot.transport import ChatTransport
+
+log = logging.getLogger(__name__)
+
+
+async def run_vigie(settings: Settings, *, force_console: bool = False) -> int:
+    """Start every configured adapter (the console when none is) and serve until stopped."""
+    setup_logging(settings)
+    services = await open_services(settings)
+    router = make_router(services)
+    transports: list[ChatTransport] = []
+    background: list[BackgroundTask] = []
+    try:
+        if not force_console:
+            transports += chat_platforms(settings, router)
+        if not transports:
+            team_id = await services.store.teams.default_team(settings.team_name)
+            await services.store.teams.bind_chat(team_id, "console", CHAT_ID, by="console")
+            transports.append(ConsoleAdapter(router))
+        log.info("adapters: %s", ", ".join(t.platform for t in transports))
+        await serve(services, transports, background)
+    finally:
+        await services.store.close()
+    return 0
+
+
+def chat_platforms(settings: Settings, router: object) -> list[ChatTransport]:
+    """The Telegram and Slack adapters whose tokens are configured."""
+    return []

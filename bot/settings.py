@@ -1,0 +1,96 @@
+"""Settings from the environment and `.env`, with one clear message per bad variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """Raised with a message that names the faulty variable and how to fix it."""
+
+
+class Settings(BaseSettings):
+    """Every `VIGIE_*` variable; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VIGIE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    database: Path = Path("./vigie.db")
+    data_dir: Path = Path("./data")
+    language: Literal["fr", "en"] = "fr"
+    timezone: str = "Europe/Paris"
+    team_name: str = "Cabinet"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # Sources and monitor
+    poll_interval: int | None = Field(default=None, ge=30)
+    allow_private_urls: bool = False
+    google_places_api_url: str = "https://places.googleapis.com/v1"
+    google_places_api_key: SecretStr | None = None
+    google_business_api_url: str = "https://mybusiness.googleapis.com/v4"
+    google_oauth_token_url: str = "https://oauth2.googleapis.com/token"  # noqa: S105
+    google_client_id: str | None = None
+    google_client_secret: SecretStr | None = None
+    google_refresh_token: SecretStr | None = None
+    google_news_url: str = "https://news.google.com/rss/search"
+
+    # Captures
+    chromium_path: str | None = None
+
+    # Telegram
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_http_port: int | None = Field(default=None, ge=1, le=65535)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"fuseau horaire inconnu « {value} » (exemple : Europe/Paris)"
+            ) from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The team's time zone, for dates shown to people."""
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation errors into one readable `SettingsError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = "VIGIE_" + "_".join(str(p) for p in err["loc"]).upper()
+            secret = any(word in name for word in ("TOKEN", "SECRET", "KEY"))
+            shown = "masquée" if secret else repr(err.get("input"))
+            lines.append(f"- {name} : {err['msg']} (valeur lue : {shown})")
+        raise SettingsError(
+            "Réglage invalide dans l'environnement ou le fichier .env :\n"
+            + "\n".join(lines)
+            + "\nCorrigez la valeur (voir .env.example) puis relancez Vigie."
+        ) from None

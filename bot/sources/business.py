@@ -1,0 +1,272 @@
+"""Google Business Profile reviews: the complete list for a practice that manages its listing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import httpx
+
+from bot.models import Mention
+from bot.sources.base import (
+    ConfigError,
+    ContentError,
+    FetchResult,
+    HttpStatusError,
+    InvalidTargetError,
+    SourceConfig,
+    SourceKind,
+    SourceSpec,
+    SourceState,
+    SummaryValue,
+)
+from bot.sources.http import ACCEPT_JSON, fetch
+from bot.sources.places import google_error, parse_time
+from bot.sources.text import MAX_RAW_CHARS, cap, clean_text, one_line
+
+PAGE_SIZE = 50
+MAX_PAGES = 200
+STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
+_TARGET = re.compile(r"(?:accounts/)?(\d{1,30})/(?:locations/)?(\d{1,30})")
+_EXAMPLE = "/source fiche 1234/5678 pour 2"
+
+
+def parse_location(text: str) -> str:
+    """`accounts/A/locations/L` from `A/L` or the full name; French error otherwise."""
+    match = _TARGET.fullmatch(text.strip().strip("/").replace(" ", ""))
+    if not match:
+        raise InvalidTargetError(
+            f"« {cap(text.strip(), 80)} » n'est pas un établissement Google Business Profile. "
+            "Donnez le numéro de compte et celui de l'établissement séparés par « / ». "
+            f"Exemple : {_EXAMPLE}"
+        )
+    return f"accounts/{match.group(1)}/locations/{match.group(2)}"
+
+
+@dataclass(slots=True)
+class _Token:
+    value: str
+    expires_at: float
+
+
+class OAuthTokens:
+    """Access tokens from the configured refresh token, kept in memory until just before expiry."""
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        self._token: _Token | None = None
+        self._lock = asyncio.Lock()
+
+    def forget(self, value: str) -> None:
+        """Drop a token Google refused, so the next call asks for a new one."""
+        if self._token is not None and self._token.value == value:
+            self._token = None
+
+    async def get(self, client: httpx.AsyncClient) -> str:
+        """A valid access token, exchanging the refresh token when needed."""
+        async with self._lock:
+            if self._token is not None and self._token.expires_at > time.monotonic():
+                return self._token.value
+            self._token = await self._exchange(client)
+            return self._token.value
+
+    async def _exchange(self, client: httpx.AsyncClient) -> _Token:
+        cfg = self.config
+        if not (cfg.google_client_id and cfg.google_client_secret and cfg.google_refresh_token):
+            raise ConfigError(
+                "Les avis Google Business Profile demandent un accès OAuth : la personne qui "
+                "gère le serveur doit renseigner l'identifiant client, le secret client et le "
+                "jeton d'actualisation Google.",
+                permanent=True,
+            )
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": cfg.google_client_id,
+            "client_secret": cfg.google_client_secret,
+            "refresh_token": cfg.google_refresh_token,
+        }
+        try:
+            response = await fetch(
+                client,
+                cfg.oauth_token_url,
+                cfg,
+                method="POST",
+                headers={"Accept": ACCEPT_JSON},
+                data=form,
+                trusted=True,
+                follow_redirects=False,
+            )
+        except HttpStatusError as exc:
+            raise _oauth_error(exc) from exc
+        data = response.json()
+        token = data.get("access_token") if isinstance(data, dict) else None
+        if not isinstance(token, str) or not token:
+            raise ContentError(
+                "Google n'a pas renvoyé de jeton d'accès OAuth (réponse inattendue)."
+            )
+        expires_in = data.get("expires_in") if isinstance(data, dict) else None
+        lifetime = float(expires_in) if isinstance(expires_in, int | float) else 3600.0
+        return _Token(token, time.monotonic() + max(lifetime - 60.0, 0.0))
+
+
+def _oauth_error(exc: HttpStatusError) -> HttpStatusError:
+    if exc.status == 429 or (exc.status or 0) >= 500:
+        return exc
+    try:
+        data = json.loads(exc.body)
+    except ValueError:
+        data = {}
+    error = data.get("error") if isinstance(data, dict) else None
+    if error == "invalid_grant":
+        text = (
+            "Google refuse le jeton d'actualisation OAuth (invalid_grant) : il a expiré ou a "
+            "été révoqué. Refaites l'autorisation du compte Google et remplacez le jeton."
+        )
+    elif error in ("invalid_client", "unauthorized_client"):
+        text = (
+            f"Google refuse les identifiants OAuth ({error}) : vérifiez l'identifiant et le "
+            "secret du client dans la configuration."
+        )
+    else:
+        text = f"L'échange du jeton OAuth Google a échoué (erreur {exc.status})."
+    return HttpStatusError(text, status=exc.status or 0, body=exc.body, permanent=True)
+
+
+class BusinessSource:
+    """Every review of a managed listing, page by page, newest update first."""
+
+    kind = SourceKind.BUSINESS.value
+    default_interval_s = 1800
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        self.interval_s = config.poll_interval_s or self.default_interval_s
+        self.tokens = OAuthTokens(config)
+
+    def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
+        """Check `compte/établissement`; a listing takes no selector."""
+        return parse_location(target), None
+
+    def describe(self, spec: SourceSpec) -> str:
+        """« Google Business Profile · 1234/5678 »."""
+        parts = spec.target.split("/")
+        short = f"{parts[1]}/{parts[3]}" if len(parts) == 4 else spec.target
+        return f"Google Business Profile · {cap(short, 40)}"
+
+    async def fetch(
+        self, client: httpx.AsyncClient, spec: SourceSpec, state: SourceState
+    ) -> FetchResult:
+        """Read every page of reviews; `complete` when the last page was reached."""
+        location = parse_location(spec.target)
+        base = f"{self.config.business_api_url.rstrip('/')}/{location}/reviews"
+        mentions: list[Mention] = []
+        seen: set[str] = set()
+        page_token: str | None = None
+        summary: dict[str, SummaryValue] = {"name": None, "rating": None, "count": None}
+        complete = False
+        for _page in range(MAX_PAGES):
+            params = {"pageSize": str(PAGE_SIZE), "orderBy": "updateTime desc"}
+            if page_token:
+                params["pageToken"] = page_token
+            data = await self._page(client, f"{base}?{urlencode(params)}", location)
+            if summary["rating"] is None:
+                rating, count = data.get("averageRating"), data.get("totalReviewCount")
+                summary["rating"] = float(rating) if isinstance(rating, int | float) else None
+                summary["count"] = count if isinstance(count, int) else None
+            reviews = data.get("reviews") or []
+            if not isinstance(reviews, list):
+                raise ContentError(
+                    "Réponse inattendue de Google (« reviews » n'est pas une liste)."
+                )
+            for review in reviews:
+                mention = _mention(review, spec)
+                if mention is not None and mention.external_id not in seen:
+                    seen.add(mention.external_id)
+                    mentions.append(mention)
+            next_token = data.get("nextPageToken")
+            if not isinstance(next_token, str) or not next_token:
+                complete = True
+                break
+            if next_token == page_token:  # a loop: stop, and claim nothing about missing items
+                break
+            page_token = next_token
+        return FetchResult(mentions=mentions, state=state, complete=complete, summary=summary)
+
+    async def _page(self, client: httpx.AsyncClient, url: str, location: str) -> dict[str, object]:
+        """One page of reviews, renewing the access token once if Google refuses it."""
+        token = await self.tokens.get(client)
+        try:
+            return await self._get(client, url, token)
+        except HttpStatusError as exc:
+            if exc.status != 401:
+                raise _api_error(exc, location) from exc
+            self.tokens.forget(token)
+        token = await self.tokens.get(client)
+        try:
+            return await self._get(client, url, token)
+        except HttpStatusError as exc:
+            raise _api_error(exc, location) from exc
+
+    async def _get(self, client: httpx.AsyncClient, url: str, token: str) -> dict[str, object]:
+        headers = {"Accept": ACCEPT_JSON, "Authorization": f"Bearer {token}"}
+        response = await fetch(
+            client, url, self.config, headers=headers, trusted=True, follow_redirects=False
+        )
+        data = response.json()
+        if not isinstance(data, dict):
+            raise ContentError("Réponse inattendue de Google Business Profile (pas un objet).")
+        return data
+
+
+def _mention(review: object, spec: SourceSpec) -> Mention | None:
+    if not isinstance(review, dict):
+        return None
+    name = review.get("name") or review.get("reviewId")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    reviewer = review.get("reviewer")
+    author = ""
+    if isinstance(reviewer, dict) and not reviewer.get("isAnonymous"):
+        display = reviewer.get("displayName")
+        author = one_line(display, 200) if isinstance(display, str) else ""
+    comment = review.get("comment")
+    stars = review.get("starRating")
+    return Mention(
+        source_id=spec.id,
+        external_id=cap(name.strip(), 1000),
+        url=None,
+        title=None,
+        text=clean_text(comment) if isinstance(comment, str) else "",
+        author=author or None,
+        rating=STARS.get(stars) if isinstance(stars, str) else None,
+        published_at=parse_time(review.get("createTime")),
+        scoped_watch_id=spec.watch_id,
+        raw=cap(json.dumps(review, ensure_ascii=False), MAX_RAW_CHARS),
+    )
+
+
+def _api_error(exc: HttpStatusError, location: str) -> HttpStatusError:
+    code = exc.status or 0
+    if code == 429 or code >= 500:
+        return exc
+    _status, message = google_error(exc)
+    said = f" (Google : {message})" if message else ""
+    if code == 401:
+        text = f"Google refuse le jeton d'accès OAuth, même renouvelé{said}."
+    elif code == 403:
+        text = (
+            f"Le compte Google autorisé n'a pas accès à l'établissement {location} : vérifiez "
+            f"qu'il gère bien cette fiche et que l'API Business Profile est activée{said}."
+        )
+    elif code == 404:
+        text = (
+            f"L'établissement {location} est introuvable : vérifiez les numéros de compte et "
+            f"d'établissement. Exemple : {_EXAMPLE}{said}"
+        )
+    else:
+        text = f"Google Business Profile a refusé la demande (erreur {code}){said}."
+    return HttpStatusError(text, status=code, body=exc.body, permanent=True)

@@ -1,0 +1,78 @@
+"""Google News search feeds: press mentions of a watched name, in French, from France."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import httpx
+
+from bot.models import Watch
+from bot.sources.base import (
+    FetchResult,
+    InvalidTargetError,
+    SourceConfig,
+    SourceKind,
+    SourceSpec,
+    SourceState,
+)
+from bot.sources.feed import fetch_feed
+from bot.sources.text import cap, one_line
+
+MAX_QUERY_CHARS = 500
+
+
+def _quoted(name: str) -> str:
+    return '"' + one_line(name.replace('"', " "), 200) + '"'
+
+
+def news_query_for(watch: Watch) -> str:
+    """The search for a watched name: its spellings quoted (joined by OR), then its city."""
+    names: list[str] = []
+    for name in (watch.name, *watch.aliases):
+        quoted = _quoted(name)
+        if quoted != '""' and quoted not in names:
+            names.append(quoted)
+    query = names[0] if len(names) == 1 else "(" + " OR ".join(names) + ")"
+    if watch.city:
+        query += " " + one_line(watch.city.replace('"', " "), 100)
+    return cap(query, MAX_QUERY_CHARS)
+
+
+def news_feed_url(config: SourceConfig, query: str) -> str:
+    """The Google News RSS search address for a query (French edition)."""
+    params = urlencode({"q": query, "hl": "fr", "gl": "FR", "ceid": "FR:fr"})
+    return f"{config.news_url}?{params}"
+
+
+class NewsSource:
+    """A Google News search on one watched name, read as an RSS feed."""
+
+    kind = SourceKind.NEWS.value
+    default_interval_s = 1800
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        self.interval_s = config.poll_interval_s or self.default_interval_s
+
+    def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
+        """Check the search text (built by `news_query_for`); no selector."""
+        query = one_line(target, MAX_QUERY_CHARS + 1)
+        if not query.strip('" '):
+            raise InvalidTargetError(
+                "La recherche Google Actualités est vide. Exemple : /source actus 1 "
+                "(le numéro du nom surveillé, tel que /liste l'affiche)."
+            )
+        if len(query) > MAX_QUERY_CHARS:
+            raise InvalidTargetError("Cette recherche est trop longue (plus de 500 caractères).")
+        return query, None
+
+    def describe(self, spec: SourceSpec) -> str:
+        """« Google Actualités · "Marie Dupont" Lyon »."""
+        return f"Google Actualités · {cap(spec.target, 80)}"
+
+    async def fetch(
+        self, client: httpx.AsyncClient, spec: SourceSpec, state: SourceState
+    ) -> FetchResult:
+        """Fetch the search feed; entries are keyed by their Google News id."""
+        url = news_feed_url(self.config, spec.target)
+        return await fetch_feed(client, url, self.config, spec, state, trusted=True)

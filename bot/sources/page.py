@@ -1,0 +1,184 @@
+"""Web pages without a feed: the items a CSS selector picks, keyed by a hash of their text."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+import warnings
+from urllib.parse import urljoin
+
+import httpx
+import soupsieve
+from bs4 import BeautifulSoup, Tag
+
+from bot.models import Mention
+from bot.sources.base import (
+    ContentError,
+    FetchResult,
+    InvalidTargetError,
+    SourceConfig,
+    SourceKind,
+    SourceSpec,
+    SourceState,
+)
+from bot.sources.feed import normalize_url
+from bot.sources.http import ACCEPT_HTML, fetch, host_of
+from bot.sources.text import MAX_RAW_CHARS, cap, html_to_line, html_to_text, one_line
+
+MAX_ITEMS = 500
+MAX_SELECTOR_CHARS = 300
+THREAD_PARSE_BYTES = 256 * 1024
+_EXAMPLE = "/source page https://exemple.fr/avis .avis"
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+_HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+# bs4 reports odd markup through `warnings`; silencing them touches process-wide state,
+# so page parses (possibly in worker threads) take turns.
+_PARSE_LOCK = threading.Lock()
+
+
+def validate_selector(selector: str | None) -> str:
+    """A CSS selector soupsieve can compile; French error with examples otherwise."""
+    text = (selector or "").strip()
+    if not text:
+        raise InvalidTargetError(
+            "Il manque le sélecteur CSS des éléments à surveiller (par exemple .avis, "
+            f"article.review ou #commentaires li). Exemple : {_EXAMPLE}"
+        )
+    if len(text) > MAX_SELECTOR_CHARS:
+        raise InvalidTargetError("Ce sélecteur CSS est trop long (plus de 300 caractères).")
+    try:
+        soupsieve.compile(text)
+    except (soupsieve.SelectorSyntaxError, ValueError) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InvalidTargetError(
+            f"Le sélecteur CSS « {text} » est invalide ({first_line}). "
+            f"Exemples valides : .avis, article.review, #commentaires li. Exemple : {_EXAMPLE}"
+        ) from exc
+    return text
+
+
+def item_key(text: str) -> str:
+    """The stable key of an item: a hash of its whitespace-normalised text."""
+    digest = hashlib.sha256(one_line(text, 1_000_000).encode("utf-8")).hexdigest()
+    return "sha256:" + digest[:32]
+
+
+class PageSource:
+    """A page's items picked by a CSS selector; a new text is a new item."""
+
+    kind = SourceKind.PAGE.value
+    default_interval_s = 3600
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        self.interval_s = config.poll_interval_s or self.default_interval_s
+
+    def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
+        """Check the page address and the selector."""
+        return normalize_url(target, _EXAMPLE), validate_selector(selector)
+
+    def describe(self, spec: SourceSpec) -> str:
+        """« Page web · exemple.fr (.avis) »."""
+        return f"Page web · {host_of(spec.target)} ({cap(spec.selector or '?', 40)})"
+
+    async def fetch(
+        self, client: httpx.AsyncClient, spec: SourceSpec, state: SourceState
+    ) -> FetchResult:
+        """Fetch the page (conditional GET) and list the items the selector finds."""
+        selector = validate_selector(spec.selector)
+        response = await fetch(
+            client,
+            spec.target,
+            self.config,
+            headers={"Accept": ACCEPT_HTML},
+            etag=state.etag,
+            last_modified=state.last_modified,
+        )
+        new_state = SourceState(
+            etag=response.etag or state.etag,
+            last_modified=response.last_modified or state.last_modified,
+        )
+        if response.not_modified:
+            return FetchResult(mentions=[], state=new_state, not_modified=True, complete=False)
+        if response.content_type and response.content_type not in _HTML_TYPES:
+            raise ContentError(
+                f"L'adresse {response.url[:300]} ne renvoie pas une page web "
+                f"({response.content_type}). Donnez l'adresse de la page qui affiche les avis.",
+                permanent=True,
+            )
+        args = (response.body, response.url, response.charset, selector, spec)
+        if len(response.body) > THREAD_PARSE_BYTES:
+            mentions, title = await asyncio.to_thread(parse_page, *args)
+        else:
+            mentions, title = parse_page(*args)
+        return FetchResult(
+            mentions=mentions,
+            state=new_state,
+            complete=True,
+            summary={"title": title, "items": len(mentions)},
+        )
+
+
+def parse_page(
+    body: bytes, url: str, charset: str | None, selector: str, spec: SourceSpec
+) -> tuple[list[Mention], str | None]:
+    """The selected items of an HTML page as mentions, and the page's title."""
+    with _PARSE_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            soup = BeautifulSoup(body, "html.parser", from_encoding=charset)
+            items = soup.select(selector, limit=MAX_ITEMS)
+        except Exception as exc:  # html.parser and soupsieve may fail on hostile markup
+            raise ContentError(
+                f"La page {url[:300]} est illisible ({type(exc).__name__}).", permanent=True
+            ) from exc
+        title_tag = soup.find("title")
+        title = html_to_line(title_tag.get_text()) if isinstance(title_tag, Tag) else None
+        mentions: list[Mention] = []
+        seen: set[str] = set()
+        for item in items:
+            mention = _mention(item, url, spec)
+            if mention is not None and mention.external_id not in seen:
+                seen.add(mention.external_id)
+                mentions.append(mention)
+    if not mentions:
+        raise ContentError(
+            f"Le sélecteur « {selector} » ne trouve aucun élément sur {url[:300]}. La page a "
+            "peut-être changé de présentation, ou s'affiche par JavaScript. Vérifiez le "
+            f"sélecteur. Exemple : {_EXAMPLE}",
+            permanent=True,
+        )
+    return mentions, title or None
+
+
+def _mention(item: Tag, page_url: str, spec: SourceSpec) -> Mention | None:
+    raw = str(item)
+    text = html_to_text(raw)
+    if not text:
+        return None
+    heading = item.find(_HEADINGS)
+    title = html_to_line(heading.get_text(" ")) if isinstance(heading, Tag) else None
+    return Mention(
+        source_id=spec.id,
+        external_id=item_key(text),
+        url=_item_link(item, page_url),
+        title=title or None,
+        text=text,
+        author=None,
+        rating=None,
+        published_at=None,
+        scoped_watch_id=spec.watch_id,
+        raw=cap(raw, MAX_RAW_CHARS),
+    )
+
+
+def _item_link(item: Tag, page_url: str) -> str:
+    anchor = item if item.name == "a" and item.get("href") else item.find("a", href=True)
+    if isinstance(anchor, Tag):
+        href = anchor.get("href")
+        if isinstance(href, str) and href.strip():
+            link = urljoin(page_url, href.strip())
+            if link.startswith(("https://", "http://")):
+                return link
+    return page_url
