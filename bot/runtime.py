@@ -6,6 +6,7 @@ import logging
 
 from adapters.console import CHAT_ID, ConsoleAdapter
 from bot.app import BackgroundTask, make_router, open_services, serve
+from bot.engines import build_engines
 from bot.logging_setup import setup_logging
 from bot.settings import Settings
 from bot.transport import ChatTransport
@@ -28,6 +29,7 @@ async def run_vigie(settings: Settings, *, force_console: bool = False) -> int:
             await services.store.teams.bind_chat(team_id, "console", CHAT_ID, by="console")
             transports.append(ConsoleAdapter(router))
         log.info("adapters: %s", ", ".join(t.platform for t in transports))
+        background += build_engines(services, transports)
         await serve(services, transports, background)
     finally:
         await services.store.close()

@@ -38,7 +38,7 @@ def mention(
         id=12,
         team_id=1,
         source_id=1,
-        source_kind="google_places",
+        source_kind="places",
         source_label="Google",
         external_id="x",
         url="https://example.test/r/1",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import email
+import hashlib
 import io
 import json
 import os
@@ -71,7 +72,7 @@ MENTION = StoredMention(
     id=12,
     team_id=1,
     source_id=3,
-    source_kind="google_places",
+    source_kind="places",
     source_label="Google – Cabinet du Parc",
     external_id="rev-abc",
     url="https://www.google.com/maps/place/?q=place_id:ChIJexemple",
@@ -103,7 +104,7 @@ CAPTURE = CaptureRecord(
     bundle_path=None,
     screenshot_sha256="5" * 64,
     bundle_sha256="b" * 64,
-    status="done",
+    status="ok",
 )
 NEGATIVE = dataclasses.replace(
     MENTION,
@@ -268,6 +269,17 @@ def test_every_qualification_is_worded_as_a_suggestion() -> None:
     notice = platform_notice(SETTINGS, all_flags, [], now=NOW).body_text
     assert "Il pourrait constituer :" in notice
     assert notice.count("\n- une ") == 4
+
+
+def test_a_failed_capture_is_not_presented_as_complete_evidence() -> None:
+    failed = dataclasses.replace(
+        CAPTURE, id=8, status="unreachable", bundle_sha256="c" * 64, screenshot_sha256=None
+    )
+    body = insurer_letter(SETTINGS, MENTION, [CAPTURE, failed], now=NOW).body_text
+    assert "- Capture n°7, réalisée le 2026-03-04 08:13:21 UTC ; empreinte" in body
+    line = next(x for x in body.splitlines() if x.startswith("- Capture n°8"))
+    assert line.endswith("(capture incomplète : page injoignable)")
+    assert "capture d'écran" not in line
 
 
 def test_unknown_publication_date_is_said_and_the_deadline_is_an_estimate() -> None:
@@ -540,7 +552,7 @@ def test_case_file_copies_bundles_records_letters_and_checksums(tmp_path: Path) 
         insurer_letter(SETTINGS, MENTION, [kept], now=NOW),
         platform_notice(SETTINGS, MENTION, [kept], now=NOW),
     ]
-    events = [
+    events: list[TimelineEvent | tuple[datetime, str, str]] = [
         (datetime(2026, 3, 5, 9, 0, tzinfo=UTC), "insurer_letter", "envoyé"),
         TimelineEvent(datetime(2026, 3, 5, 9, 10, tzinfo=UTC), "platform_notice", "Google"),
     ]
@@ -570,8 +582,6 @@ def test_case_file_copies_bundles_records_letters_and_checksums(tmp_path: Path) 
         ]
         sums = archive.read(root + "SHA256SUMS.txt").decode().splitlines()
         assert len(sums) == len(names) - 1
-        import hashlib
-
         for line in sums:
             digest, name = line.split("  ", 1)
             assert hashlib.sha256(archive.read(root + name)).hexdigest() == digest

@@ -97,7 +97,7 @@ CAPTURE = CaptureRecord(
     bundle_path=None,
     screenshot_sha256="5" * 64,
     bundle_sha256="b" * 64,
-    status="done",
+    status="ok",
 )
 
 

@@ -20,6 +20,12 @@ from bot.capture.readme import readme_text
 from bot.capture.warc import Exchange, write_warc
 
 FORMAT = "vigie-capture/1"
+PROXY_NOTE = (
+    "Toutes les connexions du navigateur passent par un relais local de Vigie (127.0.0.1) qui "
+    "vérifie chaque adresse avant de s'y connecter ; les en-têtes sont ceux vus par le "
+    "navigateur. Pour une page http:// non chiffrée, le relais fixe l'en-tête Connection à "
+    "« close »."
+)
 WARC = "page.warc.gz"
 
 
@@ -77,8 +83,8 @@ def _http(page: PageCapture, proxy: GuardProxy | None) -> dict[str, Any]:
     return {
         "status": main.status,
         "status_text": main.status_text,
-        "headers": [list(h) for h in main.response_headers],
-        "request_headers": [list(h) for h in main.request_headers],
+        "headers": [{"name": n, "value": v} for n, v in main.response_headers],
+        "request_headers": [{"name": n, "value": v} for n, v in main.request_headers],
         "server_ip": ip,
         "tls": page.tls,
         "body_bytes": len(main.body) if main.body is not None else None,
@@ -162,6 +168,7 @@ def build_manifest(
             "blocked": [dataclasses.asdict(b) for b in guard.blocked],
             "bytes_received": proxy.received if proxy else 0,
             "cut": proxy.cut if proxy else False,
+            "note": PROXY_NOTE,
         },
         "limits": {
             "page_timeout_s": limits.page_timeout_s,

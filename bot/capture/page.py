@@ -8,7 +8,6 @@ never finishes loading is still captured as it stood, with a note saying so.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -54,7 +53,8 @@ class PageLimits:
     """Time and size bounds of one page capture."""
 
     page_timeout_s: float = 20
-    settle_s: float = 1.5
+    settle_s: float = 2.0
+    quiet_s: float = 0.25
     body_timeout_s: float = 5
     html_timeout_s: float = 10
     pdf_timeout_s: float = 30
@@ -119,9 +119,36 @@ async def _redirect_chain(request: Request) -> list[Exchange]:
     return chain
 
 
+class _InFlight:
+    """Counts the page's pending requests, to wait until the network falls quiet."""
+
+    def __init__(self, page: Page) -> None:
+        self.count = 0
+        self.changed = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, _: Request) -> None:
+        self.count += 1
+        self.changed = time.monotonic()
+
+    def _ended(self, _: Request) -> None:
+        self.count = max(0, self.count - 1)
+        self.changed = time.monotonic()
+
+    async def quiet(self, quiet_s: float, until: float) -> None:
+        """Return once nothing was pending for `quiet_s` seconds, or at `until` (monotonic)."""
+        while time.monotonic() < until:
+            if self.count == 0 and time.monotonic() - self.changed >= quiet_s:
+                return
+            await asyncio.sleep(0.05)
+
+
 async def _navigate(page: Page, url: str, limits: PageLimits) -> tuple[Response, bool]:
     """Open the page; return its main response and whether it finished loading in time."""
     deadline = time.monotonic() + limits.page_timeout_s
+    in_flight = _InFlight(page)
     try:
         response = await page.goto(url, wait_until="commit", timeout=limits.page_timeout_s * 1000)
     except PlaywrightTimeoutError as exc:
@@ -137,11 +164,8 @@ async def _navigate(page: Page, url: str, limits: PageLimits) -> tuple[Response,
         await page.wait_for_load_state("load", timeout=remaining * 1000)
     except PlaywrightTimeoutError:
         return response, False
-    remaining = min(deadline - time.monotonic(), limits.settle_s)
-    if remaining > 0.1:
-        # Let late scripts (reviews are often loaded after the page) settle briefly.
-        with contextlib.suppress(PlaywrightTimeoutError):
-            await page.wait_for_load_state("networkidle", timeout=remaining * 1000)
+    # Reviews are often fetched by scripts after `load`: let the network fall quiet briefly.
+    await in_flight.quiet(limits.quiet_s, min(deadline, time.monotonic() + limits.settle_s))
     return response, True
 
 
@@ -209,7 +233,7 @@ async def capture_page(
     capture.screenshot = await take_full_page(
         page,
         folder / SCREENSHOT,
-        folder.parent / f"{folder.name}-apercu.png",
+        folder.parent / f"{folder.name}-apercu.jpg",
         lines_for=lambda moment: band_for(page.url, moment),
         viewport_width=viewport_width,
         limits=limits.shot,

@@ -254,7 +254,7 @@ class CaptureService:
                 if attempt == 1 and not browser.is_connected():
                     log.warning("Le navigateur s'est arrêté pendant la capture : nouvel essai.")
                     continue
-                return _Attempt("unreachable", _explain(str(exc), guard, proxy), None, proxy)
+                return _failed(str(exc), guard, proxy)
             except PlaywrightError:
                 if attempt == 1 and not browser.is_connected():
                     log.warning("Le navigateur s'est arrêté pendant la capture : nouvel essai.")
@@ -313,13 +313,15 @@ class CaptureService:
         return lines
 
 
-def _explain(reason: str, guard: GuardState, proxy: GuardProxy) -> str:
+def _failed(reason: str, guard: GuardState, proxy: GuardProxy) -> _Attempt:
     """Why navigation failed, preferring the guard's own refusal when there is one."""
     if proxy.cut:
-        return "la page téléchargeait un volume excessif : le chargement a été coupé"
+        reason = "la page téléchargeait un volume excessif : le chargement a été coupé"
+        return _Attempt("unreachable", reason, None, proxy)
     if guard.blocked:
-        return f"la page mène à une adresse refusée — {guard.blocked[0].reason}"
-    return reason
+        reason = f"la page redirige vers une adresse refusée. {guard.blocked[0].reason}"
+        return _Attempt("refused", reason, None, proxy)
+    return _Attempt("unreachable", reason, None, proxy)
 
 
 async def _tell(on_progress: Progress | None, text: str) -> None:

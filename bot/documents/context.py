@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import Address
 from urllib.parse import quote, urlsplit
 
 from bot.deadlines import (
@@ -17,78 +16,15 @@ from bot.deadlines import (
     format_datetime_utc,
     local_date,
 )
-from bot.documents.errors import MissingItem, MissingSettings
 from bot.documents.safe import Untrusted, clean, shorten, untrusted
 from bot.models import CaptureRecord, Flag, StoredMention, TeamSettings
 
 #: How much of a review a letter quotes; the case file keeps the whole text.
 QUOTE_LIMIT = 3000
 _URL_LIMIT = 2000
-_EMAIL = re.compile(r"^[^@\s\"<>(),;:\\\[\]]+@[^@\s\"<>(),;:\\\[\]]+\.[^@\s\"<>(),;:\\\[\]]+$")
-_GOOGLE_KINDS = frozenset({"google_places", "business"})
+_GOOGLE_KINDS = frozenset({"places", "google_places", "business"})
 _GOOGLE = re.compile(r"(^|\.)google\.[a-z]{2,3}(\.[a-z]{2})?$")
 _GOOGLE_SHORT = frozenset({"maps.app.goo.gl", "g.page"})
-
-# The label people read and the exact command that sets each value (French first).
-_SETTING_HELP: dict[str, dict[str, tuple[str, str]]] = {
-    "fr": {
-        "practitioner.name": ("le nom du praticien", '/reglages praticien nom="Dr Marie Dupont"'),
-        "practitioner.profession": (
-            "la profession du praticien",
-            '/reglages praticien profession="médecin généraliste"',
-        ),
-        "practitioner.rpps": (
-            "le numéro RPPS du praticien",
-            "/reglages praticien rpps=10001234567",
-        ),
-        "practitioner.address": (
-            "l'adresse professionnelle du praticien",
-            '/reglages praticien adresse="12 rue de la République, 69002 Lyon"',
-        ),
-        "practitioner.email": (
-            "l'adresse e-mail du praticien (l'expéditeur)",
-            "/reglages praticien email=cabinet@exemple.fr",
-        ),
-        "insurer.name": ("le nom de l'assureur RCP", "/reglages assureur nom=MACSF"),
-        "insurer.email": (
-            "l'adresse e-mail de l'assureur pour les déclarations",
-            "/reglages assureur email=sinistres@exemple.fr",
-        ),
-        "insurer.policy": ("le numéro du contrat RCP", "/reglages assureur contrat=RCP-123"),
-    },
-    "en": {
-        "practitioner.name": (
-            "the practitioner's name",
-            '/reglages praticien nom="Dr Marie Dupont"',
-        ),
-        "practitioner.profession": (
-            "the practitioner's profession",
-            '/reglages praticien profession="médecin généraliste"',
-        ),
-        "practitioner.rpps": (
-            "the practitioner's RPPS number",
-            "/reglages praticien rpps=10001234567",
-        ),
-        "practitioner.address": (
-            "the practice's postal address",
-            '/reglages praticien adresse="12 rue de la République, 69002 Lyon"',
-        ),
-        "practitioner.email": (
-            "the practitioner's e-mail address (the sender)",
-            "/reglages praticien email=cabinet@exemple.fr",
-        ),
-        "insurer.name": ("the liability insurer's name", "/reglages assureur nom=MACSF"),
-        "insurer.email": (
-            "the insurer's e-mail address for claims",
-            "/reglages assureur email=sinistres@exemple.fr",
-        ),
-        "insurer.policy": ("the liability policy number", "/reglages assureur contrat=RCP-123"),
-    },
-}
-_INVALID_EMAIL = {
-    "fr": " (l'adresse enregistrée n'est pas valide)",
-    "en": " (the address on record is not valid)",
-}
 
 
 def setting(text: str | None) -> str | None:
@@ -113,42 +49,6 @@ def language_of(language: str | None, settings: TeamSettings) -> str:
     """The document language: the one asked for, else the team's, "fr" unless it is "en"."""
     chosen = language or settings.language
     return "en" if chosen == "en" else "fr"
-
-
-def valid_email(value: str) -> bool:
-    """Whether an address can go into an e-mail header as is."""
-    if not _EMAIL.match(value):
-        return False
-    try:
-        Address(addr_spec=value)
-    except Exception:  # the parser raises several unrelated types on odd input
-        return False
-    return True
-
-
-def _setting_value(settings: TeamSettings, key: str) -> str | None:
-    """The current value of a dotted setting key, or None when empty."""
-    owner_name, field_name = key.split(".")
-    owner = settings.practitioner if owner_name == "practitioner" else settings.insurer
-    value = getattr(owner, field_name)
-    if not isinstance(value, str):
-        return None
-    return clean(value, single_line=True) or None
-
-
-def require(settings: TeamSettings, keys: Iterable[str], *, document: str, language: str) -> None:
-    """Raise `MissingSettings` listing every key that is empty (or an unusable e-mail)."""
-    helps = _SETTING_HELP[language]
-    items: list[MissingItem] = []
-    for key in keys:
-        label, command = helps[key]
-        value = _setting_value(settings, key)
-        if value is None:
-            items.append(MissingItem(key, label, command))
-        elif key.endswith(".email") and not valid_email(value):
-            items.append(MissingItem(key, label + _INVALID_EMAIL[language], command))
-    if items:
-        raise MissingSettings(items, document=document, language=language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +235,7 @@ def capture_facts(captures: Sequence[CaptureRecord]) -> tuple[CaptureFacts, ...]
             screenshot_sha256=c.screenshot_sha256,
             bundle_sha256=c.bundle_sha256,
             status=c.status,
-            complete=c.finished_at is not None and c.bundle_sha256 is not None,
+            complete=c.status == "ok" and c.finished_at is not None and bool(c.bundle_sha256),
         )
         for c in ordered
     )

@@ -15,13 +15,13 @@ from bot.documents.context import (
     language_of,
     mention_facts,
     practitioner_facts,
-    require,
     setting,
 )
 from bot.documents.docx_letter import build_docx
 from bot.documents.eml import build_eml
 from bot.documents.errors import DocumentRefused
 from bot.documents.render import Rendered, render
+from bot.documents.requirements import require
 from bot.documents.safe import clean, header_safe
 from bot.models import Attachment, CaptureRecord, StoredMention, TeamSettings
 

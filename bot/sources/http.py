@@ -334,6 +334,8 @@ async def _send(
     try:
         status = response.status_code
         if status in REDIRECT_STATUSES or status == 304:
+            # Drain the (empty or tiny) body so the connection goes back to the pool.
+            await _read(response, url, ERROR_BODY_BYTES, truncate=True)
             return HttpResponse(url, status, response.headers, b"")
         if status >= 400:
             body = await _read(response, url, ERROR_BODY_BYTES, truncate=True)

@@ -1,0 +1,188 @@
+"""/source: where Vigie looks (feeds, Google News, Google listings, web pages) and how it goes."""
+
+from __future__ import annotations
+
+import re
+
+from bot.commands.args import fold, split_first
+from bot.commands.base import Command, Context, UsageError
+from bot.commands.watchlist import watch_by_ref
+from bot.dates import format_datetime
+from bot.markup import NL, b, code, reply, t
+from bot.models import Reply, Span, Watch
+from bot.netguard import UnsafeURLError, check_url
+from bot.sources import InvalidTargetError, SourceSpec, build_source, news_query_for
+from bot.sources.registry import describe
+
+KINDS = {
+    "flux": "feed", "feed": "feed", "rss": "feed",
+    "actus": "news", "actu": "news", "news": "news", "actualites": "news",
+    "google": "places", "places": "places",
+    "fiche": "business", "business": "business",
+    "page": "page",
+}  # fmt: skip
+_FOR = re.compile(r"\s+pour\s+(\S+)\s*$", re.IGNORECASE)
+_FOR_EN = re.compile(r"\s+for\s+(\S+)\s*$", re.IGNORECASE)
+
+
+def _split_for(text: str) -> tuple[str, str | None]:
+    """`URL pour 2` → ("URL", "2")."""
+    for pattern in (_FOR, _FOR_EN):
+        match = pattern.search(text)
+        if match:
+            return text[: match.start()].strip(), match.group(1)
+    return text.strip(), None
+
+
+async def _listing(ctx: Context) -> Reply:
+    store = ctx.services.store
+    rows = await store.sources.active(ctx.team)
+    if not rows:
+        return reply(
+            b(ctx.tr("Aucune source pour l'instant.", "No source yet.")),
+            NL,
+            t(ctx.tr("Exemples : ", "Examples: ")),
+            NL,
+            code("/source flux https://www.google.com/alerts/feeds/123/456"),
+            NL,
+            code("/source actus 1"),
+            NL,
+            code("/source google ChIJN1t_tDeuEmsRUsoyG83frY4 pour 1"),
+        )
+    watches = {w.id: w for w in await store.watches.active(ctx.team)}
+    tz = ctx.services.settings.tz
+    spans: list[Span] = [b(ctx.tr("Sources de l'équipe", "The team's sources")), NL]
+    for number, row in enumerate(rows, 1):
+        spec = SourceSpec(row.id, row.team_id, row.kind, row.target, row.selector, row.watch_id)
+        label = describe(spec)
+        owner = watches.get(row.watch_id) if row.watch_id else None
+        spans += [b(f"S{number}"), t(f" {label}")]
+        if owner:
+            spans.append(t(f" → {owner.display}"))
+        if row.consecutive_failures:
+            spans += [
+                NL,
+                t(f"    ⚠️ {row.consecutive_failures} échec(s) : {(row.last_error or '')[:150]}"),
+            ]
+        elif row.last_success_at:
+            spans += [NL, t("    ✅ " + format_datetime(row.last_success_at, tz, ctx.lang))]
+        else:
+            spans += [NL, t("    ⏳ " + ctx.tr("premier passage imminent", "first poll pending"))]
+        spans.append(NL)
+    spans += [t(ctx.tr("Retirer : ", "Remove: ")), code("/source retirer N")]
+    return reply(*spans)
+
+
+async def _add(ctx: Context, kind: str, rest: str) -> Reply:
+    services = ctx.services
+    store = services.store
+    monitor = services.engines.get("monitor")
+    target_text, watch_ref = _split_for(rest)
+    watch: Watch | None = await watch_by_ref(ctx, watch_ref) if watch_ref else None
+    selector: str | None = None
+    if kind == "news":
+        if watch is None:
+            watch = await watch_by_ref(ctx, target_text)
+        target_text = news_query_for(watch)
+    elif kind == "page":
+        parts = target_text.split(None, 1)
+        if len(parts) != 2:
+            raise UsageError("Indiquez l'adresse de la page puis le sélecteur CSS des avis.")
+        target_text, selector = parts
+    elif kind in ("places", "business") and watch is None:
+        raise UsageError("Précisez le nom surveillé de cette fiche : « pour N » (voir /liste).")
+    if not target_text:
+        raise UsageError("Indiquez la source à ajouter.")
+    from bot.monitor import source_config
+
+    config = source_config(services)
+    source = build_source(kind, config)
+    try:
+        target, selector = source.normalize(target_text, selector)
+        if kind in ("feed", "page"):
+            await check_url(target, allow_private=config.allow_private)
+    except (InvalidTargetError, UnsafeURLError) as exc:
+        raise UsageError(str(exc)) from exc
+    if await store.sources.find(ctx.team, kind, target, selector) is not None:
+        return reply(
+            ctx.tr("Cette source est déjà suivie. Voir ", "Already followed. See "), code("/source")
+        )
+    source_id = await store.sources.add(
+        ctx.team,
+        kind,
+        target,
+        selector=selector,
+        watch_id=watch.id if watch else None,
+        interval_s=source.interval_s,
+    )
+    if monitor is not None:
+        monitor.wake()
+    spec = SourceSpec(source_id, ctx.team, kind, target, selector, watch.id if watch else None)
+    return reply(
+        "✅ ",
+        ctx.tr("Source ajoutée : ", "Source added: "),
+        b(source.describe(spec)),
+        NL,
+        t(
+            ctx.tr(
+                "Premier passage dans un instant : les avis déjà en ligne seront résumés en un "
+                "seul message, puis chaque nouvel avis arrivera en alerte.",
+                "First poll in a moment: existing items are summarised in one message, then each "
+                "new one arrives as an alert.",
+            )
+        ),
+    )
+
+
+async def _remove(ctx: Context, ref: str) -> Reply:
+    store = ctx.services.store
+    rows = await store.sources.active(ctx.team)
+    ref = ref.strip().upper().lstrip("S#")
+    if not ref.isdigit() or not 1 <= int(ref) <= len(rows):
+        raise UsageError(f"Indiquez le numéro d'une source (S1 à S{len(rows)}, voir /source).")
+    row = rows[int(ref) - 1]
+    await store.sources.remove(ctx.team, row.id)
+    return reply(ctx.tr(f"Source S{ref} retirée ; ses avis sont conservés.",
+                        f"Source S{ref} removed; its mentions are kept."))  # fmt: skip
+
+
+async def source(ctx: Context, args: str) -> Reply:
+    """List, add or remove the team's sources."""
+    word, rest = split_first(args)
+    if not word:
+        return await _listing(ctx)
+    if word in ("retirer", "remove", "supprimer"):
+        return await _remove(ctx, rest)
+    kind = KINDS.get(fold(word))
+    if kind is None:
+        raise UsageError(
+            f"Type de source inconnu « {word[:20]} » : flux, actus, google, fiche ou page."
+        )
+    if not rest:
+        raise UsageError(f"Il manque la source après « {word} ».")
+    return await _add(ctx, kind, rest)
+
+
+COMMANDS = (
+    Command(
+        name="source",
+        aliases=("sources",),
+        usage="/source [flux URL|actus N|google PLACE_ID pour N|fiche COMPTE/ÉTAB pour N|"
+        "page URL SÉLECTEUR|retirer S]",
+        summary_fr="les sources de l'équipe (flux, Google, pages) et leur santé",
+        summary_en="the team's sources (feeds, Google, pages) and their health",
+        handler=source,
+        examples=(
+            "/source flux https://www.google.com/alerts/feeds/123/456",
+            "/source actus 1",
+            "/source google ChIJN1t_tDeuEmsRUsoyG83frY4 pour 2",
+            "/source fiche 1234/5678 pour 2",
+            "/source page https://exemple.fr/avis .review",
+            "/source retirer 3",
+        ),
+        details_fr=(
+            "Un flux Google Alertes se crée sur google.fr/alerts (« Envoyer à : flux RSS »). "
+            "« pour N » rattache la source au nom n° N de /liste."
+        ),
+    ),
+)

@@ -1,0 +1,440 @@
+"""The watch loop: poll due sources, dedupe, match, triage, and write mentions with their alerts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import random
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+
+from bot.alerts import (
+    baseline_alert,
+    edited_alert,
+    new_mention_alert,
+    source_health_alert,
+    vanished_alert,
+)
+from bot.clock import utcnow
+from bot.matching import Matcher
+from bot.models import Mention, Reply, StoredMention, TeamSettings, Triage, Watch
+from bot.reply_codec import encode_reply
+from bot.services import Services
+from bot.sources import (
+    FetchResult,
+    Source,
+    SourceConfig,
+    SourceError,
+    SourceSpec,
+    SourceState,
+    build_sources,
+    new_client,
+)
+from bot.sources.http import host_of
+from bot.store import NewAlert, SourceRow
+from bot.triage import triage
+
+log = logging.getLogger(__name__)
+
+FAILURES_BEFORE_TELLING = 3
+MAX_BACKOFF = timedelta(hours=6)
+LISTING_KINDS = ("places", "business", "page")
+
+OnRisk = Callable[[StoredMention], Awaitable[None]]
+
+
+def content_hash(m: Mention) -> str:
+    """What makes two versions of a review different: text, title and rating."""
+    material = f"{m.rating}\x1f{m.title or ''}\x1f{m.text}".encode()
+    return hashlib.sha256(material).hexdigest()
+
+
+def source_config(services: Services) -> SourceConfig:
+    """The sources' settings, read from Vigie's settings."""
+    s = services.settings
+
+    def secret(value: object) -> str | None:
+        return value.get_secret_value() if value is not None else None  # type: ignore[attr-defined]
+
+    return SourceConfig(
+        places_api_url=s.google_places_api_url,
+        places_api_key=secret(s.google_places_api_key),
+        business_api_url=s.google_business_api_url,
+        oauth_token_url=s.google_oauth_token_url,
+        google_client_id=s.google_client_id,
+        google_client_secret=secret(s.google_client_secret),
+        google_refresh_token=secret(s.google_refresh_token),
+        news_url=s.google_news_url,
+        allow_private=s.allow_private_urls,
+        poll_interval_s=s.poll_interval,
+    )
+
+
+@dataclass
+class PollOutcome:
+    """What one poll did, for /bilan and the logs."""
+
+    source_id: int
+    new: int = 0
+    edited: int = 0
+    vanished: int = 0
+    error: str | None = None
+    not_modified: bool = False
+
+
+class Monitor:
+    """Polls every team's sources at their interval, with bounded and per-host concurrency."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        config: SourceConfig | None = None,
+        concurrency: int = 16,
+        per_host: int = 4,
+        on_new_alerts: Callable[[], None] | None = None,
+        on_risk: OnRisk | None = None,
+    ) -> None:
+        self.services = services
+        self.config = config or source_config(services)
+        self.sources: dict[str, Source] = build_sources(self.config)
+        self._limit = asyncio.Semaphore(concurrency)
+        self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(per_host)
+        )
+        self._wake = asyncio.Event()
+        self._matcher: Matcher | None = None
+        self._watches: dict[int, Watch] = {}
+        self._client: httpx.AsyncClient | None = None
+        self.on_new_alerts = on_new_alerts
+        self.on_risk = on_risk
+        self._running: set[int] = set()
+        services.on_watchlist_changed = self.rebuild_matcher
+
+    async def rebuild_matcher(self) -> None:
+        """Index every active watch again (after /surveiller or /retirer)."""
+        watches = await self.services.store.watches.all_active()
+        self._watches = {w.id: w for w in watches}
+        self._matcher = Matcher(watches)
+
+    def wake(self) -> None:
+        """Poll due sources now (a source was added, /bilan was asked)."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Poll forever; sleeps until the next source is due or someone wakes it."""
+        await self.rebuild_matcher()
+        async with new_client(self.config) as client:
+            self._client = client
+            while True:
+                await self.poll_due()
+                next_due = await self.services.store.sources.next_due_at()
+                delay = 60.0
+                if next_due is not None:
+                    delay = min(60.0, max(0.05, (next_due - utcnow()).total_seconds()))
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    async def poll_due(self) -> list[PollOutcome]:
+        """Poll every due source once, concurrently."""
+        rows = [
+            r for r in await self.services.store.sources.due(utcnow()) if r.id not in self._running
+        ]
+        return list(await asyncio.gather(*(self._guarded_poll(r) for r in rows)))
+
+    async def poll_sources(self, rows: list[SourceRow]) -> list[PollOutcome]:
+        """Poll these sources now, whatever their schedule (for /bilan)."""
+        return list(await asyncio.gather(*(self._guarded_poll(r) for r in rows)))
+
+    async def _guarded_poll(self, row: SourceRow) -> PollOutcome:
+        self._running.add(row.id)
+        try:
+            async with self._limit, self._hosts[self._host(row)]:
+                return await self.poll(row)
+        finally:
+            self._running.discard(row.id)
+
+    def _host(self, row: SourceRow) -> str:
+        if row.kind in ("feed", "page"):
+            return host_of(row.target)
+        return row.kind
+
+    async def poll(self, row: SourceRow) -> PollOutcome:
+        """Poll one source and record everything it brought, or its failure."""
+        if self._matcher is None:
+            await self.rebuild_matcher()
+        store = self.services.store
+        source = self.sources.get(row.kind)
+        outcome = PollOutcome(row.id)
+        if source is None:
+            outcome.error = f"type de source inconnu : {row.kind}"
+            await store.sources.record_failure(row.id, outcome.error, utcnow() + MAX_BACKOFF)
+            return outcome
+        spec = SourceSpec(row.id, row.team_id, row.kind, row.target, row.selector, row.watch_id)
+        client = self._client
+        try:
+            if client is None:
+                async with new_client(self.config) as own:
+                    result = await source.fetch(own, spec, SourceState.from_json(row.state))
+            else:
+                result = await source.fetch(client, spec, SourceState.from_json(row.state))
+        except SourceError as exc:
+            outcome.error = exc.message
+            await self._failed(row, source, exc.message, exc.retry_after_s, exc.permanent)
+            return outcome
+        except Exception as exc:  # a bug in one source must not stop the others
+            log.exception("source %s failed unexpectedly", row.id)
+            outcome.error = f"erreur inattendue ({type(exc).__name__})"
+            await self._failed(row, source, outcome.error, None, False)
+            return outcome
+        try:
+            await self._record(row, source, spec, result, outcome)
+        except Exception:
+            log.exception("recording source %s failed", row.id)
+            outcome.error = "erreur interne à l'enregistrement"
+            await self._failed(row, source, outcome.error, None, False)
+            return outcome
+        await store.sources.record_success(row.id, result.state.to_json(), self._next_poll(source))
+        if row.failing_notified:
+            await store.sources.set_failing_notified(row.id, False)
+            await self._team_alert(row.team_id, "source_ok", source_health_alert(
+                source.describe(spec), failing=False, error=None
+            ))  # fmt: skip
+        return outcome
+
+    def _next_poll(self, source: Source) -> datetime:
+        interval = source.interval_s
+        return utcnow() + timedelta(seconds=interval * random.uniform(0.9, 1.1))
+
+    async def _failed(
+        self,
+        row: SourceRow,
+        source: Source,
+        message: str,
+        retry_after: float | None,
+        permanent: bool,
+    ) -> None:
+        store = self.services.store
+        base = max(60, source.interval_s // 4)
+        backoff = min(MAX_BACKOFF.total_seconds(), base * 2 ** min(row.consecutive_failures, 10))
+        if permanent:
+            backoff = MAX_BACKOFF.total_seconds()
+        if retry_after is not None:
+            backoff = max(retry_after, 1.0)
+        delay = timedelta(seconds=backoff * random.uniform(1.0, 1.2))
+        failures = await store.sources.record_failure(row.id, message, utcnow() + delay)
+        log.warning("source %s failed (%s in a row): %s", row.id, failures, message)
+        if failures >= FAILURES_BEFORE_TELLING and not row.failing_notified:
+            await store.sources.set_failing_notified(row.id, True)
+            spec = SourceSpec(row.id, row.team_id, row.kind, row.target, row.selector, row.watch_id)
+            await self._team_alert(
+                row.team_id,
+                "source_failing",
+                source_health_alert(source.describe(spec), True, message),
+            )
+
+    async def _team_alert(self, team_id: int, kind: str, message: Reply) -> None:
+        store = self.services.store
+        chats = await store.teams.chats_of(team_id)
+        payload = encode_reply(message)
+        await store.alerts.enqueue(
+            team_id, [NewAlert(c.id, kind, payload, message.urgency) for c in chats]
+        )
+        self._notify()
+
+    def _notify(self) -> None:
+        if self.on_new_alerts is not None:
+            self.on_new_alerts()
+
+    def concerned(self, row: SourceRow, mention: Mention) -> list[int]:
+        """Which of the team's watches a mention concerns."""
+        assert self._matcher is not None
+        scoped = mention.scoped_watch_id if row.kind in LISTING_KINDS else None
+        matches = self._matcher.match(mention.text, title=mention.title, scoped_watch_id=scoped)
+        team_watches = [
+            m.watch_id
+            for m in matches
+            if (w := self._watches.get(m.watch_id)) and w.team_id == row.team_id
+        ]
+        if scoped is not None and scoped not in team_watches and scoped in self._watches:
+            team_watches.insert(0, scoped)
+        return team_watches
+
+    async def _record(
+        self,
+        row: SourceRow,
+        source: Source,
+        spec: SourceSpec,
+        result: FetchResult,
+        outcome: PollOutcome,
+    ) -> None:
+        if result.not_modified:
+            outcome.not_modified = True
+            return
+        store = self.services.store
+        known = await store.mentions.known_keys(row.id)
+        batch = _Batch(
+            row=row,
+            settings=await store.teams.settings(row.team_id),
+            chats=[c.id for c in await store.teams.chats_of(row.team_id)],
+            watches=[w for w in self._watches.values() if w.team_id == row.team_id],
+            baseline=not row.baseline_done,
+        )
+        seen: set[str] = set()
+        for mention in result.mentions:
+            seen.add(mention.external_id)
+            digest = content_hash(mention)
+            previous = known.get(mention.external_id)
+            if previous is not None and previous[1] == digest:
+                continue
+            watch_ids = self.concerned(row, mention)
+            if previous is None and watch_ids:
+                await self._store_new(batch, mention, digest, watch_ids)
+                outcome.new += 1
+            elif previous is not None:
+                await self._store_edit(batch, previous[0], mention, digest, watch_ids)
+                outcome.edited += 1
+        if result.complete and row.baseline_done:
+            gone = [mid for ext, (mid, _) in known.items() if ext not in seen]
+            outcome.vanished = await self._record_vanished(batch, gone)
+        if batch.baseline:
+            average = batch.average()
+            if isinstance(result.summary.get("rating"), int | float):
+                average = float(result.summary["rating"])  # type: ignore[arg-type]
+            message = baseline_alert(
+                source.describe(spec), batch.count, average, batch.risky, batch.settings.language
+            )
+            await self._team_alert(row.team_id, "baseline", message)
+        if outcome.new or outcome.edited:
+            self._notify()
+        if self.on_risk is not None:
+            for stored in batch.risky_new:
+                await self.on_risk(stored)
+
+    async def _store_new(
+        self, batch: _Batch, mention: Mention, digest: str, watch_ids: list[int]
+    ) -> None:
+        """A mention never seen: store it with one alert per chat (none during a baseline)."""
+        verdict = triage(mention.text, title=mention.title, rating=mention.rating)
+        tz = self.services.settings.tz
+        stored_ref: list[StoredMention] = []
+
+        def build(mention_id: int) -> list[NewAlert]:
+            stored = _as_stored(mention_id, batch.row, mention, verdict, digest, watch_ids)
+            stored_ref.append(stored)
+            if batch.baseline:
+                return []
+            message = new_mention_alert(stored, batch.watches, batch.settings, tz)
+            payload = encode_reply(message)
+            return [NewAlert(chat, "new", payload, message.urgency) for chat in batch.chats]
+
+        await self.services.store.mentions.insert(
+            batch.row.team_id,
+            mention,
+            content_hash=digest,
+            triage=verdict,
+            watch_ids=watch_ids,
+            alerts=build,
+        )
+        if batch.baseline:
+            batch.count += 1
+            batch.risky += bool(verdict.flags)
+            if mention.rating:
+                batch.ratings.append(mention.rating)
+        elif verdict.flags:
+            batch.risky_new.extend(stored_ref)
+
+    async def _store_edit(
+        self, batch: _Batch, mention_id: int, mention: Mention, digest: str, watch_ids: list[int]
+    ) -> None:
+        """A known mention whose content changed: record it and raise an « avis modifié »."""
+        store = self.services.store
+        verdict = triage(mention.text, title=mention.title, rating=mention.rating)
+        old = await store.mentions.get(batch.row.team_id, mention_id)
+        old_rating = old.rating if old else None
+        ids = watch_ids or list(old.watch_ids if old else ())
+        tz = self.services.settings.tz
+
+        def build(mention_id: int) -> list[NewAlert]:
+            stored = _as_stored(mention_id, batch.row, mention, verdict, digest, ids)
+            message = edited_alert(stored, batch.watches, batch.settings, tz, old_rating=old_rating)
+            payload = encode_reply(message)
+            return [NewAlert(chat, "edited", payload, message.urgency) for chat in batch.chats]
+
+        await store.mentions.update_content(
+            mention_id,
+            batch.row.team_id,
+            mention,
+            content_hash=digest,
+            triage=verdict,
+            alerts=build,
+            detail=f"note {old_rating} → {mention.rating}",
+        )
+
+    async def _record_vanished(self, batch: _Batch, gone: list[int]) -> int:
+        """Reviews missing from a complete listing: recorded, and the team told quietly."""
+        store = self.services.store
+        await store.mentions.mark_disappeared(gone)
+        for mention_id in gone:
+            stored = await store.mentions.get(batch.row.team_id, mention_id)
+            if stored is not None:
+                message = vanished_alert(stored, batch.settings.language)
+                await self._team_alert(batch.row.team_id, "vanished", message)
+        return len(gone)
+
+
+@dataclass
+class _Batch:
+    """One poll's context and baseline tally."""
+
+    row: SourceRow
+    settings: TeamSettings
+    chats: list[int]
+    watches: list[Watch]
+    baseline: bool
+    count: int = 0
+    risky: int = 0
+    ratings: list[int] = field(default_factory=list)
+    risky_new: list[StoredMention] = field(default_factory=list)
+
+    def average(self) -> float | None:
+        """The mean star rating of the baseline's reviews."""
+        return sum(self.ratings) / len(self.ratings) if self.ratings else None
+
+
+def _as_stored(
+    mention_id: int,
+    row: SourceRow,
+    mention: Mention,
+    verdict: Triage,
+    digest: str,
+    watch_ids: list[int],
+) -> StoredMention:
+    return StoredMention(
+        id=mention_id,
+        team_id=row.team_id,
+        source_id=row.id,
+        source_kind=row.kind,
+        source_label=row.target,
+        external_id=mention.external_id,
+        url=mention.url,
+        title=mention.title,
+        text=mention.text,
+        author=mention.author,
+        rating=mention.rating,
+        published_at=mention.published_at,
+        detected_at=utcnow(),
+        content_hash=digest,
+        severity=verdict.severity,
+        flags=verdict.flags,
+        cues=verdict.cues,
+        watch_ids=tuple(watch_ids),
+        raw=mention.raw,
+    )

@@ -1,0 +1,142 @@
+"""Reads a mention the way the practice must: how it sounds, and whether the press law is in play.
+
+Severity comes from the star rating and a French sentiment lexicon; legal-risk flags come from
+lexicons of insults, precise accusations, private-life disclosures and threats. Every flag
+carries the words that raised it, so the team can see why, and the triage recommends the
+commands that fit (capture, insurer letter, notice to the platform, reply guidance).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from bot.models import Cue, Flag, Severity, Triage
+from bot.normalize import Tokenized, split_camel, tokenize
+from bot.patterns import Hit, Pattern, Searchable, load_patterns
+
+_NEGATORS = frozenset({"pas", "jamais", "plus", "aucun", "aucune", "sans", "zero", "ni", "peu"})
+_BRIDGE = frozenset({"de", "d", "le", "la", "les", "l", "un", "une", "tres", "si", "assez", "vraiment"})
+_RATING_WEIGHT = {1: -3.0, 2: -2.0, 3: 0.0, 4: 2.0, 5: 3.0}
+_POSITIVE_EMOJI = frozenset("👍🙏❤💪✨🙌😍🥰👏👌💕😊🤩💯⭐🌟💖💗😃😄☺🎉")
+_NEGATIVE_EMOJI = frozenset("😤🙄😡🤬👎😠😒💩😭😞😩🤮🚨")
+_HARMFUL = frozenset({Flag.INSULT, Flag.DEFAMATION, Flag.THREAT})
+LEGAL_ACTIONS = ("capture", "assureur", "signaler")
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicons:
+    insult: list[Pattern]
+    defamation: list[Pattern]
+    privacy: list[Pattern]
+    threat: list[Pattern]
+    sentiment: list[Pattern]
+
+
+@cache
+def _lexicons() -> _Lexicons:
+    return _Lexicons(
+        insult=load_patterns("insult.txt"),
+        defamation=load_patterns("defamation.txt"),
+        privacy=load_patterns("privacy.txt"),
+        threat=load_patterns("threat.txt"),
+        sentiment=load_patterns("sentiment.txt"),
+    )
+
+
+def _prepare(text: str, title: str | None) -> Tokenized:
+    raw = f"{title}\n{text}" if title else text
+    return tokenize(split_camel(raw.replace("€", " euros")))
+
+
+def _longest(hits: list[Hit]) -> list[Hit]:
+    """Drops hits covered by a longer one (« merci pour rien » beats « merci »)."""
+    kept: list[Hit] = []
+    for h in sorted(hits, key=lambda h: (h.first - h.last, h.first)):
+        if not any(k.first <= h.first and h.last <= k.last for k in kept):
+            kept.append(h)
+    return sorted(kept, key=lambda h: h.first)
+
+
+def _cue(flag: Flag | None, hit: Hit) -> Cue:
+    return Cue(flag=flag, words=hit.words, reason=hit.pattern.reason)
+
+
+def _flag_hits(search: Searchable) -> dict[Flag, list[Hit]]:
+    """The hits that raise each legal-risk flag (weak cues only when confirmed)."""
+    lex = _lexicons()
+    out: dict[Flag, list[Hit]] = {}
+    insult = _longest(search.find(lex.insult))
+    if insult:
+        out[Flag.INSULT] = insult
+    privacy = _longest(search.find(lex.privacy))
+    if privacy:
+        out[Flag.PRIVACY] = privacy
+    threat = _longest(search.find(lex.threat))
+    if any(h.pattern.kind == "" for h in threat):
+        out[Flag.THREAT] = threat
+    defamation = _longest(search.find(lex.defamation))
+    strong = [h for h in defamation if h.pattern.kind == ""]
+    weak = {h.pattern.source for h in defamation if h.pattern.kind == "+"}
+    if strong or len(weak) >= 2:
+        out[Flag.DEFAMATION] = [h for h in defamation if h.pattern.kind != "=" or strong or weak]
+    return out
+
+
+def _negated(words: tuple[str, ...], first: int, last: int) -> bool:
+    """True for « pas de dépassement », « zéro écoute », « je ne recommande pas »."""
+    if first >= 1 and words[first - 1] in _NEGATORS:
+        return True
+    if first >= 2 and words[first - 1] in _BRIDGE and words[first - 2] in _NEGATORS:
+        return True
+    return last + 1 < len(words) and words[last + 1] in ("pas", "jamais") and last > first - 1
+
+
+def _sentiment(search: Searchable) -> tuple[float, list[Cue]]:
+    """Sum of the sentiment lexicon's weights, a negator before a word turning it over."""
+    words = search.tk.words
+    score = 0.0
+    cues: list[Cue] = []
+    for hit in _longest(search.find(_lexicons().sentiment)):
+        weight = float(hit.pattern.kind or 0)
+        if _negated(words, hit.first, hit.last):
+            weight = -weight
+        score += weight
+        tone = "ton positif" if weight > 0 else "ton négatif"
+        cues.append(Cue(flag=None, words=hit.words, reason=f"{tone} ({hit.pattern.reason})"))
+    raw = search.tk.raw
+    pos = sum(1 for c in raw if c in _POSITIVE_EMOJI)
+    neg = sum(1 for c in raw if c in _NEGATIVE_EMOJI)
+    score += min(pos, 3) * 0.75 - min(neg, 3) * 0.75
+    return score, cues
+
+
+def _actions(severity: Severity, flags: frozenset[Flag]) -> tuple[str, ...]:
+    """The commands worth offering for this triage."""
+    if flags:
+        return LEGAL_ACTIONS
+    if severity is Severity.NEGATIVE:
+        return ("repondre",)
+    return ()
+
+
+def triage(text: str, *, title: str | None = None, rating: int | None = None) -> Triage:
+    """Severity, legal-risk flags with their cues, and the recommended commands."""
+    search = Searchable(_prepare(text, title))
+    flagged = _flag_hits(search)
+    flags = frozenset(flagged)
+    cues: list[Cue] = [_cue(flag, h) for flag, hits in flagged.items() for h in hits]
+    score, tone = _sentiment(search)
+    if rating is not None and rating in _RATING_WEIGHT:
+        score += _RATING_WEIGHT[rating]
+        cues.append(Cue(flag=None, words=f"{rating}/5", reason="note attribuée par l'auteur"))
+    if flags & _HARMFUL or score <= -1.0:
+        severity = Severity.NEGATIVE
+    elif score >= 1.0:
+        severity = Severity.POSITIVE
+    else:
+        severity = Severity.NEUTRAL
+    cues.extend(tone)
+    return Triage(
+        severity=severity, flags=flags, cues=tuple(cues), actions=_actions(severity, flags)
+    )
