@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 from pathlib import Path
 
 from bot.models import Reply
@@ -47,13 +48,13 @@ async def open_services(settings: Settings) -> Services:
     return Services(store=store, settings=settings)
 
 
-BackgroundTask = Callable[[], Awaitable[None]]
+BackgroundTask = Callable[[], Coroutine[Any, Any, None]]
 
 
 async def serve(
     services: Services,
     transports: list[ChatTransport],
-    background: list[BackgroundTask] = (),  # type: ignore[assignment]
+    background: Sequence[BackgroundTask] = (),
 ) -> None:
     """Run every transport and background task side by side until one ends or fails.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.app import BackgroundTask
 from bot.delivery import Delivery
 from bot.monitor import Monitor
+from bot.reminders import run_reminders
 from bot.services import Services
 from bot.transport import ChatTransport
 
@@ -15,4 +16,8 @@ def build_engines(services: Services, transports: list[ChatTransport]) -> list[B
     monitor = Monitor(services, on_new_alerts=delivery.wake)
     services.engines["monitor"] = monitor
     services.engines["delivery"] = delivery
-    return [monitor.run, delivery.run]
+
+    async def reminders() -> None:
+        await run_reminders(services)
+
+    return [monitor.run, delivery.run, reminders]

@@ -376,7 +376,10 @@ class Matcher:
             if not bucket or not (words[i - 1] in gate or (i > 1 and words[i - 2] in gate)):
                 continue
             for idx, name in bucket:
-                if abs(len(name) - len(w)) <= 1 and Levenshtein.distance(w, name, score_cutoff=1) <= 1:
+                if (
+                    abs(len(name) - len(w)) <= 1
+                    and Levenshtein.distance(w, name, score_cutoff=1) <= 1
+                ):
                     out.append((i, idx))
         return out
 
@@ -512,9 +515,7 @@ class _Doc:
             out.append(Match(wid, round(min(points / 4.0, 0.99), 2), reason))
         return out
 
-    def _person_occurrences(
-        self, fuzzy: list[tuple[int, int]]
-    ) -> list[tuple[int, _Occurrence]]:
+    def _person_occurrences(self, fuzzy: list[tuple[int, int]]) -> list[tuple[int, _Occurrence]]:
         index = self.m._person_index
         w = self.w
         raw: list[tuple[int, _Occurrence]] = []

@@ -8,18 +8,133 @@ commands that fit (capture, insurer letter, notice to the platform, reply guidan
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from bot.models import Cue, Flag, Severity, Triage
-from bot.normalize import Tokenized, split_camel, tokenize
-from bot.patterns import Hit, Pattern, Searchable, load_patterns
+from bot.normalize import Tokenized, lexicon_lines, split_camel, tokenize
+
+
+# --- The pattern language of the lexicons -----------------------------------------------------
+# A pattern is a line of elements separated by spaces, matched word by word on folded text:
+# `mot+` (plural allowed), `mot*` (prefix), `a|b` (either), `a/b` (two words as one choice),
+# `[a|b]` (optional word), `_` (any word), `#` (a number), `~` / `~N` (up to 3 / N words).
+# A file is split in groups by header lines `@<kind> <reason>`.
+class PatternError(ValueError):
+    """A lexicon line that cannot be read as a pattern."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One compiled line of a lexicon, with its group's kind and reason."""
+
+    kind: str
+    reason: str
+    source: str
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """Where a pattern matched: word positions and the raw words."""
+
+    pattern: Pattern
+    first: int
+    last: int
+    words: str
+
+
+def _word(word: str) -> str:
+    if word.endswith("+") and len(word) > 1:
+        return re.escape(word[:-1]) + "(?:s|x)?"
+    if word.endswith("*") and len(word) > 1:
+        return re.escape(word[:-1]) + "[^ ]*"
+    if word == "#":
+        return "[0-9]+"
+    if not re.fullmatch(r"[a-z0-9]+", word):
+        raise PatternError(f"mot illisible « {word} »")
+    return re.escape(word)
+
+
+def _alternatives(element: str) -> str:
+    choices = []
+    for alt in element.split("|"):
+        if not alt:
+            raise PatternError(f"choix vide dans « {element} »")
+        choices.append(" ".join(_word(w) for w in alt.split("/")))
+    return "(?:" + "|".join(choices) + ")"
+
+
+def compile_pattern(line: str) -> re.Pattern[str]:
+    """The regex (over space-joined folded words) for one pattern line."""
+    out: list[str] = []
+    pending = ""
+    for element in line.split():
+        if element.startswith("~"):
+            n = int(element[1:]) if element[1:].isdigit() else 3
+            pending += f"(?:[^ ]+ ){{0,{n}}}"
+            continue
+        if element.startswith("[") and element.endswith("]"):
+            pending += f"(?:{_alternatives(element[1:-1])} )?"
+            continue
+        body = "[^ ]+" if element == "_" else _alternatives(element)
+        out.append(pending + body)
+        pending = ""
+    if not out:
+        raise PatternError(f"motif vide « {line} »")
+    return re.compile("(?<![^ ])" + " ".join(out) + "(?![^ ])")
+
+
+def load_patterns(name: str) -> list[Pattern]:
+    """The patterns of lexicon file `name`, grouped under their `@` headers."""
+    kind, reason = "", ""
+    out: list[Pattern] = []
+    for line in lexicon_lines(name):
+        if line.startswith("@"):
+            head, _, rest = line.partition(" ")
+            kind, reason = head[1:], rest.strip()
+            continue
+        try:
+            out.append(Pattern(kind, reason, line, compile_pattern(line)))
+        except PatternError as exc:
+            raise PatternError(f"{name} : {exc}") from exc
+    return out
+
+
+class Searchable:
+    """A text's folded words joined by spaces, to run patterns and map hits back."""
+
+    def __init__(self, tk: Tokenized) -> None:
+        self.tk = tk
+        self.joined = " ".join(tk.words)
+        self._offsets: list[int] = []
+        pos = 0
+        for w in tk.words:
+            self._offsets.append(pos)
+            pos += len(w) + 1
+
+    def find(self, patterns: list[Pattern]) -> list[Hit]:
+        """Every match of every pattern, with the raw words it covers."""
+        hits: list[Hit] = []
+        for p in patterns:
+            for m in p.regex.finditer(self.joined):
+                first = bisect.bisect_right(self._offsets, m.start()) - 1
+                last = bisect.bisect_right(self._offsets, max(m.end() - 1, m.start())) - 1
+                hits.append(Hit(p, first, last, self.tk.raw_span(first, last)))
+        return hits
+
+
+# --- Triage ----------------------------------------------------------------------------------
 
 _NEGATORS = frozenset({"pas", "jamais", "plus", "aucun", "aucune", "sans", "zero", "ni", "peu"})
-_BRIDGE = frozenset({"de", "d", "le", "la", "les", "l", "un", "une", "tres", "si", "assez", "vraiment"})
+_BRIDGE = frozenset(
+    {"de", "d", "le", "la", "les", "l", "un", "une", "tres", "si", "assez", "vraiment"}
+)
 _RATING_WEIGHT = {1: -3.0, 2: -2.0, 3: 0.0, 4: 2.0, 5: 3.0}
 _POSITIVE_EMOJI = frozenset("👍🙏❤💪✨🙌😍🥰👏👌💕😊🤩💯⭐🌟💖💗😃😄☺🎉")
-_NEGATIVE_EMOJI = frozenset("😤🙄😡🤬👎😠😒💩😭😞😩🤮🚨")
+_NEGATIVE_EMOJI = frozenset("😤🙄😡🤬👎😠😒💩😭😞😩🤮🚨🙃")
 _HARMFUL = frozenset({Flag.INSULT, Flag.DEFAMATION, Flag.THREAT})
 LEGAL_ACTIONS = ("capture", "assureur", "signaler")
 
@@ -101,6 +216,8 @@ def _sentiment(search: Searchable) -> tuple[float, list[Cue]]:
         weight = float(hit.pattern.kind or 0)
         if _negated(words, hit.first, hit.last):
             weight = -weight
+        if not weight:
+            continue
         score += weight
         tone = "ton positif" if weight > 0 else "ton négatif"
         cues.append(Cue(flag=None, words=hit.words, reason=f"{tone} ({hit.pattern.reason})"))
@@ -127,6 +244,8 @@ def triage(text: str, *, title: str | None = None, rating: int | None = None) ->
     flags = frozenset(flagged)
     cues: list[Cue] = [_cue(flag, h) for flag, hits in flagged.items() for h in hits]
     score, tone = _sentiment(search)
+    if Flag.PRIVACY in flags:
+        score -= 1.0
     if rating is not None and rating in _RATING_WEIGHT:
         score += _RATING_WEIGHT[rating]
         cues.append(Cue(flag=None, words=f"{rating}/5", reason="note attribuée par l'auteur"))

@@ -47,18 +47,28 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
-def compose_note(
-    status: str, reason: str, page: PageCapture | None, guard: GuardState, has_mention: bool
-) -> str:
+def page_notes(
+    page: PageCapture, guard: GuardState, proxy: GuardProxy | None, max_transfer_bytes: int
+) -> list[str]:
+    """Everything that limits a successful capture, one sentence each."""
+    notes = list(page.notes)
+    if proxy is not None and proxy.cut:
+        notes.append(
+            f"La page a téléchargé plus de {max_transfer_bytes / 1e6:g} Mo : le chargement a "
+            "été coupé en volume, la capture montre ce qui était arrivé."
+        )
+    if guard.blocked:
+        notes.append(
+            f"{len(guard.blocked)} élément(s) de la page venant d'adresses refusées "
+            "(réseau interne) n'ont pas été chargés : voir manifest.json."
+        )
+    return notes
+
+
+def compose_note(status: str, reason: str, notes: list[str], has_mention: bool) -> str:
     """The French sentence the team reads in the chat about this capture."""
-    if status == "ok" and page is not None:
-        parts = ["Page capturée.", *page.notes]
-        if guard.blocked:
-            parts.append(
-                f"{len(guard.blocked)} élément(s) de la page venant d'adresses refusées "
-                "(réseau interne) n'ont pas été chargés : voir manifest.json."
-            )
-        return " ".join(parts)
+    if status == "ok":
+        return " ".join(["Page capturée.", *notes])
     if status == "refused":
         head = "Capture refusée. " + _sentence(reason)
     elif status == "no_browser":
@@ -125,14 +135,15 @@ def build_manifest(
 ) -> dict[str, Any]:
     """Every fact about the capture except the file hashes (added by `finish_bundle`)."""
     shot = page.screenshot if page else None
+    notes = page_notes(page, guard, proxy, max_transfer_bytes) if page else []
     return {
         "format": FORMAT,
         "capture_id": capture_id,
         "vigie_version": vigie_version,
         "status": status,
         "ok": status == "ok",
-        "note": compose_note(status, reason, page, guard, mention is not None),
-        "notes": list(page.notes) if page else ([reason] if reason else []),
+        "note": compose_note(status, reason, notes, mention is not None),
+        "notes": notes if page else ([reason] if reason else []),
         "requested_by": requested_by,
         "requested_text": requested_text,
         "requested_url": requested_url,

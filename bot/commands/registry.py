@@ -6,11 +6,28 @@ import difflib
 from functools import cache
 
 from bot.commands import help as help_cmd
-from bot.commands import join, reviews, sources_cmd, status, team_settings, watchlist
+from bot.commands import (
+    join,
+    letters_cmd,
+    reviews,
+    sources_cmd,
+    status,
+    team_settings,
+    watchlist,
+)
 from bot.commands.args import fold
 from bot.commands.base import Command
 
-_MODULES = (help_cmd, join, watchlist, sources_cmd, reviews, team_settings, status)
+_MODULES = (
+    help_cmd,
+    join,
+    watchlist,
+    sources_cmd,
+    reviews,
+    letters_cmd,
+    team_settings,
+    status,
+)
 _EXTRA: list[Command] = []
 
 

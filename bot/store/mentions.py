@@ -182,6 +182,19 @@ class Mentions:
         )
         return [_mention(r) for r in rows]
 
+    async def all_of(self, team_id: int) -> list[StoredMention]:
+        """Every mention of a team, oldest first (export)."""
+        rows = await self.db.fetchall(f"{_SELECT} WHERE m.team_id = ? ORDER BY m.id", (team_id,))
+        return [_mention(r) for r in rows]
+
+    async def purge_before(self, cutoff: datetime) -> int:
+        """Delete mentions detected before `cutoff` with their alerts and history (retention)."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "DELETE FROM mentions WHERE detected_at < ?", (to_iso(cutoff),)
+            )
+            return cur.rowcount
+
     async def count(self, team_id: int) -> int:
         """How many mentions a team has."""
         row = await self.db.fetchone(

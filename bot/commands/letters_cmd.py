@@ -1,0 +1,183 @@
+"""/assureur, /signaler, /repondre, /dossier: the documents a practice sends, filled in for it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.clock import utcnow
+from bot.commands.args import fold, mention_ref
+from bot.commands.base import Command, Context, UsageError
+from bot.documents import (
+    EVENT_KINDS,
+    DocumentRefused,
+    Letter,
+    case_file,
+    coverage_letter,
+    insurer_letter,
+    platform_notice,
+    reply_guidance,
+)
+from bot.markup import NL, b, reply, t
+from bot.models import Attachment, Reply, StoredMention
+
+
+def team_dir(ctx: Context, *parts: str) -> Path:
+    """Where a team's generated files go, under VIGIE_DATA_DIR."""
+    return ctx.services.settings.data_dir.joinpath("teams", str(ctx.team), *parts)
+
+
+async def _mention(ctx: Context, args: str) -> StoredMention:
+    if not args.strip():
+        raise UsageError("Indiquez le numéro de l'avis (voir /avis).")
+    mention_id = mention_ref(args)
+    mention = await ctx.services.store.mentions.get(ctx.team, mention_id)
+    if mention is None:
+        raise UsageError(f"Aucun avis n° {mention_id} pour votre équipe. Voir /avis.")
+    return mention
+
+
+def _letter_reply(letter: Letter, attachments: tuple[Attachment, ...]) -> list[Reply]:
+    return [reply(t(letter.chat_text)), reply(b(letter.subject), attachments=attachments)]
+
+
+async def assureur(ctx: Context, args: str) -> list[Reply]:
+    """The insurer-contact letter for a mention, or the coverage question (`garantie`)."""
+    store = ctx.services.store
+    settings = await store.teams.settings(ctx.team)
+    now = utcnow()
+    if fold(args.strip()) in ("garantie", "coverage", "couverture"):
+        try:
+            letter = await asyncio.to_thread(coverage_letter, settings, now=now)
+        except DocumentRefused as exc:
+            return [reply(str(exc))]
+        attachments = await asyncio.to_thread(letter.save, team_dir(ctx, "courriers", "garantie"))
+        return _letter_reply(letter, attachments)
+    mention = await _mention(ctx, args)
+    captures = await store.captures.for_mention(ctx.team, mention.id)
+    try:
+        letter = await asyncio.to_thread(insurer_letter, settings, mention, captures, now=now)
+    except DocumentRefused as exc:
+        return [reply(str(exc))]
+    folder = team_dir(ctx, "courriers", str(mention.id))
+    attachments = await asyncio.to_thread(letter.save, folder)
+    await store.mentions.add_event(mention.id, "insurer_letter", ctx.who)
+    return _letter_reply(letter, attachments)
+
+
+async def signaler(ctx: Context, args: str) -> list[Reply]:
+    """The DSA art. 16 notice to the platform for a mention."""
+    store = ctx.services.store
+    mention = await _mention(ctx, args)
+    settings = await store.teams.settings(ctx.team)
+    captures = await store.captures.for_mention(ctx.team, mention.id)
+    try:
+        letter = await asyncio.to_thread(platform_notice, settings, mention, captures, now=utcnow())
+    except DocumentRefused as exc:
+        return [reply(str(exc))]
+    attachments = await asyncio.to_thread(letter.save, team_dir(ctx, "courriers", str(mention.id)))
+    await store.mentions.add_event(mention.id, "platform_notice", ctx.who)
+    return _letter_reply(letter, attachments)
+
+
+async def repondre(ctx: Context, args: str) -> Reply:
+    """Reply guidance that respects medical secrecy."""
+    store = ctx.services.store
+    mention = await _mention(ctx, args)
+    settings = await store.teams.settings(ctx.team)
+    try:
+        guidance = reply_guidance(settings, mention, now=utcnow())
+    except DocumentRefused as exc:
+        return reply(str(exc))
+    await store.mentions.add_event(mention.id, "reply_guidance", ctx.who)
+    return reply(t(guidance.text))
+
+
+async def dossier(ctx: Context, args: str) -> Reply:
+    """The case file (ZIP) for the insurer or a lawyer."""
+    store = ctx.services.store
+    mention = await _mention(ctx, args)
+    settings = await store.teams.settings(ctx.team)
+    captures = await store.captures.for_mention(ctx.team, mention.id)
+    now = utcnow()
+    letters: list[Letter] = []
+    for make in (insurer_letter, platform_notice):
+        try:
+            letters.append(await asyncio.to_thread(make, settings, mention, captures, now=now))
+        except DocumentRefused:
+            continue  # the case file lists what exists; the letters say what is missing
+    timeline = [e for e in await store.mentions.events(mention.id) if e[1] in EVENT_KINDS]
+    path = await asyncio.to_thread(
+        case_file,
+        settings,
+        mention,
+        captures,
+        letters,
+        timeline,
+        out_dir=team_dir(ctx, "dossiers"),
+        now=now,
+    )
+    attachment = Attachment(path, path.name, "application/zip", f"Dossier de l'avis #{mention.id}")
+    missing = (
+        ""
+        if len(letters) == 2
+        else ctx.tr(
+            " Courriers absents : complétez /reglages puis relancez /dossier.",
+            " Some letters are missing: complete /reglages and run /dossier again.",
+        )
+    )
+    return reply(
+        b(ctx.tr(f"Dossier de l'avis #{mention.id}", f"Case file for mention #{mention.id}")),
+        NL,
+        t(
+            ctx.tr(
+                f"{len(captures)} capture(s), {len(letters)} courrier(s), chronologie et résumé."
+                + missing,
+                f"{len(captures)} capture(s), {len(letters)} letter(s), timeline and summary."
+                + missing,
+            )
+        ),
+        attachments=(attachment,),
+    )
+
+
+COMMANDS = (
+    Command(
+        name="assureur",
+        aliases=("insurer",),
+        usage="/assureur #ID | /assureur garantie",
+        summary_fr="le courrier à l'assureur RCP pour un avis, ou la question de la garantie",
+        summary_en="the insurer-contact letter for a mention, or the coverage question",
+        handler=assureur,
+        examples=("/assureur 12", "/assureur garantie"),
+        details_fr="Renseignez d'abord /reglages praticien et /reglages assureur.",
+    ),
+    Command(
+        name="signaler",
+        aliases=("report",),
+        usage="/signaler #ID",
+        summary_fr="le signalement à la plateforme (DSA art. 16) pour un avis",
+        summary_en="the notice to the platform (DSA art. 16) for a mention",
+        handler=signaler,
+        examples=("/signaler 12",),
+    ),
+    Command(
+        name="repondre",
+        aliases=("reply",),
+        usage="/repondre #ID",
+        summary_fr="conseils de réponse respectant le secret médical",
+        summary_en="reply guidance that respects medical secrecy",
+        handler=repondre,
+        examples=("/repondre 12",),
+    ),
+    Command(
+        name="dossier",
+        aliases=("case",),
+        usage="/dossier #ID",
+        summary_fr="le dossier (ZIP) pour l'assureur ou un avocat : avis, captures, courriers",
+        summary_en="the case file (ZIP) for the insurer or a lawyer",
+        handler=dossier,
+        examples=("/dossier 12",),
+        slow=True,
+    ),
+)
