@@ -13,6 +13,8 @@ import socket
 import time
 from dataclasses import dataclass
 
+import httpx
+
 from bot.sources import SourceConfig, SourceError, SourceSpec, SourceState, build_source, new_client
 
 TARGET_MS_PER_UNCHANGED = 1.0
@@ -85,40 +87,49 @@ class CycleFigures:
 
 
 async def _cycle(
-    name: str, base: str, states: list[SourceState], concurrency: int, config: SourceConfig
+    name: str,
+    client: httpx.AsyncClient,
+    base: str,
+    states: list[SourceState],
+    concurrency: int,
+    config: SourceConfig,
 ) -> CycleFigures:
+    """Poll every source once, `concurrency` at a time, as the monitor does."""
     source = build_source("feed", config)
     semaphore = asyncio.Semaphore(concurrency)
     counts = {"changed": 0, "unchanged": 0, "errors": 0, "mentions": 0}
 
-    async with new_client(config, max_connections=concurrency) as client:
+    async def one(i: int) -> None:
+        spec = SourceSpec(id=i, team_id=1, kind="feed", target=f"{base}/feed/{i}")
+        async with semaphore:
+            try:
+                result = await source.fetch(client, spec, states[i])
+            except SourceError:
+                counts["errors"] += 1
+                return
+        states[i] = result.state
+        counts["unchanged" if result.not_modified else "changed"] += 1
+        counts["mentions"] += len(result.mentions)
 
-        async def one(i: int) -> None:
-            spec = SourceSpec(id=i, team_id=1, kind="feed", target=f"{base}/feed/{i}")
-            async with semaphore:
-                try:
-                    result = await source.fetch(client, spec, states[i])
-                except SourceError:
-                    counts["errors"] += 1
-                    return
-            states[i] = result.state
-            counts["unchanged" if result.not_modified else "changed"] += 1
-            counts["mentions"] += len(result.mentions)
-
-        wall, cpu = time.perf_counter(), time.process_time()
-        await asyncio.gather(*(one(i) for i in range(len(states))))
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(one(i) for i in range(len(states))))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return CycleFigures(name, len(states), wall_s=wall, cpu_s=cpu, **counts)
 
 
 async def _run(base: str, sources: int, concurrency: int) -> list[CycleFigures]:
+    """Three cycles on one shared client: all new, then 1 in 10 changed, then none."""
     config = SourceConfig(allow_private=True, timeout_s=30.0)
     states = [SourceState() for _ in range(sources)]
-    figures = [await _cycle("premier passage", base, states, concurrency, config)]
-    async with new_client(config) as client:
+    async with new_client(config, max_connections=concurrency) as client:
+        figures = [await _cycle("premier passage", client, base, states, concurrency, config)]
         await client.post(f"{base}/_next")
-    figures.append(await _cycle("mixte (90 % de 304)", base, states, concurrency, config))
-    figures.append(await _cycle("tout inchangé (304)", base, states, concurrency, config))
+        figures.append(
+            await _cycle("mixte (90 % de 304)", client, base, states, concurrency, config)
+        )
+        figures.append(
+            await _cycle("tout inchangé (304)", client, base, states, concurrency, config)
+        )
     return figures
 
 

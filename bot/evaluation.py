@@ -98,7 +98,9 @@ def _array_items(path: Path, text: str) -> Iterator[tuple[Any, int]]:
     decoder = json.JSONDecoder()
     pos = len(text) - len(text.lstrip())
     if not text[pos:].startswith("["):
-        raise CorpusError(f"{path}, ligne 1 : une liste JSON [ … ] de noms surveillés est attendue.")
+        raise CorpusError(
+            f"{path}, ligne 1 : une liste JSON [ … ] de noms surveillés est attendue."
+        )
     pos += 1
     while True:
         while pos < len(text) and text[pos] in " \t\r\n,":
@@ -111,9 +113,7 @@ def _array_items(path: Path, text: str) -> Iterator[tuple[Any, int]]:
         try:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            raise CorpusError(
-                f"{path}, ligne {exc.lineno} : JSON invalide ({exc.msg})."
-            ) from None
+            raise CorpusError(f"{path}, ligne {exc.lineno} : JSON invalide ({exc.msg}).") from None
         yield value, line
 
 
@@ -179,7 +179,9 @@ def load_corpus(
             raise CorpusError(f"{where} : JSON invalide ({exc.msg}).") from None
         if not isinstance(obj, dict):
             raise CorpusError(f"{where} : chaque ligne est un objet JSON {{ … }}.")
-        out.append((_item(obj, where, watch_ids), _labels(obj, where, watch_ids) if labelled else None))
+        out.append(
+            (_item(obj, where, watch_ids), _labels(obj, where, watch_ids) if labelled else None)
+        )
     if not out:
         raise CorpusError(f"{path} : le corpus ne contient aucune mention.")
     return out
@@ -194,7 +196,9 @@ def _item(obj: dict[str, Any], where: str, watch_ids: frozenset[str]) -> Item:
         raise CorpusError(f"{where} : le champ « source » doit être un texte (par ex. « forum »).")
     scoped = obj.get("scoped_to")
     if scoped is not None and (not isinstance(scoped, str) or scoped not in watch_ids):
-        raise CorpusError(f"{where} : « scoped_to » doit être null ou un id de la liste surveillée.")
+        raise CorpusError(
+            f"{where} : « scoped_to » doit être null ou un id de la liste surveillée."
+        )
     rating = obj.get("rating")
     if rating is not None and (
         isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5
@@ -212,7 +216,7 @@ def _item(obj: dict[str, Any], where: str, watch_ids: frozenset[str]) -> Item:
 def _labels(obj: dict[str, Any], where: str, watch_ids: frozenset[str]) -> Labels:
     expected = obj.get("expected")
     if not isinstance(expected, list) or not all(isinstance(e, str) for e in expected):
-        raise CorpusError(f"{where} : « expected » doit être une liste d'ids (par ex. [\"w1\"]).")
+        raise CorpusError(f'{where} : « expected » doit être une liste d\'ids (par ex. ["w1"]).')
     unknown = [e for e in expected if e not in watch_ids]
     if unknown:
         raise CorpusError(f"{where} : « {unknown[0]} » n'est pas dans la liste surveillée.")
@@ -237,7 +241,7 @@ def _labels(obj: dict[str, Any], where: str, watch_ids: frozenset[str]) -> Label
 # --- Predicting and scoring -------------------------------------------------------------------
 
 
-def predict(item: Item, matcher: Matcher, ids: Sequence[str]) -> Prediction:
+def predict_item(item: Item, matcher: Matcher, ids: Sequence[str]) -> Prediction:
     """Vigie's answer for one item, from its unlabelled fields only."""
     scoped = ids.index(item.scoped_to) + 1 if item.scoped_to is not None else None
     matches = matcher.match(item.text, title=item.title, scoped_watch_id=scoped)
@@ -361,10 +365,10 @@ def run_eval(watchlist: Path, corpus: Path, *, predict: bool, out: TextIO) -> in
         ids = [wid for wid, _ in watches]
         items = load_corpus(corpus, frozenset(ids), labelled=not predict)
     except CorpusError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr if out is sys.stdout else out)
+        out.write(f"Erreur : {exc}\n")
         return 2
     matcher = Matcher(w for _, w in watches)
-    predictions = [globals()["predict"](item, matcher, ids) for item, _ in items]
+    predictions = [predict_item(item, matcher, ids) for item, _ in items]
     if predict:
         for p in predictions:
             out.write(p.as_json() + "\n")

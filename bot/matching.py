@@ -17,12 +17,12 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.models import Watch, WatchKind
 from bot.normalize import (
-    TOKEN_RE,
     PhraseIndex,
     Tokenized,
     fold,
     lexicon_lines,
     lexicon_text,
+    quick_words,
     split_camel,
     tokenize,
     tokens,
@@ -144,6 +144,8 @@ FULL, PARTIAL = 1.0, 0.0
 _FUZZY = 0.5
 _THRESHOLD = 2.0
 _STRICT = 3.0
+_IMPOSSIBLE = 99.0
+_HOMONYM = (-1.0, "homonyme")  # a full name shown to be someone else: the whole text is about them
 _INITIALS_RE = re.compile(
     r"\b(?:Dr|Pr|Docteure?|Professeure?)\.?\s+([A-Z])\.\s*([A-Z])\.(?![A-Za-z])"
 )
@@ -240,6 +242,8 @@ class Matcher:
                 self._add_place(watch)
             else:
                 self._add_person(watch)
+        for bucket in self._person_index.values():
+            bucket.sort(key=lambda e: (-len(e[1]), -e[2]))
         if self._extra_cities:
             self._cities = _city_index(tuple(self._extra_cities.items()))
         self._anchors = frozenset(self._person_index) | frozenset(self._place_index)
@@ -290,10 +294,7 @@ class Matcher:
             for variant, quality in _surname_variants(name, lex):
                 self._person_index.setdefault(variant[-1], []).append((idx, variant, quality))
                 if quality == FULL and len(variant) == 1 and len(variant[0]) >= 6:
-                    if variant[0] not in lex.common_words:
-                        self._fuzzy.setdefault(variant[0][:3], []).append((idx, variant[0]))
-        for bucket in self._person_index.values():
-            bucket.sort(key=lambda e: (-len(e[1]), -e[2]))
+                    self._fuzzy.setdefault(variant[0][:3], []).append((idx, variant[0]))
         if first:
             self._initials.setdefault(first[0][0] + core[0][0], []).append(idx)
 
@@ -348,13 +349,20 @@ class Matcher:
         if scoped is not None and scoped_watch_id is not None:
             found[scoped_watch_id] = Match(scoped_watch_id, 1.0, "annonce rattachée à la fiche")
         head = _TITLE_REVIEWER_RE.sub("", title).strip() if title else ""
-        raw = split_camel(f"{head}\n{text}" if head else text)
-        words = TOKEN_RE.findall(fold(raw))
+        raw = f"{head}\n{text}" if head else text
+        if "@" in raw or "#" in raw:
+            raw = split_camel(raw)
+            head = split_camel(head)
+        words = quick_words(raw)
         hit = not self._anchors.isdisjoint(words)
         fuzzy = self._fuzzy_hits(words) if self._fuzzy else []
-        initials = _INITIALS_RE.search(raw) if self._initials else None
+        initials = (
+            self._initials
+            and not self._lex.titles.isdisjoint(words)
+            and _INITIALS_RE.search(raw) is not None
+        )
         if hit or fuzzy or initials:
-            doc = _Doc(tokenize(raw), len(split_camel(head)), self, scoped)
+            doc = _Doc(tokenize(raw), len(head), self, scoped)
             for m in doc.evaluate(fuzzy):
                 old = found.get(m.watch_id)
                 if old is None or old.score < m.score:
@@ -408,8 +416,8 @@ class _Doc:
         self.m = matcher
         self.lex = matcher._lex
         self.n_title = sum(1 for s in tk.starts if s < head_len)
-        letters = [c for c in tk.raw if c.isalpha()]
-        self.flat_case = not any(c.isupper() for c in letters) or all(c.isupper() for c in letters)
+        self.flat_case = tk.raw == tk.raw.lower() or tk.raw == tk.raw.upper()
+        self._bounds: dict[int, bool] = {}
         self.scoped_depts = scoped.depts if scoped is not None else frozenset()
         self.cities = self._find_cities()
         self.specs = self.lex.specialties.find(self.w)
@@ -424,6 +432,12 @@ class _Doc:
         """True when a sentence ends between word i-1 and word i."""
         if i <= 0 or i >= self.n:
             return True
+        known = self._bounds.get(i)
+        if known is None:
+            known = self._bounds[i] = self._boundary(i)
+        return known
+
+    def _boundary(self, i: int) -> bool:
         sep = self.tk.sep_before(i)
         if not _BOUNDARY_RE.search(sep):
             return False
@@ -497,11 +511,16 @@ class _Doc:
     def evaluate(self, fuzzy: list[tuple[int, int]]) -> list[Match]:
         out: list[Match] = []
         best: dict[int, tuple[float, str]] = {}
+        homonyms: set[int] = set()
         for idx, occ in self._person_occurrences(fuzzy):
             person = self.m._persons[idx]
             res = self._judge_person(person, occ)
-            if res and (person.watch_id not in best or best[person.watch_id][0] < res[0]):
+            if res is _HOMONYM:
+                homonyms.add(person.watch_id)
+            elif res and (person.watch_id not in best or best[person.watch_id][0] < res[0]):
                 best[person.watch_id] = res
+        for wid in homonyms:
+            best.pop(wid, None)
         for idx, start, end, full in self._place_occurrences():
             place = self.m._places[idx]
             res = self._judge_place(place, start, end, full)
@@ -519,8 +538,8 @@ class _Doc:
         index = self.m._person_index
         w = self.w
         raw: list[tuple[int, _Occurrence]] = []
-        for i, word in enumerate(w):
-            for idx, variant, quality in index.get(word, ()):
+        for i in [i for i, word in enumerate(w) if word in index]:
+            for idx, variant, quality in index[w[i]]:
                 k = len(variant)
                 if k > 1 and (i - k + 1 < 0 or w[i - k + 1 : i + 1] != variant):
                     continue
@@ -559,8 +578,10 @@ class _Doc:
                 return None
         if self._compound(s, e) or (not first_pts and self._other_name(p, s, e)):
             return None
-        if self._street(start) or self._role(start, end) or self._young(end):
+        if self._street(start):
             return None
+        if self._role(start, end) or self._young(end):
+            return _HOMONYM if first_pts >= 1.0 else None
         if start > 0 and w[start - 1] in lex.other_titles and self.tk.capitalized(start - 1):
             return None
         extras: list[str] = []
@@ -585,13 +606,22 @@ class _Doc:
         need = _THRESHOLD
         if occ.quality == PARTIAL:
             need = _STRICT
-        elif p.common and not first_pts:
-            need = _STRICT if titled else 99.0
         elif occ.quality == _FUZZY:
-            need = 2.5 if titled else 99.0
+            need = (3.5 if p.common else 2.5) if titled else _IMPOSSIBLE
+        elif p.common and not first_pts:
+            need = _STRICT if titled or self._proper(s, extras) else _IMPOSSIBLE
         if points < need:
             return None
         return points, " + ".join([label, *extras])
+
+    def _proper(self, s: int, extras: list[str]) -> bool:
+        """A common-word surname written as a name, with both specialty and city beside it."""
+        return (
+            not self.flat_case
+            and self.tk.capitalized(s)
+            and "spécialité" in extras
+            and "ville" in extras
+        )
 
     def _other_name(self, p: _Person, s: int, e: int) -> bool:
         """True when the surname belongs to someone else: another first name, a compound."""
@@ -609,11 +639,21 @@ class _Doc:
                     before = w[s - 2]
                     if before in lex.first_names or before in lex.titles:
                         return True
-        if e + 1 < self.n and tk.all_caps(e) and not self.flat_case and not self.boundary(e + 1):
+        if e + 1 < self.n and not self.boundary(e + 1) and tk.sep_before(e + 1).strip() == "":
             nxt = w[e + 1]
-            if nxt in lex.first_names and nxt not in p.first and tk.capitalized(e + 1):
-                return True
+            if nxt in lex.first_names and nxt not in p.first and self.cap(e + 1):
+                return nxt not in lex.titles and not self._name_follows(e + 2)
         return False
+
+    def _name_follows(self, i: int) -> bool:
+        """True when word i starts a capitalised word glued to the previous one (a full name)."""
+        return (
+            i < self.n
+            and not self.flat_case
+            and self.tk.capitalized(i)
+            and not self.boundary(i)
+            and self.tk.sep_before(i).strip() == ""
+        )
 
     def _compound(self, s: int, e: int) -> bool:
         """True when the surname is glued by a hyphen to another name (« Martin-Lacombe »)."""

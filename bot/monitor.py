@@ -348,7 +348,9 @@ class Monitor:
             batch.risky += bool(verdict.flags)
             if mention.rating:
                 batch.ratings.append(mention.rating)
-        elif verdict.flags:
+            return
+        self._notify()  # deliver this alert now, while the rest of the poll is recorded
+        if verdict.flags:
             batch.risky_new.extend(stored_ref)
 
     async def _store_edit(

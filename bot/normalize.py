@@ -55,11 +55,26 @@ def _build_table() -> dict[int, str]:
 _TABLE = _build_table()
 TOKEN_RE = re.compile(r"[a-z0-9]+")
 _CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ][a-zà-ÿ])")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+# Bytes to words: ASCII letters and digits kept (lower-cased), every other byte a space.
+_WORD_BYTES = bytes(
+    b if (48 <= b <= 57 or 97 <= b <= 122) else (b + 32 if 65 <= b <= 90 else 32)
+    for b in range(256)
+)
+_QUICK = (("’", "'"), ("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"), ("ß", "ss"))
+
+
+def _fold_char(m: re.Match[str]) -> str:
+    ch = m.group()
+    return _TABLE.get(ord(ch), ch)
 
 
 def fold(text: str) -> str:
     """Lower-case, accent-free form of `text` (ligatures spelt out, apostrophes unified)."""
-    return text.translate(_TABLE).lower()
+    low = text.lower()
+    if low.isascii():
+        return low
+    return _NON_ASCII_RE.sub(_fold_char, low)
 
 
 def split_camel(text: str) -> str:
@@ -67,9 +82,25 @@ def split_camel(text: str) -> str:
     return _CAMEL_RE.sub(" ", text)
 
 
+def words_of(folded: str) -> list[str]:
+    """The words of an already folded text (letters and digits; anything else separates)."""
+    return folded.encode("utf-8").translate(_WORD_BYTES).decode("ascii").split()
+
+
+def quick_words(text: str) -> list[str]:
+    """The folded words of `text`, computed the fastest way (no positions)."""
+    if not text.isascii():
+        for a, b in _QUICK:
+            if a in text:
+                text = text.replace(a, b)
+        data = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+        return data.translate(_WORD_BYTES).decode("ascii").split()
+    return text.encode("ascii").translate(_WORD_BYTES).decode("ascii").split()
+
+
 def tokens(text: str) -> list[str]:
     """The folded words of `text`: apostrophes, hyphens and punctuation separate words."""
-    return TOKEN_RE.findall(fold(text))
+    return words_of(fold(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +134,21 @@ def tokenize(raw: str) -> Tokenized:
     """Split `raw` into folded words, keeping their raw offsets."""
     folded = fold(raw)
     if len(folded) == len(raw):
-        spans = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(folded)]
-    else:
-        spans = _tokenize_slow(raw)
+        words = words_of(folded)
+        starts: list[int] = []
+        pos = 0
+        find = folded.find
+        for w in words:
+            pos = find(w, pos)
+            starts.append(pos)
+            pos += len(w)
+        return Tokenized(
+            raw=raw,
+            words=tuple(words),
+            starts=tuple(starts),
+            ends=tuple(s + len(w) for s, w in zip(starts, words, strict=True)),
+        )
+    spans = _tokenize_slow(raw)
     return Tokenized(
         raw=raw,
         words=tuple(s[0] for s in spans),
@@ -163,6 +206,11 @@ class PhraseIndex(Generic[V]):
     def __init__(self) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], V]]] = {}
 
+    @property
+    def first_words(self) -> frozenset[str]:
+        """The words some phrase starts with, for a quick « anything here? » test."""
+        return frozenset(self._by_first)
+
     def add(self, phrase: tuple[str, ...], value: V) -> None:
         """Registers `phrase`; a later value for the same phrase is ignored."""
         if not phrase:
@@ -188,6 +236,8 @@ class PhraseIndex(Generic[V]):
     def find(self, words: tuple[str, ...]) -> list[tuple[int, int, V]]:
         """Non-overlapping (first, last, value) hits, scanning left to right."""
         out: list[tuple[int, int, V]] = []
+        if self._by_first.keys().isdisjoint(words):
+            return out
         i = 0
         n = len(words)
         by_first = self._by_first

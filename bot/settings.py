@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     # Sources and monitor
-    poll_interval: int | None = Field(default=None, ge=30)
+    poll_interval: int | None = Field(default=None, ge=1)
     allow_private_urls: bool = False
     google_places_api_url: str = "https://places.googleapis.com/v1"
     google_places_api_key: SecretStr | None = None

@@ -61,7 +61,7 @@ class Site:
 async def _never_ends(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/html; charset=utf-8"})
     await response.prepare(request)
-    await response.write("<html><body><h1>Page qui ne finit pas</h1><p>Avis visible</p>".encode())
+    await response.write(b"<html><body><h1>Page qui ne finit pas</h1><p>Avis visible</p>")
     await asyncio.sleep(3600)
     return response
 
@@ -397,10 +397,12 @@ def _chromium_main_pids() -> list[int]:
         if not entry.name.isdigit():
             continue
         try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if b"chromium" not in argv[0] or any(a.startswith(b"--type=") for a in argv):
+        # Chromium's children rewrite their command line, but all of them carry --type=.
+        program = cmdline.split(b"\0")[0].split(b" ")[0]
+        if not program.endswith(b"/chromium") or b"--type=" in cmdline:
             continue
         pid = int(entry.name)
         while pid > 1:
@@ -420,10 +422,10 @@ async def test_browser_is_relaunched_after_a_crash(service: CaptureService, site
     launches = service.browser.launches
     pids = _chromium_main_pids()
     assert len(pids) == 1
+    gone = asyncio.Event()
+    browser.once("disconnected", lambda _: gone.set())
     os.kill(pids[0], signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while browser.is_connected() and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
+    await asyncio.wait_for(gone.wait(), 10)
     result = await service.capture(site.url("/avis"), requested_by="console:test")
     assert result.ok, result.note
     assert service.browser.launches == launches + 1

@@ -290,3 +290,27 @@ def test_format_delay_and_charsets() -> None:
     assert known_charset("ISO-8859-1") == "iso8859-1"
     assert known_charset("utf8") == "utf-8"
     assert known_charset("klingon") is None
+
+
+async def test_connection_time_guard_refuses_a_name_resolving_inside(web_server: FakeWeb) -> None:
+    # `trusted` skips the first check, as for an API URL: the resolver must still refuse a
+    # host name that resolves to loopback when it is not one of the configured API hosts.
+    web_server.reply("/interne", "secret")
+    config = SourceConfig(allow_private=False, timeout_s=5.0)
+    async with new_client(config) as client:
+        with pytest.raises(UnsafeSourceError) as caught:
+            await fetch(client, f"http://localhost:{web_server.port}/interne", config, trusted=True)
+    assert web_server.count() == 0
+    assert "Le site localhost mène à un réseau interne" in caught.value.message
+
+
+async def test_configured_api_host_may_be_private(web_server: FakeWeb) -> None:
+    web_server.json("/v1/places/x", {"ok": True})
+    config = SourceConfig(
+        allow_private=False, timeout_s=5.0, places_api_url=f"http://localhost:{web_server.port}/v1"
+    )
+    async with new_client(config) as client:
+        response = await fetch(
+            client, f"http://localhost:{web_server.port}/v1/places/x", config, trusted=True
+        )
+    assert response.json() == {"ok": True}

@@ -114,53 +114,53 @@ class GuardProxy:
         task = asyncio.current_task()
         if task is not None:
             self._tasks.add(task)
+        own = [writer]  # this connection's sockets: the browser's, then the upstream one
         self._writers.add(writer)
-        upstream: asyncio.StreamWriter | None = None
         try:
-            upstream = await self._handle(reader, writer)
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass
-        except TimeoutError:
+            await self._handle(reader, writer, own)
+        except (ConnectionError, TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
         finally:
-            for w in (upstream, writer):
-                if w is not None:
-                    w.close()
-                    with contextlib.suppress(Exception):
-                        await w.wait_closed()
-            self._writers.discard(writer)
+            for w in own:
+                w.close()
+                self._writers.discard(w)
+            for w in own:
+                with contextlib.suppress(OSError, asyncio.CancelledError):
+                    await w.wait_closed()
             if task is not None:
                 self._tasks.discard(task)
 
     async def _handle(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> asyncio.StreamWriter | None:
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        own: list[asyncio.StreamWriter],
+    ) -> None:
         head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.connect_timeout_s * 3)
         first = head.split(b"\r\n", 1)[0].decode("latin-1")
         parts = first.split(" ")
         if len(parts) != 3:
-            return None
+            return
         method, target, version = parts
         if method.upper() == "CONNECT":
             host, port = split_host_port(target, 443)
-            opened = await self._open(host, port, f"{host}:{port}")
+            opened = await self._open(host, port, f"{host}:{port}", own)
             if opened is None:
                 writer.write(_REFUSED)
                 await writer.drain()
-                return None
-            up_reader, up_writer = opened
+                return
             writer.write(b"HTTP/1.1 200 Connection Established\r\n\r\n")
             await writer.drain()
-            await self._relay(reader, writer, up_reader, up_writer)
-            return up_writer
+            await self._relay(reader, writer, *opened)
+            return
         url = urlsplit(target)
         if url.scheme != "http" or not url.hostname:
             self.state.refuse(target, "Seules les adresses http:// et https:// sont acceptées.")
-            return None
+            return
         port = url.port or 80
-        opened = await self._open(url.hostname, port, target)
+        opened = await self._open(url.hostname, port, target, own)
         if opened is None:
-            return None  # closing without an answer makes the browser fail the request
+            return  # closing without an answer makes the browser fail the request
         up_reader, up_writer = opened
         path = url.path or "/"
         if url.query:
@@ -174,14 +174,12 @@ class GuardProxy:
         writer.write(_rewrite_head(response_head, status_line))
         await writer.drain()
         await self._relay(reader, writer, up_reader, up_writer)
-        return up_writer
 
     async def _open(
-        self, host: str, port: int, target: str
+        self, host: str, port: int, target: str, own: list[asyncio.StreamWriter]
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
         """Connect to the first checked address of `host`; None (and a note) when refused."""
         if self.cut:
-            self.state.refuse(target, "Volume maximal de la capture atteint.")
             return None
         try:
             addresses: list[IPAddress] = await self.state.addresses(host)
@@ -195,6 +193,8 @@ class GuardProxy:
                 )
             except (OSError, TimeoutError):
                 continue
+            own.append(opened[1])
+            self._writers.add(opened[1])
             conn = Connection(host.lower().strip("[]"), port, str(ip))
             if conn not in self.connections:
                 self.connections.append(conn)

@@ -28,6 +28,7 @@ from bot.sources.base import (
     UnreachableError,
     UnsafeSourceError,
 )
+from bot.sources.transport import AiohttpTransport, GuardedResolver
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -153,17 +154,33 @@ class _NoCookies(http.cookiejar.DefaultCookiePolicy):
 
 
 def new_client(config: SourceConfig, *, max_connections: int = 20) -> httpx.AsyncClient:
-    """The shared client for polling: no automatic redirects, no cookies, our user agent."""
+    """The shared client for polling: no automatic redirects, no cookies, our user agent.
+
+    It runs on aiohttp's engine, whose resolver refuses internal addresses when the
+    connection is made (API hosts from the configuration excepted).
+    """
+    blocked = _networks(config.blocked_networks)
+    api_urls = (config.places_api_url, config.business_api_url, config.oauth_token_url)
+    trusted = frozenset(h.lower() for h in map(_hostname, (*api_urls, config.news_url)) if h)
+
+    def resolver() -> GuardedResolver:
+        return GuardedResolver(allow_private=config.allow_private, blocked=blocked, trusted=trusted)
+
     return httpx.AsyncClient(
+        transport=AiohttpTransport(max_connections=max_connections, resolver_factory=resolver),
         follow_redirects=False,
         timeout=httpx.Timeout(config.timeout_s),
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        ),
         headers={"User-Agent": config.user_agent, "Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"},
         cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
         trust_env=False,
     )
+
+
+def _hostname(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
 
 
 @functools.lru_cache(maxsize=32)
@@ -254,12 +271,13 @@ async def _fetch_hops(
     trusted: bool,
     follow_redirects: bool,
 ) -> HttpResponse:
-    first_origin = _origin(url)
+    first_url = url
     previous: str | None = None
     for _hop in range(MAX_REDIRECTS + 1):
         if not (trusted and previous is None):
             await check_address(url, config, via=previous)
-        hop_headers = dict(headers) if _origin(url) == first_origin else {}
+        same_origin = previous is None or _origin(url) == _origin(first_url)
+        hop_headers = dict(headers) if same_origin else {}
         if etag:
             hop_headers["If-None-Match"] = etag
         if last_modified:

@@ -1,0 +1,196 @@
+"""Measures name matching at scale: 1,000 watched names against 50,000 mention texts.
+
+Run: `.venv/bin/python bench/bench_matching.py` (one core, about a minute). It prints the
+matcher's throughput, the same figure for a naive baseline that runs rapidfuzz partial
+matching of every watch on every text (on a sample), their ratio, the time to build the
+matcher, and the peak memory (tracemalloc) of building it with 1,000 watches.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import time
+import tracemalloc
+
+from rapidfuzz import fuzz, process
+
+from bot import matching
+from bot.matching import Matcher
+from bot.models import Watch, WatchKind
+
+SEED = 20240611
+N_WATCHES = 1_000
+N_TEXTS = 50_000
+BASELINE_SAMPLE = 300
+
+FIRST = (
+    "Marie Jean Pierre Claire Thomas Camille Julien Sophie Nicolas Isabelle Antoine Nathalie "
+    "Hugo Léa Louis Chloé Paul Manon Lucas Emma Alain Hélène Yann Aïssatou Moussa Fatou Karim "
+    "Sarah Olivier Pauline Mathieu Anne Jacques Céline Maxime Inès Bruno Agnès Rémi Zoé"
+).split()
+SURNAMES = (
+    "Dupont Martin Bernard Petit Durand Leroy Moreau Simon Laurent Lefèvre Michel Garcia David "
+    "Bertrand Roux Vincent Fournier Morel Girard André Mercier Blanc Guérin Boyer Garnier "
+    "Chevalier François Legrand Gauthier Perrin Robin Clément Morin Nicolas Henry Roussel "
+    "Mathieu Gautier Masson Marchand Duval Denis Dumont Marie Lemaire Noël Meyer Dufour Meunier "
+    "Brun Blanchard Giraud Joly Rivière Lucas Brunet Gaillard Barbier Arnaud Rigaud Ménard "
+    "Kowalski Diallo N'Diaye Benali Nguyen Haddad Lebreton Costa Ferreira Schmitt Weber Klein"
+).split()
+PARTICLES = ("", "", "", "", "", "de ", "Le ", "de La ", "Du ")
+CITIES = (
+    "Paris Lyon Marseille Toulouse Nice Nantes Strasbourg Montpellier Bordeaux Lille Rennes "
+    "Reims Toulon Grenoble Dijon Angers Nîmes Villeurbanne Brest Tours Limoges Amiens Metz "
+    "Besançon Perpignan Orléans Rouen Caen Nancy Avignon"
+).split()
+SPECIALTIES = (
+    "médecin généraliste",
+    "pédiatre",
+    "cardiologue",
+    "dermatologue",
+    "gynécologue",
+    "ophtalmologue",
+    "ORL",
+    "masseur-kinésithérapeute",
+    "chirurgien-dentiste",
+    "psychiatre",
+    "radiologue",
+    "rhumatologue",
+)
+PRACTICE_HEADS = ("Cabinet médical", "Centre de santé", "Clinique", "Cabinet dentaire")
+PRACTICE_CORES = "des Lilas|du Parc|des Tilleuls|Saint-Jean|du Lac|des Cèdres|Pasteur".split("|")
+
+TEMPLATES_NAMED = (
+    "Le Dr {full}, {spec} à {city}, m'a très bien soigné. Je recommande.",
+    "{upper} {first} ({spec} {city}) : 2h de retard, aucune excuse, à éviter.",
+    "Quelqu'un connaît le Dr {last} à {city} ? Il paraît qu'il est très bien.",
+    "Merci au docteur {last}, {spec}, pour sa patience avec ma fille 🙏",
+    "{full} a été élu président du club de pétanque de {city} samedi.",
+    "La boulangerie {last} de {city} remporte le concours de la meilleure baguette.",
+    "Dr {initial}. {last} à {city} : consultation bâclée en 5 minutes, 60 € quand même.",
+)
+TEMPLATES_PLAIN = (
+    "Rendez-vous annulé deux fois sans prévenir, le secrétariat ne répond jamais au téléphone.",
+    "Très bonne prise en charge aux urgences hier soir, équipe souriante et efficace.",
+    "Le nouveau parking de la gare de {city} ouvrira en septembre après deux ans de travaux.",
+    "Quel pédiatre conseillez-vous à {city} pour un suivi de nourrisson ? Merci d'avance.",
+    "Les délais pour un ophtalmologue dans la région de {city} dépassent maintenant huit mois.",
+    "Match nul hier soir au stade, les supporters de {city} repartent déçus mais fiers.",
+    "Une pharmacie de garde ouverte le dimanche à {city}, c'est possible ? Je cherche partout.",
+    "Le marché de Noël de {city} attire chaque année plus de visiteurs venus de toute la région.",
+)
+
+
+def make_watches(rng: random.Random) -> list[Watch]:
+    """1,000 practitioners and practices, a few sharing a surname as real homonyms do."""
+    watches: list[Watch] = []
+    for i in range(N_WATCHES):
+        city = rng.choice(CITIES)
+        if i % 10 == 9:
+            name = f"{rng.choice(PRACTICE_HEADS)} {rng.choice(PRACTICE_CORES)} {i}"
+            watches.append(Watch(i + 1, 1, name, WatchKind.PRACTICE, city=city))
+            continue
+        first = rng.choice(FIRST)
+        last = rng.choice(PARTICLES) + rng.choice(SURNAMES) + ("" if i < 200 else str(i))
+        watches.append(
+            Watch(
+                id=i + 1,
+                team_id=1,
+                name=f"{first} {last}",
+                kind=WatchKind.PRACTITIONER,
+                title="Dr",
+                specialty=rng.choice(SPECIALTIES),
+                city=city,
+            )
+        )
+    return watches
+
+
+def make_texts(rng: random.Random, watches: list[Watch]) -> list[str]:
+    """50,000 texts: a third name a watched person or a homonym, the rest name nobody."""
+    persons = [w for w in watches if w.kind is WatchKind.PRACTITIONER]
+    texts = []
+    for _ in range(N_TEXTS):
+        city = rng.choice(CITIES)
+        if rng.random() < 0.35:
+            w = rng.choice(persons)
+            first, _, last = w.name.partition(" ")
+            template = rng.choice(TEMPLATES_NAMED)
+            texts.append(
+                template.format(
+                    full=w.name,
+                    first=first,
+                    last=last,
+                    upper=last.upper(),
+                    initial=first[0],
+                    spec=w.specialty,
+                    city=rng.choice((city, w.city or city)),
+                )
+            )
+        else:
+            texts.append(rng.choice(TEMPLATES_PLAIN).format(city=city))
+    return texts
+
+
+def build_peak(watches: list[Watch]) -> tuple[float, int]:
+    """Seconds to build the matcher from cold lexicons, and the tracemalloc peak in bytes."""
+    matching._lexicon.cache_clear()
+    gc.collect()
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    Matcher(watches)
+    elapsed = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return elapsed, peak
+
+
+def run_matcher(matcher: Matcher, texts: list[str]) -> tuple[float, int]:
+    """Seconds to match every text, and how many matches were found."""
+    found = 0
+    t0 = time.perf_counter()
+    for text in texts:
+        found += len(matcher.match(text))
+    return time.perf_counter() - t0, found
+
+
+def run_baseline(watches: list[Watch], texts: list[str]) -> float:
+    """Seconds per text for rapidfuzz partial_ratio of every watch name on the text."""
+    names = [w.name.lower() for w in watches]
+    t0 = time.perf_counter()
+    for text in texts:
+        process.extract(text.lower(), names, scorer=fuzz.partial_ratio, score_cutoff=90, limit=None)
+    return (time.perf_counter() - t0) / len(texts)
+
+
+def main() -> None:
+    """Generates the data, runs both matchers and prints the figures."""
+    rng = random.Random(SEED)
+    watches = make_watches(rng)
+    texts = make_texts(rng, watches)
+    build_s, peak = build_peak(watches)
+    matcher = Matcher(watches)
+    matcher.match(texts[0])
+    elapsed, found = run_matcher(matcher, texts)
+    rate = len(texts) / elapsed
+    per_text_base = run_baseline(watches, texts[:BASELINE_SAMPLE])
+    base_rate = 1.0 / per_text_base
+    print(f"Noms surveillés : {len(watches)} ; textes : {len(texts)} ({found} rapprochements)")
+    print(f"Construction du Matcher : {build_s * 1000:.0f} ms")
+    print(f"Pic mémoire (tracemalloc) du Matcher avec {len(watches)} noms : {peak / 1e6:.1f} Mo")
+    print(f"Matcher indexé : {rate:,.0f} textes/s ({elapsed / len(texts) * 1e6:.1f} µs/texte)")
+    print(
+        f"Référence naïve rapidfuzz partial_ratio × {len(watches)} noms "
+        f"(échantillon de {BASELINE_SAMPLE} textes) : {base_rate:,.1f} textes/s "
+        f"({per_text_base * 1e3:.2f} ms/texte)"
+    )
+    print(f"Rapport : {rate / base_rate:,.0f} × plus rapide que la référence")
+    print(
+        "Objectifs : ≥ 20 000 textes/s "
+        f"{'atteint' if rate >= 20_000 else 'NON atteint'} ; ≥ 50 × la référence "
+        f"{'atteint' if rate / base_rate >= 50 else 'NON atteint'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
