@@ -1,8 +1,6 @@
 """The press-law limit (3 months, 1 year if discriminatory) and its reminders, so no case expires.
 
-Dates for people are in Europe/Paris and written the French way ("1er mars 2026"); evidence
-times are UTC ("2026-03-03 14:05:09 UTC"). The helpers here are the single place that formats
-them, for letters, alerts and the case file alike.
+Dates are formatted by `bot.dates` (re-exported here for the documents).
 """
 
 from __future__ import annotations
@@ -10,12 +8,42 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.dates import (
+    PARIS,
+    as_utc,
+    format_date,
+    format_date_en,
+    format_date_fr,
+    format_datetime,
+    format_datetime_en,
+    format_datetime_fr,
+    format_datetime_utc,
+    local_date,
+)
 from bot.models import StoredMention
 
-PARIS = ZoneInfo("Europe/Paris")
+__all__ = [
+    "PARIS",
+    "REMINDER_MARKS",
+    "Deadline",
+    "add_months",
+    "as_utc",
+    "deadline_sentence",
+    "format_date",
+    "format_date_en",
+    "format_date_fr",
+    "format_datetime",
+    "format_datetime_en",
+    "format_datetime_fr",
+    "format_datetime_utc",
+    "local_date",
+    "mention_reminders_due",
+    "press_deadline",
+    "reminders_due",
+]
 
 #: Reminders are pushed when this many days (or fewer) are left before the limit.
 REMINDER_MARKS: tuple[int, ...] = (30, 7)
@@ -23,85 +51,6 @@ REMINDER_MARKS: tuple[int, ...] = (30, 7)
 #: Loi du 29 juillet 1881, art. 65: three months; art. 65-3: one year for discriminatory speech.
 PRESS_MONTHS = 3
 DISCRIMINATORY_MONTHS = 12
-
-_MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def as_utc(value: datetime) -> datetime:
-    """An aware UTC datetime (naive values are taken as UTC, as the store writes them)."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def local_date(value: datetime, tz: ZoneInfo = PARIS) -> date:
-    """The calendar day a moment falls on for people in the practice's time zone."""
-    return as_utc(value).astimezone(tz).date()
-
-
-def format_date_fr(day: date) -> str:
-    """ "3 mars 2026", "1er mai 2026": the date as a French letter writes it."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {_MONTHS_FR[day.month - 1]} {day.year}"
-
-
-def format_date_en(day: date) -> str:
-    """ "3 March 2026": the date as a British letter writes it."""
-    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-
-
-def format_date(day: date, language: str) -> str:
-    """The date in the team's language (French unless "en")."""
-    return format_date_en(day) if language == "en" else format_date_fr(day)
-
-
-def format_datetime_fr(value: datetime, tz: ZoneInfo = PARIS) -> str:
-    """ "3 mars 2026 à 15 h 05": a moment for people, in Paris time."""
-    local = as_utc(value).astimezone(tz)
-    return f"{format_date_fr(local.date())} à {local.hour} h {local.minute:02d}"
-
-
-def format_datetime_en(value: datetime, tz: ZoneInfo = PARIS) -> str:
-    """ "3 March 2026 at 15:05": a moment for people, in Paris time."""
-    local = as_utc(value).astimezone(tz)
-    return f"{format_date_en(local.date())} at {local.hour:02d}:{local.minute:02d}"
-
-
-def format_datetime(value: datetime, language: str, tz: ZoneInfo = PARIS) -> str:
-    """A moment for people in the team's language, in Paris time."""
-    return format_datetime_en(value, tz) if language == "en" else format_datetime_fr(value, tz)
-
-
-def format_datetime_utc(value: datetime) -> str:
-    """ "2026-03-03 14:05:09 UTC": an evidence time, unambiguous in any country."""
-    return as_utc(value).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def add_months(day: date, months: int) -> date:

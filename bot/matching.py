@@ -7,11 +7,12 @@ name, another trade, another city, a street named after someone).
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from rapidfuzz.distance import Levenshtein
 
@@ -76,7 +77,7 @@ class _Lex:
     specialties: PhraseIndex[frozenset[str]]
     specific: frozenset[tuple[str, ...]]
     roles: PhraseIndex[bool]
-    gate: frozenset[str]
+    fuzzy_gate: frozenset[str]
 
 
 def _city_index(extra: tuple[tuple[tuple[str, ...], str], ...] = ()) -> PhraseIndex[str]:
@@ -117,7 +118,6 @@ def _lexicon() -> _Lex:
     for line in lexicon_lines("roles.txt"):
         roles.add(tuple(tokens(line)), True)
     titles = _words(m["titres"])
-    single_specs = frozenset(p[0] for p in specific if len(p) == 1)
     return _Lex(
         titles=titles,
         other_titles=_words(m["titres_autres"]),
@@ -134,7 +134,7 @@ def _lexicon() -> _Lex:
         specialties=specialties,
         specific=frozenset(specific),
         roles=roles,
-        gate=titles | single_specs,
+        fuzzy_gate=titles - {"m"},
     )
 
 
@@ -371,24 +371,34 @@ class Matcher:
 
     def _fuzzy_hits(self, words: list[str]) -> list[tuple[int, int]]:
         """(word position, person) pairs for a slightly misspelt surname after a title."""
-        gate = self._lex.gate
-        if gate.isdisjoint(words):
+        present = self._lex.fuzzy_gate.intersection(words)
+        if not present:
             return []
         out: list[tuple[int, int]] = []
         anchors = self._anchors
         fuzzy = self._fuzzy
-        for i, w in enumerate(words):
-            if len(w) < 5 or w in anchors:
-                continue
-            bucket = fuzzy.get(w[:3])
-            if not bucket or not (words[i - 1] in gate or (i > 1 and words[i - 2] in gate)):
-                continue
-            for idx, name in bucket:
-                if (
-                    abs(len(name) - len(w)) <= 1
-                    and Levenshtein.distance(w, name, score_cutoff=1) <= 1
-                ):
-                    out.append((i, idx))
+        n = len(words)
+        for title in present:
+            i = -1
+            while True:
+                try:
+                    i = words.index(title, i + 1)
+                except ValueError:
+                    break
+                j = i + 1
+                if j < n and len(words[j]) == 1:
+                    j += 1
+                if j >= n:
+                    continue
+                w = words[j]
+                if len(w) < 5 or w in anchors:
+                    continue
+                for idx, name in fuzzy.get(w[:3], ()):
+                    if (
+                        abs(len(name) - len(w)) <= 1
+                        and Levenshtein.distance(w, name, score_cutoff=1) <= 1
+                    ):
+                        out.append((j, idx))
         return out
 
 
@@ -415,13 +425,25 @@ class _Doc:
         self.n = len(tk.words)
         self.m = matcher
         self.lex = matcher._lex
-        self.n_title = sum(1 for s in tk.starts if s < head_len)
+        self.n_title = bisect.bisect_left(tk.starts, head_len)
         self.flat_case = tk.raw == tk.raw.lower() or tk.raw == tk.raw.upper()
         self._bounds: dict[int, bool] = {}
         self.scoped_depts = scoped.depts if scoped is not None else frozenset()
-        self.cities = self._find_cities()
-        self.specs = self.lex.specialties.find(self.w)
-        self.roles = [(s, e) for s, e, _ in self.lex.roles.find(self.w)]
+
+    @cached_property
+    def cities(self) -> list[tuple[int, int, str]]:
+        """The places named in the text, with their département."""
+        return self._find_cities()
+
+    @cached_property
+    def specs(self) -> list[tuple[int, int, frozenset[str]]]:
+        """The specialties named in the text."""
+        return self.lex.specialties.find(self.w)
+
+    @cached_property
+    def roles(self) -> list[tuple[int, int]]:
+        """The non-medical trades and roles named in the text."""
+        return [(s, e) for s, e, _ in self.lex.roles.find(self.w)]
 
     # -- text facts --
 
@@ -722,7 +744,7 @@ class _Doc:
 
     def _place_occurrences(self) -> list[tuple[int, int, int, bool]]:
         index = self.m._place_index
-        if not index:
+        if not index or index.keys().isdisjoint(self.w):
             return []
         sw = [_sing(x) for x in self.w]
         out: list[tuple[int, int, int, bool]] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.dates import format_date
+from bot.dates import format_date, local_date
 from bot.markup import NL, b, i, link, quote, t
 from bot.models import Button, Flag, Severity, Span, StoredMention, Watch
 
@@ -69,7 +69,7 @@ def headline(m: StoredMention, watches: list[Watch], lang: str, tz: ZoneInfo) ->
     if names:
         parts.append(t(" · " + ", ".join(names)))
     when = m.published_at or m.detected_at
-    parts.append(t(" · " + format_date(when, lang, tz)))
+    parts.append(t(" · " + format_date(local_date(when, tz), lang)))
     return parts
 
 

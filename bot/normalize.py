@@ -146,7 +146,7 @@ def tokenize(raw: str) -> Tokenized:
             raw=raw,
             words=tuple(words),
             starts=tuple(starts),
-            ends=tuple(s + len(w) for s, w in zip(starts, words, strict=True)),
+            ends=tuple([s + len(w) for s, w in zip(starts, words, strict=True)]),
         )
     spans = _tokenize_slow(raw)
     return Tokenized(
@@ -205,6 +205,7 @@ class PhraseIndex(Generic[V]):
 
     def __init__(self) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], V]]] = {}
+        self._values: dict[tuple[str, ...], V] = {}
 
     @property
     def first_words(self) -> frozenset[str]:
@@ -213,42 +214,35 @@ class PhraseIndex(Generic[V]):
 
     def add(self, phrase: tuple[str, ...], value: V) -> None:
         """Registers `phrase`; a later value for the same phrase is ignored."""
-        if not phrase:
+        if not phrase or phrase in self._values:
             return
+        self._values[phrase] = value
         bucket = self._by_first.setdefault(phrase[0], [])
-        if any(p == phrase for p, _ in bucket):
-            return
         bucket.append((phrase, value))
-        bucket.sort(key=lambda pv: -len(pv[0]))
+        if len(bucket) > 1 and len(bucket[-2][0]) < len(phrase):
+            bucket.sort(key=lambda pv: -len(pv[0]))
 
     def __contains__(self, phrase: object) -> bool:
-        if not isinstance(phrase, tuple) or not phrase:
-            return False
-        return any(p == phrase for p, _ in self._by_first.get(phrase[0], ()))
+        return phrase in self._values
 
     def get(self, phrase: tuple[str, ...]) -> V | None:
         """The value registered for exactly `phrase`, if any."""
-        for p, v in self._by_first.get(phrase[0], ()) if phrase else ():
-            if p == phrase:
-                return v
-        return None
+        return self._values.get(phrase)
 
     def find(self, words: tuple[str, ...]) -> list[tuple[int, int, V]]:
         """Non-overlapping (first, last, value) hits, scanning left to right."""
         out: list[tuple[int, int, V]] = []
-        if self._by_first.keys().isdisjoint(words):
-            return out
-        i = 0
-        n = len(words)
         by_first = self._by_first
-        while i < n:
-            bucket = by_first.get(words[i])
-            if bucket:
-                for phrase, value in bucket:
-                    k = len(phrase)
-                    if words[i : i + k] == phrase:
-                        out.append((i, i + k - 1, value))
-                        i += k - 1
-                        break
-            i += 1
+        if by_first.keys().isdisjoint(words):
+            return out
+        after = -1
+        for i in [i for i, w in enumerate(words) if w in by_first]:
+            if i <= after:
+                continue
+            for phrase, value in by_first[words[i]]:
+                k = len(phrase)
+                if k == 1 or words[i : i + k] == phrase:
+                    out.append((i, i + k - 1, value))
+                    after = i + k - 1
+                    break
         return out

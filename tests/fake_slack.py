@@ -69,6 +69,7 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
     channel_errors: dict[str, str] = field(default_factory=dict)
     throttled: int = 0
+    fail_uploads: int = 0
     ws_connections: int = 0
     acks: list[dict[str, Any]] = field(default_factory=list)
     _limit_next: list[float] = field(default_factory=list)
@@ -214,8 +215,13 @@ class FakeSlack:
                 self._last_post[channel] = call.at
             if channel in self.channel_errors:
                 return _json({"ok": False, "error": self.channel_errors[channel]})
+        if method == "files.completeUploadExternal" and self.fail_uploads:
+            self.fail_uploads -= 1
+            return _json({"ok": False, "error": "internal_error"})
         params["_accepted"] = True
-        return _json(self._answer(method, params))
+        answer = self._answer(method, params)
+        params["_ts"] = answer.get("ts")
+        return _json(answer)
 
     def _throttle(self, retry_after: float) -> web.Response:
         self.throttled += 1

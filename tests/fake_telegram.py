@@ -10,6 +10,7 @@ optionally scaled down, like the limiter's, to keep benchmarks short).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import io
 import itertools
@@ -296,9 +297,9 @@ class FakeTelegram:
         async with self._changed:
             self._changed.notify_all()
 
-    async def wait_for(self, predicate: Any, *, timeout: float = 5.0, count: int = 1) -> list[Call]:
+    async def wait_for(self, predicate: Any, *, within: float = 5.0, count: int = 1) -> list[Call]:
         """Wait until `count` recorded calls satisfy `predicate`; return them."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within
         async with self._changed:
             while True:
                 found = [c for c in self.calls if predicate(c)]
@@ -310,10 +311,8 @@ class FakeTelegram:
                         (c.method, c.chat_id, c.params.get("text", "")[:80]) for c in self.calls
                     ]
                     raise AssertionError(f"expected call not seen; calls: {seen[-12:]}")
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), left)
-                except TimeoutError:
-                    pass
 
     def sent_to(self, chat_id: int) -> list[Call]:
         """Messages, photos and documents that reached the chat."""

@@ -59,7 +59,7 @@ def test_unknown_kind_is_refused_politely() -> None:
 
 
 def test_kinds_are_plain_strings() -> None:
-    assert SourceKind.PLACES == "places"
+    assert SourceKind.PLACES.value == "places" and isinstance(SourceKind.PLACES, str)
     assert build_source(SourceKind.PAGE, SourceConfig()).kind == "page"
 
 
@@ -79,3 +79,12 @@ def test_text_helpers() -> None:
     )
     assert html_to_text("x < y & z") == "x < y & z"
     assert html_to_line("Le <b>Dr\nDupont</b>  ") == "Le Dr Dupont"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ['D/&[-<"""=xA<![<=A"><A! xC=', "AC]<![C\"<>'TA", "a <![?c#c ?/A# b", "<![if !IE]>x"],
+)
+def test_malformed_markup_never_raises(markup: str) -> None:
+    text = html_to_text(markup)
+    assert "<![" not in text

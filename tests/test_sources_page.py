@@ -151,3 +151,10 @@ def test_selector_validation_and_describe() -> None:
         id=1, team_id=1, kind="page", target="https://www.exemple.fr/avis", selector=".avis"
     )
     assert describe(spec) == "Page web · exemple.fr (.avis)"
+
+
+async def test_a_listing_cut_at_the_item_cap_is_not_complete(web_server: FakeWeb) -> None:
+    items = "".join(f"<li class='c'>Avis numéro {i}</li>" for i in range(600))
+    web_server.reply("/long", f"<html><body><ul>{items}</ul></body></html>", content_type=HTML)
+    result = await poll(web_server.url("/long"), "li.c")
+    assert len(result.mentions) == 500 and result.complete is False

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
-PRUNE_ABOVE = 1_024
-
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -98,30 +96,52 @@ class RateLimiter:
         self._chats: dict[int, Window] = {}
         self._groups: dict[int, Window] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+        self._overall_lock = asyncio.Lock()
         self._blocked_until: dict[int, float] = {}
         self._global_block = 0.0
+        self._next_prune = clock() + self.limits.group_window
 
     async def acquire(self, chat_id: int) -> None:
-        """Return when one message to `chat_id` may be sent now (and count it)."""
+        """Return when one message to `chat_id` may be sent now (and count it).
+
+        First in line for its chat, the send waits for the chat's (and group's) windows; then,
+        first in line among all chats, for the overall window. Both queues are FIFO, so no
+        chat starves and no slot of the overall window is left unused while someone waits.
+        """
         lock = self._locks.get(chat_id)
         if lock is None:
             lock = self._locks[chat_id] = asyncio.Lock()
-        async with lock:
-            while True:
-                now = self.clock()
-                windows = self._windows(chat_id)
-                wait = max(
-                    self._blocked_until.get(chat_id, 0.0) - now,
-                    self._global_block - now,
-                    *(w.wait(now) for w in windows),
-                )
-                if wait <= 0:
-                    for window in windows:
-                        window.record(now)
-                    break
-                await self.sleep(wait)
-        if len(self._locks) > PRUNE_ABOVE:
-            self._prune(self.clock())
+        windows = self._windows(chat_id)
+        self._users[chat_id] = self._users.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                while True:
+                    await self._wait_for(lambda now: self._chat_wait(chat_id, windows, now))
+                    async with self._overall_lock:
+                        await self._wait_for(lambda now: self._global_block - now)
+                        await self._wait_for(self._overall.wait)
+                        now = self.clock()
+                        if self._chat_wait(chat_id, windows, now) <= 0:
+                            self._overall.record(now)
+                            for window in windows:
+                                window.record(now)
+                            break
+        finally:
+            self._users[chat_id] -= 1
+        now = self.clock()
+        if now >= self._next_prune:
+            self._prune(now)
+            self._next_prune = now + self.limits.group_window
+
+    async def _wait_for(self, delay: Callable[[float], float]) -> None:
+        """Sleep until `delay(now)` is no longer positive."""
+        while (wait := delay(self.clock())) > 0:
+            await self.sleep(wait)
+
+    def _chat_wait(self, chat_id: int, windows: list[Window], now: float) -> float:
+        held = self._blocked_until.get(chat_id, 0.0) - now
+        return max(held, *(w.wait(now) for w in windows))
 
     def penalize(self, chat_id: int | None, seconds: float) -> None:
         """Telegram said "retry after": hold that chat (or everything, for None) that long."""
@@ -138,7 +158,7 @@ class RateLimiter:
             chat = self._chats[chat_id] = Window(
                 self.limits.per_chat, self.limits.chat_window * stretch
             )
-        windows = [chat, self._overall]
+        windows = [chat]
         if is_group(chat_id):
             group = self._groups.get(chat_id)
             if group is None:
@@ -149,13 +169,14 @@ class RateLimiter:
         return windows
 
     def _prune(self, now: float) -> None:
-        """Forget chats that are idle, so a long-running process keeps a small footprint."""
+        """Forget idle chats (once a group window), so a long run keeps a small footprint."""
         for chat_id in list(self._locks):
-            if self._locks[chat_id].locked():
-                continue
+            if self._users.get(chat_id, 0):
+                continue  # someone is waiting for (or holding) this chat's turn
             windows = [w for w in (self._chats.get(chat_id), self._groups.get(chat_id)) if w]
             if all(w.idle_since(now) for w in windows) and (
                 self._blocked_until.get(chat_id, 0.0) <= now
             ):
                 for table in (self._locks, self._chats, self._groups, self._blocked_until):
                     table.pop(chat_id, None)
+                self._users.pop(chat_id, None)

@@ -118,7 +118,12 @@ class GuardProxy:
         self._writers.add(writer)
         try:
             await self._handle(reader, writer, own)
-        except (ConnectionError, TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+        except (
+            ConnectionError,
+            TimeoutError,
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+        ):
             pass
         finally:
             for w in own:
@@ -209,23 +214,17 @@ class GuardProxy:
         up_writer: asyncio.StreamWriter,
     ) -> None:
         """Copy bytes both ways until either side is done."""
-        self._writers.add(up_writer)
+        upload = asyncio.ensure_future(self._pipe(reader, up_writer, count=False))
+        download = asyncio.ensure_future(self._pipe(up_reader, writer, count=True))
         try:
-            upload = asyncio.ensure_future(self._pipe(reader, up_writer, count=False))
-            download = asyncio.ensure_future(self._pipe(up_reader, writer, count=True))
-            try:
-                await asyncio.wait({upload, download}, return_when=asyncio.FIRST_COMPLETED)
-                if download.done():
-                    upload.cancel()
-                else:
-                    # The browser is done sending; let the answer finish.
-                    await download
-            finally:
-                for pipe in (upload, download):
-                    pipe.cancel()
-                await asyncio.gather(upload, download, return_exceptions=True)
+            await asyncio.wait({upload, download}, return_when=asyncio.FIRST_COMPLETED)
+            if not download.done():
+                # The browser is done sending; let the answer finish.
+                await download
         finally:
-            self._writers.discard(up_writer)
+            for pipe in (upload, download):
+                pipe.cancel()
+            await asyncio.gather(upload, download, return_exceptions=True)
 
     async def _pipe(
         self, src: asyncio.StreamReader, dst: asyncio.StreamWriter, *, count: bool

@@ -65,7 +65,7 @@ async def _listing(ctx: Context) -> Reply:
                 t(f"    ⚠️ {row.consecutive_failures} échec(s) : {(row.last_error or '')[:150]}"),
             ]
         elif row.last_success_at:
-            spans += [NL, t("    ✅ " + format_datetime(row.last_success_at, tz, ctx.lang))]
+            spans += [NL, t("    ✅ " + format_datetime(row.last_success_at, ctx.lang, tz))]
         else:
             spans += [NL, t("    ⏳ " + ctx.tr("premier passage imminent", "first poll pending"))]
         spans.append(NL)

@@ -25,8 +25,8 @@ async def statut(ctx: Context, args: str) -> Reply:
         NL,
         t(
             ctx.tr(
-                f"Démarré le {format_datetime(services.started_at, tz)}",
-                f"Started {format_datetime(services.started_at, tz, 'en')}",
+                f"Démarré le {format_datetime(services.started_at, 'fr', tz)}",
+                f"Started {format_datetime(services.started_at, 'en', tz)}",
             )
         ),
         NL,
@@ -47,7 +47,7 @@ async def statut(ctx: Context, args: str) -> Reply:
         spans += [
             t(
                 ctx.tr(" (dernier passage ", " (last poll ")
-                + format_datetime(max(last_polls), tz, ctx.lang)
+                + format_datetime(max(last_polls), ctx.lang, tz)
                 + ")"
             )
         ]
@@ -58,7 +58,7 @@ async def statut(ctx: Context, args: str) -> Reply:
             health = (
                 "✅ "
                 + ctx.tr("OK, ", "OK, ")
-                + format_datetime(source.last_success_at, tz, ctx.lang)
+                + format_datetime(source.last_success_at, ctx.lang, tz)
             )
         else:
             health = "⏳ " + ctx.tr("premier passage à venir", "first poll pending")

@@ -28,12 +28,11 @@ from bot.sources.text import MAX_RAW_CHARS, cap, html_to_line, html_to_text, one
 
 MAX_ITEMS = 500
 MAX_SELECTOR_CHARS = 300
-THREAD_PARSE_BYTES = 256 * 1024
 _EXAMPLE = "/source page https://exemple.fr/avis .avis"
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
 _HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 # bs4 reports odd markup through `warnings`; silencing them touches process-wide state,
-# so page parses (possibly in worker threads) take turns.
+# so page parses (in worker threads) take turns.
 _PARSE_LOCK = threading.Lock()
 
 
@@ -107,23 +106,22 @@ class PageSource:
                 f"({response.content_type}). Donnez l'adresse de la page qui affiche les avis.",
                 permanent=True,
             )
-        args = (response.body, response.url, response.charset, selector, spec)
-        if len(response.body) > THREAD_PARSE_BYTES:
-            mentions, title = await asyncio.to_thread(parse_page, *args)
-        else:
-            mentions, title = parse_page(*args)
+        # Always in a worker thread: the event loop must never wait on `_PARSE_LOCK`.
+        mentions, title, complete = await asyncio.to_thread(
+            parse_page, response.body, response.url, response.charset, selector, spec
+        )
         return FetchResult(
             mentions=mentions,
             state=new_state,
-            complete=True,
+            complete=complete,
             summary={"title": title, "items": len(mentions)},
         )
 
 
 def parse_page(
     body: bytes, url: str, charset: str | None, selector: str, spec: SourceSpec
-) -> tuple[list[Mention], str | None]:
-    """The selected items of an HTML page as mentions, and the page's title."""
+) -> tuple[list[Mention], str | None, bool]:
+    """The selected items of a page as mentions, its title, and whether none was left out."""
     with _PARSE_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -149,7 +147,7 @@ def parse_page(
             f"sélecteur. Exemple : {_EXAMPLE}",
             permanent=True,
         )
-    return mentions, title or None
+    return mentions, title or None, len(items) < MAX_ITEMS
 
 
 def _mention(item: Tag, page_url: str, spec: SourceSpec) -> Mention | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -15,6 +16,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029\ufeff]
 _HSPACE = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _ANY_SPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>?")
 
 # Elements whose content is never text for a reader.
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "head", "svg", "math"})
@@ -89,8 +91,12 @@ def html_to_text(html: str, limit: int = MAX_TEXT_CHARS) -> str:
     if "<" not in html and "&" not in html:
         return clean_text(html, limit)
     extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
+    try:
+        extractor.feed(html)
+        extractor.close()
+    except AssertionError:
+        # html.parser gives up on some malformed declarations (`<![…`): strip tags bluntly.
+        return clean_text(html_module.unescape(_TAG.sub(" ", html)), limit)
     return clean_text("".join(extractor.parts), limit)
 
 
