@@ -78,6 +78,8 @@ class _Lex:
     specific: frozenset[tuple[str, ...]]
     roles: PhraseIndex[bool]
     fuzzy_gate: frozenset[str]
+    dept_words: dict[str, frozenset[str]]
+    group_words: dict[str, frozenset[str]]
 
 
 def _city_index(extra: tuple[tuple[tuple[str, ...], str], ...] = ()) -> PhraseIndex[str]:
@@ -96,6 +98,14 @@ def _city_index(extra: tuple[tuple[tuple[str, ...], str], ...] = ()) -> PhraseIn
     for phrase, dept in extra:
         cities.add(phrase, dept)
     return cities
+
+
+def _first_words_by(pairs: Iterable[tuple[tuple[str, ...], str]]) -> dict[str, frozenset[str]]:
+    """For each value, the first words of the phrases that lead to it."""
+    out: dict[str, set[str]] = {}
+    for phrase, value in pairs:
+        out.setdefault(value, set()).add(phrase[0])
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 @cache
@@ -135,6 +145,10 @@ def _lexicon() -> _Lex:
         specific=frozenset(specific),
         roles=roles,
         fuzzy_gate=titles - {"m"},
+        dept_words=_first_words_by(cities.items()),
+        group_words=_first_words_by(
+            (phrase, group) for phrase, groups in specialties.items() for group in groups
+        ),
     )
 
 
@@ -160,6 +174,7 @@ class _Person:
     common: bool
     groups: frozenset[str]
     depts: frozenset[str]
+    support: frozenset[str]  # words one of which must be in a text for this person to match
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,13 +293,29 @@ class Matcher:
         if not sur:
             return
         core = [t for t in sur if t not in lex.particles] or list(sur)
+        groups = self._groups(watch.specialty)
+        depts = self._depts(watch.city)
+        support = set(first) | {first[0][0]} if first else set()
+        for group in groups:
+            support |= lex.group_words.get(group, frozenset())
+        for word, fam in lex.specialties.items():
+            if fam & groups:
+                support.add(word[0])
+        for dept in depts:
+            zone = lex.zones.get(dept)
+            for other, words in lex.dept_words.items():
+                if other == dept or (zone is not None and lex.zones.get(other) == zone):
+                    support |= words
+            if dept.startswith("?"):
+                support.add(dept[1:].split()[0])
         person = _Person(
             watch_id=watch.id,
             first=first,
             initial=first[0][0] if first else "",
             common=len(core) == 1 and core[0] in lex.common_words,
-            groups=self._groups(watch.specialty),
-            depts=self._depts(watch.city),
+            groups=groups,
+            depts=depts,
+            support=frozenset(support),
         )
         idx = len(self._persons)
         self._persons.append(person)
@@ -354,7 +385,7 @@ class Matcher:
             raw = split_camel(raw)
             head = split_camel(head)
         words = quick_words(raw)
-        hit = not self._anchors.isdisjoint(words)
+        hit = self._plausible(words, raw, scoped)
         fuzzy = self._fuzzy_hits(words) if self._fuzzy else []
         initials = (
             self._initials
@@ -368,6 +399,26 @@ class Matcher:
                 if old is None or old.score < m.score:
                     found[m.watch_id] = m
         return sorted(found.values(), key=lambda m: (-m.score, m.watch_id))
+
+    def _plausible(self, words: list[str], raw: str, scoped: _Person | _Place | None) -> bool:
+        """Cheap test: could any watch whose name appears in `words` pass the full check?
+
+        A bare surname never suffices; a match also needs a first name or initial, a title,
+        the specialty or a compatible city, so a text without any of those is skipped whole.
+        """
+        found = self._anchors.intersection(words)
+        if not found:
+            return False
+        if scoped is not None or not found.isdisjoint(self._place_index):
+            return True
+        if not self._lex.fuzzy_gate.isdisjoint(words) or "M." in raw:
+            return True
+        persons = self._persons
+        for word in found:
+            for idx, _, _ in self._person_index[word]:
+                if not persons[idx].support.isdisjoint(words):
+                    return True
+        return False
 
     def _fuzzy_hits(self, words: list[str]) -> list[tuple[int, int]]:
         """(word position, person) pairs for a slightly misspelt surname after a title."""

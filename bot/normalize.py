@@ -225,6 +225,10 @@ class PhraseIndex(Generic[V]):
     def __contains__(self, phrase: object) -> bool:
         return phrase in self._values
 
+    def items(self) -> list[tuple[tuple[str, ...], V]]:
+        """Every registered phrase with its value."""
+        return list(self._values.items())
+
     def get(self, phrase: tuple[str, ...]) -> V | None:
         """The value registered for exactly `phrase`, if any."""
         return self._values.get(phrase)

@@ -20,14 +20,13 @@ import itertools
 import json
 import socket
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
-import pytest_asyncio
 from aiohttp import web
 
 BOT_TOKEN = "xoxb-test-0000-vigie"
@@ -158,9 +157,9 @@ class FakeSlack:
         """What was posted to one response_url."""
         return [body for k, body in self.responses if k == key]
 
-    async def wait_for(self, check: Callable[[], object], timeout: float = 5.0) -> None:
+    async def wait_for(self, check: Callable[[], object], within: float = 5.0) -> None:
         """Wait until `check()` is truthy (what Vigie sends happens in the background)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while not check():
             if time.monotonic() > deadline:
                 raise AssertionError("the fake Slack did not receive what the test waited for")
@@ -422,10 +421,3 @@ def buttons_of(message: dict[str, Any]) -> list[dict[str, Any]]:
         if block.get("type") == "actions"
         for element in block["elements"]
     ]
-
-
-@pytest_asyncio.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    """A started fake Slack."""
-    async with FakeSlack() as slack:
-        yield slack

@@ -104,7 +104,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     at: float = 0.0
-    status: int = 200
+    status: int = 0  # 0 while the call is being answered
     result: Any = None
 
     @property
@@ -259,7 +259,7 @@ class FakeTelegram:
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": chat,
-            "from": self.user(user_id if user_id is not None else abs(chat_id) % 10**9 + 1),
+            "from": self.user(user_id if user_id is not None else _default_user(chat_id)),
         }
         if text is not None:
             message["text"] = text
@@ -286,7 +286,7 @@ class FakeTelegram:
         chat_id = int(message["chat"]["id"])
         query = {
             "id": str(next(self._ids) * 7919),
-            "from": self.user(user_id if user_id is not None else abs(chat_id) % 10**9 + 1),
+            "from": self.user(user_id if user_id is not None else _default_user(chat_id)),
             "chat_instance": f"ci-{chat_id}",
             "message": message,
             "data": data,
@@ -324,15 +324,18 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
-        params, files = await _read(request)
+        try:
+            params, files = await _read(request)
+        except ConnectionResetError:  # the client went away mid-request (its shutdown)
+            return web.Response(status=499)
         call = Call(method, params, files, at=time.monotonic())
+        self.calls.append(call)
         try:
             status, body = await self._dispatch(call)
+            call.status = status
+            call.result = body.get("result")
         finally:
-            self.calls.append(call)
             await self._notify()
-        call.status = status
-        call.result = body.get("result")
         return web.json_response(body, status=status)
 
     async def _dispatch(self, call: Call) -> tuple[int, dict[str, Any]]:
@@ -526,6 +529,11 @@ class _ApiError(Exception):
         if self.parameters:
             body["parameters"] = self.parameters
         return body
+
+
+def _default_user(chat_id: int) -> int:
+    """In a private chat the user's id is the chat's; in a group, some member."""
+    return chat_id if chat_id > 0 else 777
 
 
 def _error(status: int, description: str) -> web.Response:

@@ -28,13 +28,19 @@ from tests.fake_slack import (
     SlackUser,
     buttons_of,
     command_body,
-    fake_slack,  # noqa: F401 - fixture
 )
 
 HOSTILE_REVIEW = (
     "<!channel> Ce médecin est un escroc, il a falsifié mes ordonnances ! "
     "<@U0BOSS> voyez <http://evil.example|ici> & partagez"
 )
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    """A started fake Slack on loopback."""
+    async with FakeSlack() as slack:
+        yield slack
 
 
 @pytest.fixture
@@ -175,16 +181,22 @@ async def test_scripted_flow_join_watch_alert_buttons_and_files(
 
     # Courrier assureur: the letter comes back as text, then as files in the channel.
     before = len(fake_slack.messages(CHANNEL))
-    pressed = await user.press(labels["✉️ Courrier assureur"], response_url=fake_slack.response_url())
+    pressed = await user.press(
+        labels["✉️ Courrier assureur"], response_url=fake_slack.response_url()
+    )
     assert pressed.status == 200 and pressed.seconds < 3
     await slack.dispatcher.drain()
     letter_messages = fake_slack.messages(CHANNEL)[before:]
-    assert "Courrier assureur" not in texts_of(letter_messages[0])  # the text, not the label
-    assert "MACSF" in " ".join(texts_of(m) for m in letter_messages)
+    assert len(letter_messages) == 2
+    assert "sinistres@exemple.fr" in texts_of(letter_messages[0])
+    assert "contrat n° RCP-123" in texts_of(letter_messages[1])
     [completed] = fake_slack.calls_to("files.completeUploadExternal")
     assert completed["channel_id"] == CHANNEL
     titles = sorted(f["title"] for f in completed["files"])
-    assert titles == [f"courrier-assureur-avis-{mention_id}.docx", f"courrier-assureur-avis-{mention_id}.eml"]
+    assert titles == [
+        f"courrier-assureur-avis-{mention_id}.docx",
+        f"courrier-assureur-avis-{mention_id}.eml",
+    ]
     uploaded = {f["title"]: fake_slack.uploads[f["id"]] for f in completed["files"]}
     folder = services.settings.data_dir / "teams" / str(team_id) / "courriers" / str(mention_id)
     for title, content in uploaded.items():
@@ -230,7 +242,9 @@ async def test_usage_mistakes_get_clear_private_answers(
     assert long["response_type"] == "ephemeral"
     assert f"trop longue ({len(typed.strip())} caractères, 2000 au plus)" in long["text"]
 
-    unknown = await user.command("surveiler Dr Marie Dupont", response_url=fake_slack.response_url("u"))
+    unknown = await user.command(
+        "surveiler Dr Marie Dupont", response_url=fake_slack.response_url("u")
+    )
     assert unknown.body == ""
     await slack.dispatcher.drain()
     [answer] = fake_slack.responses_to("u")
@@ -286,7 +300,9 @@ async def test_a_request_from_another_workspace_is_refused(
     await join(user, slack, services, team_id)
     posted = len(fake_slack.messages())
     answer = await user.command(
-        "surveiller Dr Marie Dupont, Lyon", team=OTHER_TEAM, response_url=fake_slack.response_url("x")
+        "surveiller Dr Marie Dupont, Lyon",
+        team=OTHER_TEAM,
+        response_url=fake_slack.response_url("x"),
     )
     assert answer.status == 200
     pressed = await user.press(
@@ -360,7 +376,9 @@ async def test_send_maps_slack_errors_for_the_outbox(
     ts = await slack.send("C0FILES", with_file)
     [message] = fake_slack.messages("C0FILES")
     assert ts == message["_ts"]
-    completed = [c for c in fake_slack.calls_to("files.completeUploadExternal") if c.get("_accepted")]
+    completed = [
+        c for c in fake_slack.calls_to("files.completeUploadExternal") if c.get("_accepted")
+    ]
     assert [c["channel_id"] for c in completed] == ["C0FILES"]
     assert fake_slack.uploads[completed[0]["files"][0]["id"]] == b"\x89PNG fake"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -58,6 +59,6 @@ async def test_waiting_really_spaces_the_messages() -> None:
     for _ in range(4):
         await limiter.wait("C1")
         stamps.append(time.monotonic() - start)
-    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
     assert all(gap >= limiter.interval * 0.95 for gap in gaps)
     assert stamps[-1] < 1.0

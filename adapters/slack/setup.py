@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import SecretStr
+
 from adapters.slack.adapter import SlackAdapter
 from bot.app import StartupError
 from bot.router import Router
@@ -9,10 +11,9 @@ from bot.settings import Settings
 from bot.transport import ChatTransport
 
 
-def _secret(value: object) -> str:
+def _secret(value: SecretStr | None) -> str:
     """The clear value of an optional secret setting ("" when unset)."""
-    getter = getattr(value, "get_secret_value", None)
-    return str(getter()).strip() if getter else ""
+    return value.get_secret_value().strip() if value is not None else ""
 
 
 def slack_platform(settings: Settings, router: Router) -> ChatTransport | None:

@@ -70,6 +70,7 @@ class TelegramAdapter:
         webhook_listen: str = "127.0.0.1",
         poll_timeout: float = 10.0,
         limiter: RateLimiter | None = None,
+        retry_backoff: float = 1.0,
     ) -> None:
         self.router = router
         self.token = token
@@ -80,6 +81,7 @@ class TelegramAdapter:
         self.webhook_port = webhook_port
         self.poll_timeout = poll_timeout
         self.limiter = limiter or RateLimiter()
+        self.retry_backoff = retry_backoff
         self.ready = asyncio.Event()
         self.bot_username = ""
         try:
@@ -145,7 +147,7 @@ class TelegramAdapter:
                     error_callback=_polling_error,
                 )
             await app.start()
-            self._sender = Sender(app.bot, self.limiter)
+            self._sender = Sender(app.bot, self.limiter, backoff=self.retry_backoff)
             self.ready.set()
             log.info("Telegram: @%s connected", self.bot_username)
             await asyncio.Event().wait()
