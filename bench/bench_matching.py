@@ -2,8 +2,10 @@
 
 Run: `.venv/bin/python bench/bench_matching.py` (one core, under a minute). It prints the
 matcher's throughput, the same figure for a naive baseline that runs rapidfuzz partial
-matching of every watch on every text (on a sample), their ratio, the time to build the
-matcher, and the peak memory (tracemalloc) of building it with 1,000 watches.
+matching of every watch on every text (on a sample; also the same scan done in one batched
+rapidfuzz call, a stronger reference), the ratios, the time to build the matcher, and the peak
+memory (tracemalloc) of building it with 1,000 watches. Times are CPU time of this process, so
+other work on a shared machine does not count against either side.
 """
 
 from __future__ import annotations
@@ -24,25 +26,156 @@ N_WATCHES = 1_000
 N_TEXTS = 50_000
 BASELINE_SAMPLE = 300
 
-FIRST = (
-    "Marie Jean Pierre Claire Thomas Camille Julien Sophie Nicolas Isabelle Antoine Nathalie "
-    "Hugo Léa Louis Chloé Paul Manon Lucas Emma Alain Hélène Yann Aïssatou Moussa Fatou Karim "
-    "Sarah Olivier Pauline Mathieu Anne Jacques Céline Maxime Inès Bruno Agnès Rémi Zoé"
-).split()
-SURNAMES = (
-    "Dupont Martin Bernard Petit Durand Leroy Moreau Simon Laurent Lefèvre Michel Garcia David "
-    "Bertrand Roux Vincent Fournier Morel Girard André Mercier Blanc Guérin Boyer Garnier "
-    "Chevalier François Legrand Gauthier Perrin Robin Clément Morin Nicolas Henry Roussel "
-    "Mathieu Gautier Masson Marchand Duval Denis Dumont Marie Lemaire Noël Meyer Dufour Meunier "
-    "Brun Blanchard Giraud Joly Rivière Lucas Brunet Gaillard Barbier Arnaud Rigaud Ménard "
-    "Kowalski Diallo N'Diaye Benali Nguyen Haddad Lebreton Costa Ferreira Schmitt Weber Klein"
-).split()
+FIRST = [
+    "Marie",
+    "Jean",
+    "Pierre",
+    "Claire",
+    "Thomas",
+    "Camille",
+    "Julien",
+    "Sophie",
+    "Nicolas",
+    "Isabelle",
+    "Antoine",
+    "Nathalie",
+    "Hugo",
+    "Léa",
+    "Louis",
+    "Chloé",
+    "Paul",
+    "Manon",
+    "Lucas",
+    "Emma",
+    "Alain",
+    "Hélène",
+    "Yann",
+    "Aïssatou",
+    "Moussa",
+    "Fatou",
+    "Karim",
+    "Sarah",
+    "Olivier",
+    "Pauline",
+    "Mathieu",
+    "Anne",
+    "Jacques",
+    "Céline",
+    "Maxime",
+    "Inès",
+    "Bruno",
+    "Agnès",
+    "Rémi",
+    "Zoé",
+]
+SURNAMES = [
+    "Dupont",
+    "Martin",
+    "Bernard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "François",
+    "Legrand",
+    "Gauthier",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Roussel",
+    "Mathieu",
+    "Gautier",
+    "Masson",
+    "Marchand",
+    "Duval",
+    "Denis",
+    "Dumont",
+    "Marie",
+    "Lemaire",
+    "Noël",
+    "Meyer",
+    "Dufour",
+    "Meunier",
+    "Brun",
+    "Blanchard",
+    "Giraud",
+    "Joly",
+    "Rivière",
+    "Lucas",
+    "Brunet",
+    "Gaillard",
+    "Barbier",
+    "Arnaud",
+    "Rigaud",
+    "Ménard",
+    "Kowalski",
+    "Diallo",
+    "N'Diaye",
+    "Benali",
+    "Nguyen",
+    "Haddad",
+    "Lebreton",
+    "Costa",
+    "Ferreira",
+    "Schmitt",
+    "Weber",
+    "Klein",
+]
 PARTICLES = ("", "", "", "", "", "de ", "Le ", "de La ", "Du ")
-CITIES = (
-    "Paris Lyon Marseille Toulouse Nice Nantes Strasbourg Montpellier Bordeaux Lille Rennes "
-    "Reims Toulon Grenoble Dijon Angers Nîmes Villeurbanne Brest Tours Limoges Amiens Metz "
-    "Besançon Perpignan Orléans Rouen Caen Nancy Avignon"
-).split()
+CITIES = [
+    "Paris",
+    "Lyon",
+    "Marseille",
+    "Toulouse",
+    "Nice",
+    "Nantes",
+    "Strasbourg",
+    "Montpellier",
+    "Bordeaux",
+    "Lille",
+    "Rennes",
+    "Reims",
+    "Toulon",
+    "Grenoble",
+    "Dijon",
+    "Angers",
+    "Nîmes",
+    "Villeurbanne",
+    "Brest",
+    "Tours",
+    "Limoges",
+    "Amiens",
+    "Metz",
+    "Besançon",
+    "Perpignan",
+    "Orléans",
+    "Rouen",
+    "Caen",
+    "Nancy",
+    "Avignon",
+]
 SPECIALTIES = (
     "médecin généraliste",
     "pédiatre",
@@ -58,7 +191,15 @@ SPECIALTIES = (
     "rhumatologue",
 )
 PRACTICE_HEADS = ("Cabinet médical", "Centre de santé", "Clinique", "Cabinet dentaire")
-PRACTICE_CORES = "des Lilas|du Parc|des Tilleuls|Saint-Jean|du Lac|des Cèdres|Pasteur".split("|")
+PRACTICE_CORES = [
+    "des Lilas",
+    "du Parc",
+    "des Tilleuls",
+    "Saint-Jean",
+    "du Lac",
+    "des Cèdres",
+    "Pasteur",
+]
 
 TEMPLATES_NAMED = (
     "Le Dr {full}, {spec} à {city}, m'a très bien soigné. Je recommande.",
@@ -155,7 +296,17 @@ def run_matcher(matcher: Matcher, texts: list[str]) -> tuple[float, int]:
 
 
 def run_baseline(watches: list[Watch], texts: list[str]) -> float:
-    """Seconds per text for rapidfuzz partial_ratio of every watch name on the text."""
+    """Seconds per text for the naive way: rapidfuzz partial_ratio of each watch on the text."""
+    names = [w.name.lower() for w in watches]
+    t0 = time.process_time()
+    for text in texts:
+        low = text.lower()
+        [name for name in names if fuzz.partial_ratio(name, low) >= 90]
+    return (time.process_time() - t0) / len(texts)
+
+
+def run_batch_baseline(watches: list[Watch], texts: list[str]) -> float:
+    """Seconds per text for the same scan done in one rapidfuzz call (`process.extract`)."""
     names = [w.name.lower() for w in watches]
     t0 = time.process_time()
     for text in texts:
@@ -169,22 +320,36 @@ def main() -> None:
     watches = make_watches(rng)
     texts = make_texts(rng, watches)
     build_s, peak = build_peak(watches)
+    t0 = time.process_time()
     matcher = Matcher(watches)
+    rebuild_s = time.process_time() - t0
     matcher.match(texts[0])
     elapsed, found = run_matcher(matcher, texts)
     rate = len(texts) / elapsed
     per_text_base = run_baseline(watches, texts[:BASELINE_SAMPLE])
     base_rate = 1.0 / per_text_base
+    per_text_batch = run_batch_baseline(watches, texts[:BASELINE_SAMPLE])
+    batch_rate = 1.0 / per_text_batch
     print(f"Noms surveillés : {len(watches)} ; textes : {len(texts)} ({found} rapprochements)")
-    print(f"Construction du Matcher : {build_s * 1000:.0f} ms")
+    print(
+        f"Construction du Matcher : {build_s * 1000:.0f} ms avec le chargement des lexiques, "
+        f"{rebuild_s * 1000:.0f} ms ensuite (liste modifiée)"
+    )
     print(f"Pic mémoire (tracemalloc) du Matcher avec {len(watches)} noms : {peak / 1e6:.1f} Mo")
     print(f"Matcher indexé : {rate:,.0f} textes/s ({elapsed / len(texts) * 1e6:.1f} µs/texte)")
     print(
-        f"Référence naïve rapidfuzz partial_ratio × {len(watches)} noms "
+        f"Référence naïve (fuzz.partial_ratio de chacun des {len(watches)} noms) "
         f"(échantillon de {BASELINE_SAMPLE} textes) : {base_rate:,.1f} textes/s "
         f"({per_text_base * 1e3:.2f} ms/texte)"
     )
-    print(f"Rapport : {rate / base_rate:,.0f} × plus rapide que la référence")
+    print(
+        f"Même balayage en un seul appel rapidfuzz (process.extract) : {batch_rate:,.1f} textes/s "
+        f"({per_text_batch * 1e3:.2f} ms/texte)"
+    )
+    print(
+        f"Rapport : {rate / base_rate:,.0f} × plus rapide que la référence naïve ; "
+        f"{rate / batch_rate:,.0f} × plus rapide que le balayage en un appel"
+    )
     print(
         "Objectifs : ≥ 20 000 textes/s "
         f"{'atteint' if rate >= 20_000 else 'NON atteint'} ; ≥ 50 × la référence "

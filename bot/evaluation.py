@@ -221,7 +221,7 @@ def _labels(obj: dict[str, Any], where: str, watch_ids: frozenset[str]) -> Label
     if unknown:
         raise CorpusError(f"{where} : « {unknown[0]} » n'est pas dans la liste surveillée.")
     try:
-        severity = Severity(obj.get("severity"))
+        severity = Severity(str(obj.get("severity")))
     except ValueError:
         raise CorpusError(
             f"{where} : « severity » vaut « positive », « neutral » ou « negative »."
@@ -336,13 +336,15 @@ def score(pairs: Sequence[tuple[Prediction, Labels]]) -> Scores:
 
 def _report(scores: Scores, corpus: Path, n_watches: int, out: TextIO) -> None:
     m, r = scores.matching, scores.risk
+    acc = scores.severity_accuracy
     lines = [
         f"Corpus : {corpus} — {scores.total} mentions, {n_watches} noms surveillés",
-        f"Appariement des noms : précision {_num(m.precision)} ({_goal(m.precision, _TARGETS['precision'])}), "
+        f"Appariement des noms : précision {_num(m.precision)} "
+        f"({_goal(m.precision, _TARGETS['precision'])}), "
         f"rappel {_num(m.recall)} ({_goal(m.recall, _TARGETS['recall'])}), F1 {_num(m.f1)}"
         f"  [VP {m.tp}, FP {m.fp}, FN {m.fn}]",
-        f"Gravité : exactitude {_num(scores.severity_accuracy)} ({scores.severity_ok}/{scores.total}, "
-        f"{_goal(scores.severity_accuracy, _TARGETS['severity'])})",
+        f"Gravité : exactitude {_num(acc)} ({scores.severity_ok}/{scores.total}, "
+        f"{_goal(acc, _TARGETS['severity'])})",
         f"Risque juridique (au moins un signal) : précision {_num(r.precision)} "
         f"({_goal(r.precision, _TARGETS['risk_p'])}), rappel {_num(r.recall)} "
         f"({_goal(r.recall, _TARGETS['risk_r'])})  [VP {r.tp}, FP {r.fp}, FN {r.fn}]",

@@ -12,7 +12,8 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -108,6 +109,22 @@ def _first_words_by(pairs: Iterable[tuple[tuple[str, ...], str]]) -> dict[str, f
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def _zone_words(
+    by_dept: dict[str, frozenset[str]], zones: dict[str, str]
+) -> dict[str, frozenset[str]]:
+    """Each département's place words, with those of the other départements of its zone."""
+    out = {}
+    for dept, words in by_dept.items():
+        zone = zones.get(dept)
+        merged = set(words)
+        if zone is not None:
+            for other, more in by_dept.items():
+                if zones.get(other) == zone:
+                    merged |= more
+        out[dept] = frozenset(merged)
+    return out
+
+
 @cache
 def _lexicon() -> _Lex:
     """Loads the data files once per process."""
@@ -145,7 +162,7 @@ def _lexicon() -> _Lex:
         specific=frozenset(specific),
         roles=roles,
         fuzzy_gate=titles - {"m"},
-        dept_words=_first_words_by(cities.items()),
+        dept_words=_zone_words(_first_words_by(cities.items()), zones),
         group_words=_first_words_by(
             (phrase, group) for phrase, groups in specialties.items() for group in groups
         ),
@@ -160,6 +177,8 @@ _THRESHOLD = 2.0
 _STRICT = 3.0
 _IMPOSSIBLE = 99.0
 _HOMONYM = (-1.0, "homonyme")  # a full name shown to be someone else: the whole text is about them
+_LABELS = {FULL: "nom", PARTIAL: "nom partiel", _FUZZY: "nom approché"}
+_UNKNOWN, _HOMONYM_SPAN, _TITLED_SPAN, _PLAIN_SPAN = object(), object(), object(), object()
 _INITIALS_RE = re.compile(
     r"\b(?:Dr|Pr|Docteure?|Professeure?)\.?\s+([A-Z])\.\s*([A-Z])\.(?![A-Za-z])"
 )
@@ -261,7 +280,8 @@ class Matcher:
             bucket.sort(key=lambda e: (-len(e[1]), -e[2]))
         if self._extra_cities:
             self._cities = _city_index(tuple(self._extra_cities.items()))
-        self._anchors = frozenset(self._person_index) | frozenset(self._place_index)
+        self._place_keys = frozenset(self._place_index)
+        self._anchors = frozenset(self._person_index) | self._place_keys
 
     def _depts(self, city: str | None) -> frozenset[str]:
         if not city:
@@ -298,14 +318,8 @@ class Matcher:
         support = set(first) | {first[0][0]} if first else set()
         for group in groups:
             support |= lex.group_words.get(group, frozenset())
-        for word, fam in lex.specialties.items():
-            if fam & groups:
-                support.add(word[0])
         for dept in depts:
-            zone = lex.zones.get(dept)
-            for other, words in lex.dept_words.items():
-                if other == dept or (zone is not None and lex.zones.get(other) == zone):
-                    support |= words
+            support |= lex.dept_words.get(dept, frozenset())
             if dept.startswith("?"):
                 support.add(dept[1:].split()[0])
         person = _Person(
@@ -406,17 +420,18 @@ class Matcher:
         A bare surname never suffices; a match also needs a first name or initial, a title,
         the specialty or a compatible city, so a text without any of those is skipped whole.
         """
-        found = self._anchors.intersection(words)
+        present = set(words)
+        found = self._anchors.intersection(present)
         if not found:
             return False
-        if scoped is not None or not found.isdisjoint(self._place_index):
+        if scoped is not None or not found.isdisjoint(self._place_keys):
             return True
-        if not self._lex.fuzzy_gate.isdisjoint(words) or "M." in raw:
+        if not self._lex.fuzzy_gate.isdisjoint(present) or "M." in raw:
             return True
         persons = self._persons
         for word in found:
             for idx, _, _ in self._person_index[word]:
-                if not persons[idx].support.isdisjoint(words):
+                if not persons[idx].support.isdisjoint(present):
                     return True
         return False
 
@@ -458,8 +473,7 @@ class Matcher:
 _BOUNDARY_RE = re.compile(r"[!?;\n]|\.(?:\s|$)")
 
 
-@dataclass(frozen=True, slots=True)
-class _Occurrence:
+class _Occurrence(NamedTuple):
     start: int
     end: int
     quality: float
@@ -473,28 +487,41 @@ class _Doc:
     ) -> None:
         self.tk = tk
         self.w = tk.words
+        self.present = frozenset(tk.words)
         self.n = len(tk.words)
         self.m = matcher
         self.lex = matcher._lex
         self.n_title = bisect.bisect_left(tk.starts, head_len)
         self.flat_case = tk.raw == tk.raw.lower() or tk.raw == tk.raw.upper()
         self._bounds: dict[int, bool] = {}
+        self._cities: list[tuple[int, int, str]] | None = None
+        self._specs: list[tuple[int, int, frozenset[str]]] | None = None
+        self._roles: list[tuple[int, int]] | None = None
+        self._spans: dict[tuple[int, int], object] = {}
+        self._spec_cache: dict[tuple[frozenset[str], int, int], tuple[float, bool] | None] = {}
+        self._city_cache: dict[tuple[frozenset[str], int, int], float | None] = {}
         self.scoped_depts = scoped.depts if scoped is not None else frozenset()
 
-    @cached_property
+    @property
     def cities(self) -> list[tuple[int, int, str]]:
-        """The places named in the text, with their département."""
-        return self._find_cities()
+        """The places named in the text, with their département (found once)."""
+        if self._cities is None:
+            self._cities = self._find_cities()
+        return self._cities
 
-    @cached_property
+    @property
     def specs(self) -> list[tuple[int, int, frozenset[str]]]:
-        """The specialties named in the text."""
-        return self.lex.specialties.find(self.w)
+        """The specialties named in the text (found once)."""
+        if self._specs is None:
+            self._specs = self.lex.specialties.find(self.w, self.present)
+        return self._specs
 
-    @cached_property
+    @property
     def roles(self) -> list[tuple[int, int]]:
-        """The non-medical trades and roles named in the text."""
-        return [(s, e) for s, e, _ in self.lex.roles.find(self.w)]
+        """The non-medical trades and roles named in the text (found once)."""
+        if self._roles is None:
+            self._roles = [(s, e) for s, e, _ in self.lex.roles.find(self.w, self.present)]
+        return self._roles
 
     # -- text facts --
 
@@ -520,7 +547,7 @@ class _Doc:
     def _find_cities(self) -> list[tuple[int, int, str]]:
         out = []
         lex = self.lex
-        for s, e, dept in self.m._cities.find(self.w):
+        for s, e, dept in self.m._cities.find(self.w, self.present):
             phrase = self.w[s : e + 1]
             if phrase in lex.ambiguous_cities and not self.tk.capitalized(s):
                 continue
@@ -618,59 +645,46 @@ class _Doc:
                     continue
                 raw.append((idx, _Occurrence(i - k + 1, i, quality)))
         raw.extend((idx, _Occurrence(i, i, _FUZZY)) for i, idx in fuzzy)
-        kept: list[tuple[int, _Occurrence]] = []
+        by_person: dict[int, list[_Occurrence]] = {}
         for idx, occ in raw:
-            inside = any(
-                j == idx
-                and o is not occ
-                and o.start <= occ.start
-                and occ.end <= o.end
-                and (o.end - o.start > occ.end - occ.start or o.quality > occ.quality)
-                for j, o in raw
-            )
-            if not inside:
-                kept.append((idx, occ))
+            by_person.setdefault(idx, []).append(occ)
+        kept: list[tuple[int, _Occurrence]] = []
+        for idx, occs in by_person.items():
+            for occ in occs:
+                if len(occs) == 1 or not any(
+                    o is not occ
+                    and o.start <= occ.start
+                    and occ.end <= o.end
+                    and (o.end - o.start > occ.end - occ.start or o.quality > occ.quality)
+                    for o in occs
+                ):
+                    kept.append((idx, occ))
         return kept
 
     def _judge_person(self, p: _Person, occ: _Occurrence) -> tuple[float, str] | None:
-        lex = self.lex
-        w = self.w
-        s, e = occ.start, occ.end
-        start, end = s, e
-        first_pts = 0.0
-        label = {FULL: "nom", PARTIAL: "nom partiel", _FUZZY: "nom approché"}[occ.quality]
-        k = len(p.first)
-        if k and s - k >= 0 and w[s - k : s] == p.first and not self.boundary(s):
-            first_pts, start, label = 1.0, s - k, label + " et prénom"
-        elif k and e + k < self.n and w[e + 1 : e + 1 + k] == p.first and not self.boundary(e + 1):
-            first_pts, end, label = 1.0, e + k, label + " et prénom"
-        elif s > 0 and not self.boundary(s) and len(w[s - 1]) == 1 and self.tk.capitalized(s - 1):
-            if w[s - 1] == p.initial:
-                first_pts, start, label = 0.75, s - 1, label + " et initiale"
-            elif w[s - 1] != "m" and self.tk.sep_before(s).startswith("."):
-                return None
-        if self._compound(s, e) or (not first_pts and self._other_name(p, s, e)):
+        """Points and reason for `p` at this occurrence; None when it is not them."""
+        named = self._name_part(p, occ)
+        if named is None:
             return None
-        if self._street(start):
+        start, end, first_pts, label = named
+        span = self._span_facts(start, end)
+        if span is None:
             return None
-        if self._role(start, end) or self._young(end):
+        if span is _HOMONYM_SPAN:
             return _HOMONYM if first_pts >= 1.0 else None
-        if start > 0 and w[start - 1] in lex.other_titles and self.tk.capitalized(start - 1):
+        titled = span is _TITLED_SPAN
+        points = occ.quality + first_pts + (1.0 if titled else 0.0)
+        if points + 2.0 < _THRESHOLD:
             return None
-        extras: list[str] = []
-        points = occ.quality + first_pts
-        titled = self._titled(start, end)
-        if titled:
-            points += 1.0
-            extras.append("titre")
-        spec = self._specialty(p, start, end)
+        extras = ["titre"] if titled else []
+        spec = self._specialty_cached(p.groups, start, end)
         if spec is None:
             return None
         if spec[0]:
             points += spec[0]
             extras.append("spécialité")
             titled = titled or spec[1]
-        city = self.city_evidence(p.depts, start, end)
+        city = self._city_cached(p.depts, start, end)
         if city is None:
             return None
         if city:
@@ -682,10 +696,63 @@ class _Doc:
         elif occ.quality == _FUZZY:
             need = (3.5 if p.common else 2.5) if titled else _IMPOSSIBLE
         elif p.common and not first_pts:
-            need = _STRICT if titled or self._proper(s, extras) else _IMPOSSIBLE
+            need = _STRICT if titled or self._proper(occ.start, extras) else _IMPOSSIBLE
         if points < need:
             return None
         return points, " + ".join([label, *extras])
+
+    def _name_part(self, p: _Person, occ: _Occurrence) -> tuple[int, int, float, str] | None:
+        """The whole name's span with first name or initial, or None for someone else's."""
+        w = self.w
+        s, e = occ.start, occ.end
+        start, end = s, e
+        first_pts = 0.0
+        label = _LABELS[occ.quality]
+        k = len(p.first)
+        if k and s - k >= 0 and w[s - k : s] == p.first and not self.boundary(s):
+            first_pts, start, label = 1.0, s - k, label + " et prénom"
+        elif k and e + k < self.n and w[e + 1 : e + 1 + k] == p.first and not self.boundary(e + 1):
+            first_pts, end, label = 1.0, e + k, label + " et prénom"
+        elif s > 0 and len(w[s - 1]) == 1 and not self.boundary(s) and self.tk.capitalized(s - 1):
+            if w[s - 1] == p.initial:
+                first_pts, start, label = 0.75, s - 1, label + " et initiale"
+            elif w[s - 1] != "m" and self.tk.sep_before(s).startswith("."):
+                return None
+        if self._compound(s, e) or (not first_pts and self._other_name(p, s, e)):
+            return None
+        return start, end, first_pts, label
+
+    def _span_facts(self, start: int, end: int) -> object:
+        """What the words around a name say, whoever it is (cached per span)."""
+        key = (start, end)
+        known = self._spans.get(key, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = self._spans[key] = self._compute_span(start, end)
+        return known
+
+    def _compute_span(self, start: int, end: int) -> object:
+        if self._street(start):
+            return None
+        if self._role(start, end) or self._young(end):
+            return _HOMONYM_SPAN
+        w = self.w
+        if start > 0 and w[start - 1] in self.lex.other_titles and self.tk.capitalized(start - 1):
+            return None
+        return _TITLED_SPAN if self._titled(start, end) else _PLAIN_SPAN
+
+    def _specialty_cached(
+        self, groups: frozenset[str], start: int, end: int
+    ) -> tuple[float, bool] | None:
+        key = (groups, start, end)
+        if key not in self._spec_cache:
+            self._spec_cache[key] = self._specialty(groups, start, end)
+        return self._spec_cache[key]
+
+    def _city_cached(self, depts: frozenset[str], start: int, end: int) -> float | None:
+        key = (depts, start, end)
+        if key not in self._city_cache:
+            self._city_cache[key] = self.city_evidence(depts, start, end)
+        return self._city_cache[key]
 
     def _proper(self, s: int, extras: list[str]) -> bool:
         """A common-word surname written as a name, with both specialty and city beside it."""
@@ -704,19 +771,42 @@ class _Doc:
         if s > 0 and not self.boundary(s):
             prev = w[s - 1]
             sep = tk.sep_before(s)
-            if sep.strip() == "" and prev in lex.first_names and prev not in p.first:
-                if self.cap(s - 1) and prev not in lex.titles:
-                    return True
-            if prev in lex.particles and tk.capitalized(s - 1) and not self.flat_case:
-                if s > 1 and not self.boundary(s - 1):
-                    before = w[s - 2]
-                    if before in lex.first_names or before in lex.titles:
-                        return True
+            if (
+                sep.strip() == ""
+                and prev in lex.first_names
+                and prev not in p.first
+                and self.cap(s - 1)
+                and prev not in lex.titles
+            ):
+                return True
+            if (
+                prev in lex.particles
+                and tk.capitalized(s - 1)
+                and not self.flat_case
+                and s > 1
+                and not self.boundary(s - 1)
+                and (w[s - 2] in lex.first_names or w[s - 2] in lex.titles)
+            ):
+                return True
         if e + 1 < self.n and not self.boundary(e + 1) and tk.sep_before(e + 1).strip() == "":
             nxt = w[e + 1]
             if nxt in lex.first_names and nxt not in p.first and self.cap(e + 1):
                 return nxt not in lex.titles and not self._name_follows(e + 2)
+            if self._name_follows(e + 1) and not tk.all_caps(e):
+                return not self._known_word(e + 1)
         return False
+
+    def _known_word(self, i: int) -> bool:
+        """True when word i is a title, a place, a specialty or a trade (not a surname)."""
+        word = self.w[i]
+        lex = self.lex
+        return (
+            word in lex.titles
+            or word in lex.particles
+            or word in self.m._cities.first_words
+            or word in lex.specialties.first_words
+            or word in lex.roles.first_words
+        )
 
     def _name_follows(self, i: int) -> bool:
         """True when word i starts a capitalised word glued to the previous one (a full name)."""
@@ -731,9 +821,13 @@ class _Doc:
     def _compound(self, s: int, e: int) -> bool:
         """True when the surname is glued by a hyphen to another name (« Martin-Lacombe »)."""
         tk = self.tk
-        if s > 0 and tk.sep_before(s).strip() == "-" and self.cap(s - 1):
-            if self.w[s - 1] not in self.lex.titles:
-                return True
+        if (
+            s > 0
+            and tk.sep_before(s).strip() == "-"
+            and self.cap(s - 1)
+            and self.w[s - 1] not in self.lex.titles
+        ):
+            return True
         return e + 1 < self.n and tk.sep_before(e + 1).strip() == "-" and self.cap(e + 1)
 
     def _street(self, start: int) -> bool:
@@ -769,25 +863,24 @@ class _Doc:
                 break
         return end + 1 < self.n and w[end + 1] in ("dr", "pr") and not self.boundary(end + 1)
 
-    def _specialty(self, p: _Person, start: int, end: int) -> tuple[float, bool] | None:
+    def _specialty(self, groups: frozenset[str], start: int, end: int) -> tuple[float, bool] | None:
         """(points, attached) for the specialty evidence; None when another one is attached."""
-        if not p.groups:
+        if not groups:
             return 0.0, False
         nearest: tuple[int, frozenset[str], bool] | None = None
         anywhere = False
-        for s, e, groups in self.specs:
+        for s, e, named in self.specs:
             dist = start - e if e < start else s - end
             if dist <= 0:
                 continue
             attached = self.attached(start, end, s, e)
-            if attached and not (groups & p.groups):
-                if self.w[s : e + 1] in self.lex.specific:
-                    return None
-            if groups & p.groups:
+            if attached and not (named & groups) and self.w[s : e + 1] in self.lex.specific:
+                return None
+            if named & groups:
                 anywhere = True
             if dist <= 8 and (nearest is None or dist < nearest[0]):
-                nearest = (dist, groups, attached)
-        if nearest and nearest[1] & p.groups:
+                nearest = (dist, named, attached)
+        if nearest and nearest[1] & groups:
             return 1.0, nearest[2]
         return (0.5 if anywhere else 0.0), False
 
@@ -871,7 +964,7 @@ class _Doc:
                 continue
             for idx in self.m._initials.get(key, ()):
                 p = self.m._persons[idx]
-                spec = self._specialty(p, pos, pos + 1)
+                spec = self._specialty(p.groups, pos, pos + 1)
                 city = self.city_evidence(p.depts, pos, pos + 1)
                 if spec and spec[0] >= 0.5 and city:
                     out.append((idx, (3.0, "initiales + titre + spécialité + ville")))

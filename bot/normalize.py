@@ -1,4 +1,4 @@
-"""Text folding shared by matching and triage, so that case, accents and punctuation never decide."""
+"""Text folding shared by matching and triage, so case, accents and punctuation never decide."""
 
 from __future__ import annotations
 
@@ -56,12 +56,38 @@ _TABLE = _build_table()
 TOKEN_RE = re.compile(r"[a-z0-9]+")
 _CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ][a-zà-ÿ])")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
-# Bytes to words: ASCII letters and digits kept (lower-cased), every other byte a space.
-_WORD_BYTES = bytes(
-    b if (48 <= b <= 57 or 97 <= b <= 122) else (b + 32 if 65 <= b <= 90 else 32)
-    for b in range(256)
-)
-_QUICK = (("’", "'"), ("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"), ("ß", "ss"))
+_BEYOND_LATIN1_RE = re.compile(r"[^\x00-\xff]")
+
+
+def _latin1_table() -> tuple[bytes, str]:
+    """Latin-1 byte to folded ASCII letter or digit (anything else a space), and the
+    characters that fold to two letters (æ, ß), which need the slow path."""
+    table = bytearray(b" " * 256)
+    wide = ""
+    for b in range(256):
+        ch = chr(b)
+        folded = ch.lower().translate(_TABLE)
+        if len(folded) == 1 and folded.isascii() and folded.isalnum():
+            table[b] = ord(folded)
+        elif len(folded) > 1 and folded.isalpha():
+            wide += ch
+    return bytes(table), wide
+
+
+_LATIN1, _WIDE = _latin1_table()
+_WIDE_RE = re.compile("[" + re.escape(_WIDE) + "]")
+
+
+def _fast_bytes(text: str) -> bytes | None:
+    """`text` folded to one byte per character (separators as spaces), when that is exact."""
+    if text.isascii():
+        return text.encode("ascii").translate(_LATIN1)
+    if _WIDE_RE.search(text):
+        return None
+    for ch in _BEYOND_LATIN1_RE.findall(text):
+        if ch.isalnum():
+            return None
+    return text.encode("latin-1", "replace").translate(_LATIN1)
 
 
 def _fold_char(m: re.Match[str]) -> str:
@@ -84,18 +110,15 @@ def split_camel(text: str) -> str:
 
 def words_of(folded: str) -> list[str]:
     """The words of an already folded text (letters and digits; anything else separates)."""
-    return folded.encode("utf-8").translate(_WORD_BYTES).decode("ascii").split()
+    return TOKEN_RE.findall(folded)
 
 
 def quick_words(text: str) -> list[str]:
     """The folded words of `text`, computed the fastest way (no positions)."""
-    if not text.isascii():
-        for a, b in _QUICK:
-            if a in text:
-                text = text.replace(a, b)
-        data = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
-        return data.translate(_WORD_BYTES).decode("ascii").split()
-    return text.encode("ascii").translate(_WORD_BYTES).decode("ascii").split()
+    data = _fast_bytes(text)
+    if data is not None:
+        return data.decode("ascii").split()
+    return words_of(fold(text))
 
 
 def tokens(text: str) -> list[str]:
@@ -132,28 +155,29 @@ class Tokenized:
 
 def tokenize(raw: str) -> Tokenized:
     """Split `raw` into folded words, keeping their raw offsets."""
-    folded = fold(raw)
-    if len(folded) == len(raw):
-        words = words_of(folded)
-        starts: list[int] = []
-        pos = 0
-        find = folded.find
-        for w in words:
-            pos = find(w, pos)
-            starts.append(pos)
-            pos += len(w)
+    data = _fast_bytes(raw)
+    if data is None:
+        spans = _tokenize_slow(raw)
         return Tokenized(
             raw=raw,
-            words=tuple(words),
-            starts=tuple(starts),
-            ends=tuple([s + len(w) for s, w in zip(starts, words, strict=True)]),
+            words=tuple(s[0] for s in spans),
+            starts=tuple(s[1] for s in spans),
+            ends=tuple(s[2] for s in spans),
         )
-    spans = _tokenize_slow(raw)
+    flat = data.decode("ascii")
+    words = flat.split()
+    starts: list[int] = []
+    pos = 0
+    find = flat.find
+    for w in words:
+        pos = find(w, pos)
+        starts.append(pos)
+        pos += len(w)
     return Tokenized(
         raw=raw,
-        words=tuple(s[0] for s in spans),
-        starts=tuple(s[1] for s in spans),
-        ends=tuple(s[2] for s in spans),
+        words=tuple(words),
+        starts=tuple(starts),
+        ends=tuple([s + len(w) for s, w in zip(starts, words, strict=True)]),
     )
 
 
@@ -206,17 +230,22 @@ class PhraseIndex(Generic[V]):
     def __init__(self) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], V]]] = {}
         self._values: dict[tuple[str, ...], V] = {}
+        self._firsts: frozenset[str] = frozenset()
+        self._stale = False
 
     @property
     def first_words(self) -> frozenset[str]:
         """The words some phrase starts with, for a quick « anything here? » test."""
-        return frozenset(self._by_first)
+        if self._stale:
+            self._firsts, self._stale = frozenset(self._by_first), False
+        return self._firsts
 
     def add(self, phrase: tuple[str, ...], value: V) -> None:
         """Registers `phrase`; a later value for the same phrase is ignored."""
         if not phrase or phrase in self._values:
             return
         self._values[phrase] = value
+        self._stale = True
         bucket = self._by_first.setdefault(phrase[0], [])
         bucket.append((phrase, value))
         if len(bucket) > 1 and len(bucket[-2][0]) < len(phrase):
@@ -233,11 +262,15 @@ class PhraseIndex(Generic[V]):
         """The value registered for exactly `phrase`, if any."""
         return self._values.get(phrase)
 
-    def find(self, words: tuple[str, ...]) -> list[tuple[int, int, V]]:
-        """Non-overlapping (first, last, value) hits, scanning left to right."""
+    def find(
+        self, words: tuple[str, ...], present: frozenset[str] | None = None
+    ) -> list[tuple[int, int, V]]:
+        """Non-overlapping (first, last, value) hits, scanning left to right.
+
+        `present` (the set of `words`) makes the « nothing here » case cheaper."""
         out: list[tuple[int, int, V]] = []
         by_first = self._by_first
-        if by_first.keys().isdisjoint(words):
+        if (present if present is not None else frozenset(words)).isdisjoint(self.first_words):
             return out
         after = -1
         for i in [i for i, w in enumerate(words) if w in by_first]:

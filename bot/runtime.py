@@ -8,6 +8,7 @@ from adapters.console import CHAT_ID, ConsoleAdapter
 from bot.app import BackgroundTask, make_router, open_services, serve
 from bot.engines import build_engines
 from bot.logging_setup import setup_logging
+from bot.router import Router
 from bot.settings import Settings
 from bot.transport import ChatTransport
 
@@ -36,6 +37,12 @@ async def run_vigie(settings: Settings, *, force_console: bool = False) -> int:
     return 0
 
 
-def chat_platforms(settings: Settings, router: object) -> list[ChatTransport]:
+def chat_platforms(settings: Settings, router: Router) -> list[ChatTransport]:
     """The Telegram and Slack adapters whose tokens are configured."""
-    return []
+    transports: list[ChatTransport] = []
+    token = settings.telegram_token
+    if token is not None and token.get_secret_value().strip():
+        from adapters.telegram import TelegramAdapter  # PTB is imported only when used
+
+        transports.append(TelegramAdapter.from_settings(settings, router))
+    return transports

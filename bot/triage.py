@@ -20,7 +20,8 @@ from bot.normalize import Tokenized, lexicon_lines, split_camel, tokenize
 # --- The pattern language of the lexicons -----------------------------------------------------
 # A pattern is a line of elements separated by spaces, matched word by word on folded text:
 # `mot+` (plural allowed), `mot*` (prefix), `a|b` (either), `a/b` (two words as one choice),
-# `[a|b]` (optional word), `_` (any word), `#` (a number), `~` / `~N` (up to 3 / N words).
+# `[a|b]` (optional word), `_` (any word), `!a|b` (any word but these), `#` (a number),
+# `~` / `~N` (up to 3 / N words).
 # A file is split in groups by header lines `@<kind> <reason>`.
 class PatternError(ValueError):
     """A lexicon line that cannot be read as a pattern."""
@@ -79,7 +80,12 @@ def compile_pattern(line: str) -> re.Pattern[str]:
         if element.startswith("[") and element.endswith("]"):
             pending += f"(?:{_alternatives(element[1:-1])} )?"
             continue
-        body = "[^ ]+" if element == "_" else _alternatives(element)
+        if element == "_":
+            body = "[^ ]+"
+        elif element.startswith("!") and len(element) > 1:
+            body = f"(?!{_alternatives(element[1:])}(?![^ ]))[^ ]+"
+        else:
+            body = _alternatives(element)
         out.append(pending + body)
         pending = ""
     if not out:
@@ -204,7 +210,8 @@ def _negated(words: tuple[str, ...], first: int, last: int) -> bool:
         return True
     if first >= 2 and words[first - 1] in _BRIDGE and words[first - 2] in _NEGATORS:
         return True
-    return last + 1 < len(words) and words[last + 1] in ("pas", "jamais") and last > first - 1
+    after = words[last + 1 : last + 3]
+    return bool(after) and (after[0] in ("pas", "jamais") or after == ("a", "personne"))
 
 
 def _sentiment(search: Searchable) -> tuple[float, list[Cue]]:

@@ -87,6 +87,7 @@ class FakeSlack:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{key}", self._response)
         app.router.add_get("/socket/{n}", self._socket)
+        app.router.add_get("/_stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -261,6 +262,19 @@ class FakeSlack:
             files = params.get("files") or []
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         return {"ok": True}
+
+    def posting_times(self) -> dict[str, list[float]]:
+        """When each channel received its accepted messages (monotonic seconds)."""
+        times: dict[str, list[float]] = {}
+        for call in self.calls:
+            if call.method in POSTING and call.params.get("_accepted"):
+                channel = str(call.params.get("channel") or call.params.get("channel_id"))
+                times.setdefault(channel, []).append(call.at)
+        return times
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        """For a bench running the fake in another process."""
+        return _json({"throttled": self.throttled, "posts": self.posting_times()})
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()

@@ -88,9 +88,11 @@ async def site() -> AsyncIterator[Site]:
         public.route("/sans-fin", _never_ends)
         public.hang("/muet")
         public.reply(
-            "/gros", '<html><body><img src="/gros.bmp"></body></html>', content_type="text/html"
+            "/gros",
+            '<html><head><link rel="stylesheet" href="/gros.css"></head><body>Gros</body></html>',
+            content_type="text/html",
         )
-        public.stream("/gros.bmp", 3_000_000, content_type="image/bmp")
+        public.stream("/gros.css", 3_000_000, content_type="text/css")
         internal.reply("/secret", "secret interne")
         yield Site(public, internal)
 

@@ -197,12 +197,14 @@ async def test_bad_input_gets_sensible_answers_and_no_crash(
     fake.push("edited_message", edited)
     await fake.wait_for(to(ALICE, containing=EDITED_HINT))
     fake.push("edited_message", fake.message(ALICE, "simple correction"))  # ignored
+    welcome = "veille sur votre e-réputation"
+    assert not [c for c in fake.sent_to(ALICE) if welcome in c.text]
     fake.say(ALICE, "bonjour")  # private chat: the short hint
-    await fake.wait_for(to(ALICE, containing="/aide"), count=2)
+    await fake.wait_for(to(ALICE, containing=welcome))
     fake.push("message", fake.message(ALICE, None, sticker={
         "file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512,
         "height": 512, "is_animated": False, "is_video": False}))  # fmt: skip
-    await fake.wait_for(to(ALICE, containing="/aide"), count=3)
+    await fake.wait_for(to(ALICE, containing=welcome), count=2)
     watches = await services.store.watches.active(team_id)
     assert [w.name for w in watches] == []  # the edit did not add anything
 
@@ -362,5 +364,6 @@ async def test_a_refused_token_stops_with_a_clear_message(router: Router, fake: 
     from bot.app import StartupError
 
     adapter = make_adapter(router, fake, token="999:faux")
-    with pytest.raises(StartupError, match="VIGIE_TELEGRAM_TOKEN"):
+    with pytest.raises(StartupError, match="VIGIE_TELEGRAM_TOKEN") as refused:
         await asyncio.wait_for(adapter.run(), 10)
+    assert refused.value.__cause__ is None and "faux" not in str(refused.value)  # no token leak

@@ -53,6 +53,8 @@ class ChannelLimiter:
         delay = self.reserve(channel, max_wait=max_wait)
         if delay > 0:
             await asyncio.sleep(delay)
+        # Count from when the message really leaves: a busy loop may wake us late.
+        self._next[channel] = max(self._next.get(channel, 0.0), self._clock() + self.interval)
 
     def penalise(self, channel: str, retry_after: float) -> None:
         """Slack said 429: nothing more to this channel for `retry_after` (real) seconds."""

@@ -103,7 +103,7 @@ class TelegramAdapter:
         secret = settings.telegram_webhook_secret
         return cls(
             router,
-            token=settings.telegram_token.get_secret_value(),
+            token=settings.telegram_token.get_secret_value().strip(),
             api_url=settings.telegram_api_url,
             file_url=settings.telegram_file_url,
             webhook_url=settings.telegram_webhook_url,
@@ -132,7 +132,11 @@ class TelegramAdapter:
         """Serve until cancelled; stop polling, webhook and application in order on the way out."""
         app = self._app = self._build()
         listener: WebhookListener | None = None
-        await self._initialize(app)
+        try:
+            await self._initialize(app)
+        except BaseException:
+            await app.bot.shutdown()  # close the HTTP connections opened for getMe
+            raise
         try:
             self.bot_username = app.bot.username
             await self._publish_menu(app)
@@ -163,11 +167,11 @@ class TelegramAdapter:
             try:
                 await app.initialize()
                 return
-            except InvalidToken as exc:
+            except InvalidToken:
                 raise StartupError(
                     "Telegram refuse le jeton VIGIE_TELEGRAM_TOKEN : vérifiez-le auprès de "
                     "@BotFather (commande /token)."
-                ) from exc
+                ) from None  # PTB's message would print the token
             except NetworkError as exc:
                 log.warning("Telegram injoignable (%s) : nouvel essai dans %.0f s", exc, delay)
                 await asyncio.sleep(delay)
