@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs Debian's chromium for evidence captures when it is missing (as root, or through sudo).
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1 || [ -n "${VIGIE_CHROMIUM_PATH:-}" ]; then
+if [ -n "${VIGIE_CHROMIUM_PATH:-}" ] && [ -x "${VIGIE_CHROMIUM_PATH}" ]; then
+    exit 0
+fi
+if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then
     exit 0
 fi
 if [ "$(id -u)" -eq 0 ]; then

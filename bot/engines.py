@@ -1,9 +1,10 @@
-"""The background engines of a running Vigie: the monitor and the delivery task, wired together."""
+"""The background engines of a running Vigie: monitor, delivery, reminders and digests."""
 
 from __future__ import annotations
 
 from bot.app import BackgroundTask
 from bot.delivery import Delivery
+from bot.digests import run_digests
 from bot.monitor import Monitor
 from bot.reminders import run_reminders
 from bot.services import Services
@@ -20,4 +21,7 @@ def build_engines(services: Services, transports: list[ChatTransport]) -> list[B
     async def reminders() -> None:
         await run_reminders(services)
 
-    return [monitor.run, delivery.run, reminders]
+    async def digests() -> None:
+        await run_digests(services)
+
+    return [monitor.run, delivery.run, reminders, digests]

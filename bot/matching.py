@@ -173,11 +173,18 @@ def _lexicon() -> _Lex:
 
 FULL, PARTIAL = 1.0, 0.0
 _FUZZY = 0.5
+_DROPPED = 0.55  # the surname without its particle: « Gall » for « Le Gall »
 _THRESHOLD = 2.0
 _STRICT = 3.0
 _IMPOSSIBLE = 99.0
 _HOMONYM = (-1.0, "homonyme")  # a full name shown to be someone else: the whole text is about them
-_LABELS = {FULL: "nom", PARTIAL: "nom partiel", _FUZZY: "nom approché"}
+_LABELS = {
+    FULL: "nom",
+    PARTIAL: "nom partiel",
+    _FUZZY: "nom approché",
+    _DROPPED: "nom sans particule",
+}
+_PROFESSOR = frozenset({"pr", "professeur", "professeure"})
 _UNKNOWN, _HOMONYM_SPAN, _TITLED_SPAN, _PLAIN_SPAN = object(), object(), object(), object()
 _INITIALS_RE = re.compile(
     r"\b(?:Dr|Pr|Docteure?|Professeure?)\.?\s+([A-Z])\.\s*([A-Z])\.(?![A-Za-z])"
@@ -194,6 +201,7 @@ class _Person:
     groups: frozenset[str]
     depts: frozenset[str]
     support: frozenset[str]  # words one of which must be in a text for this person to match
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +251,7 @@ def _surname_variants(sur: tuple[str, ...], lex: _Lex) -> list[tuple[tuple[str, 
             if len(tail) > 1:
                 out.append((("".join(tail),), FULL))
     if lead and len(core) == len(sur) - lead:
-        out.append((core, PARTIAL))
+        out.append((core, _DROPPED))
     if len(core) > 1:
         out.append((core, FULL))
         out.append((("".join(core),), FULL))
@@ -270,6 +278,7 @@ class Matcher:
         self._place_index: dict[str, list[tuple[int, int]]] = {}
         self._fuzzy: dict[str, list[tuple[int, str]]] = {}
         self._initials: dict[str, list[int]] = {}
+        self._professors: set[str] = set()
         self._extra_cities: dict[tuple[str, ...], str] = {}
         for watch in watches:
             if watch.kind is WatchKind.PRACTICE:
@@ -330,10 +339,13 @@ class Matcher:
             groups=groups,
             depts=depts,
             support=frozenset(support),
+            title=fold(watch.title or "").strip(". "),
         )
         idx = len(self._persons)
         self._persons.append(person)
         self._by_id[watch.id] = person
+        if person.title in _PROFESSOR:
+            self._professors.add(sur[-1])
         names = [sur] + [tuple(tokens(a)) for a in watch.aliases]
         for name in names:
             for variant, quality in _surname_variants(name, lex):
@@ -492,9 +504,14 @@ class _Doc:
         self.m = matcher
         self.lex = matcher._lex
         self.n_title = bisect.bisect_left(tk.starts, head_len)
+        raw, starts, ends = tk.raw, tk.starts, tk.ends
+        self.seps = [raw[: starts[0]]] if starts else []
+        self.seps += [raw[ends[i - 1] : starts[i]] for i in range(1, len(starts))]
+        self.bare = [not sep.strip() for sep in self.seps]
         self.flat_case = tk.raw == tk.raw.lower() or tk.raw == tk.raw.upper()
         self._bounds: dict[int, bool] = {}
         self._cities: list[tuple[int, int, str]] | None = None
+        self._city_depts: frozenset[str] | None = None
         self._specs: list[tuple[int, int, frozenset[str]]] | None = None
         self._roles: list[tuple[int, int]] | None = None
         self._spans: dict[tuple[int, int], object] = {}
@@ -538,7 +555,7 @@ class _Doc:
         return known
 
     def _boundary(self, i: int) -> bool:
-        sep = self.tk.sep_before(i)
+        sep = self.seps[i]
         if not _BOUNDARY_RE.search(sep):
             return False
         prev = self.w[i - 1]
@@ -565,24 +582,28 @@ class _Doc:
     def compatible(self, depts: frozenset[str], dept: str) -> bool:
         if dept in depts:
             return True
-        zone = self.lex.zones.get(dept)
-        return zone is not None and any(self.lex.zones.get(d) == zone for d in depts)
+        zones = self.lex.zones
+        zone = zones.get(dept)
+        return zone is not None and any(zones.get(d) == zone for d in depts)
 
     def city_evidence(self, depts: frozenset[str], start: int, end: int) -> float | None:
         """+1 for a compatible city, None (veto) for only other cities nearby, else 0."""
         if not depts:
             return 0.0
-        near_other = False
-        for s, e, dept in self.cities:
-            if self.compatible(depts, dept):
-                return 1.0
-            if s < self.n_title or abs(s - end) <= 15 or abs(start - e) <= 15:
-                near_other = True
-        if any(self.compatible(depts, d) for d in self.scoped_depts):
+        cities = self.cities
+        if not cities and not self.scoped_depts:
+            return 0.0
+        named = self._city_depts
+        if named is None:
+            named = self._city_depts = frozenset(d for _, _, d in cities) | self.scoped_depts
+        if not named.isdisjoint(depts) or any(self.compatible(depts, d) for d in named):
             return 1.0
-        if self.scoped_depts and not self.cities:
+        if self.scoped_depts and not cities:
             return None
-        return None if near_other else 0.0
+        for s, e, _ in cities:
+            if s < self.n_title or abs(s - end) <= 15 or abs(start - e) <= 15:
+                return None
+        return 0.0
 
     def gap_ok(self, a: int, b: int) -> bool:
         """True when words a..b-1 only link a name to its apposition (articles, ages, cities)."""
@@ -645,6 +666,8 @@ class _Doc:
                     continue
                 raw.append((idx, _Occurrence(i - k + 1, i, quality)))
         raw.extend((idx, _Occurrence(i, i, _FUZZY)) for i, idx in fuzzy)
+        if len({idx for idx, _ in raw}) == len(raw):
+            return raw
         by_person: dict[int, list[_Occurrence]] = {}
         for idx, occ in raw:
             by_person.setdefault(idx, []).append(occ)
@@ -673,6 +696,13 @@ class _Doc:
         if span is _HOMONYM_SPAN:
             return _HOMONYM if first_pts >= 1.0 else None
         titled = span is _TITLED_SPAN
+        if (
+            titled
+            and p.title not in _PROFESSOR
+            and self.w[occ.end] in self.m._professors
+            and self._title_word(start, end) in _PROFESSOR
+        ):
+            return None
         points = occ.quality + first_pts + (1.0 if titled else 0.0)
         if points + 2.0 < _THRESHOLD:
             return None
@@ -695,6 +725,8 @@ class _Doc:
             need = _STRICT
         elif occ.quality == _FUZZY:
             need = (3.5 if p.common else 2.5) if titled else _IMPOSSIBLE
+        elif occ.quality == _DROPPED:
+            need = 2.5
         elif p.common and not first_pts:
             need = _STRICT if titled or self._proper(occ.start, extras) else _IMPOSSIBLE
         if points < need:
@@ -716,7 +748,7 @@ class _Doc:
         elif s > 0 and len(w[s - 1]) == 1 and not self.boundary(s) and self.tk.capitalized(s - 1):
             if w[s - 1] == p.initial:
                 first_pts, start, label = 0.75, s - 1, label + " et initiale"
-            elif w[s - 1] != "m" and self.tk.sep_before(s).startswith("."):
+            elif w[s - 1] != "m" and self.seps[s].startswith("."):
                 return None
         if self._compound(s, e) or (not first_pts and self._other_name(p, s, e)):
             return None
@@ -770,7 +802,7 @@ class _Doc:
         tk = self.tk
         if s > 0 and not self.boundary(s):
             prev = w[s - 1]
-            sep = tk.sep_before(s)
+            sep = self.seps[s]
             if (
                 sep.strip() == ""
                 and prev in lex.first_names
@@ -788,7 +820,7 @@ class _Doc:
                 and (w[s - 2] in lex.first_names or w[s - 2] in lex.titles)
             ):
                 return True
-        if e + 1 < self.n and not self.boundary(e + 1) and tk.sep_before(e + 1).strip() == "":
+        if e + 1 < self.n and not self.boundary(e + 1) and self.bare[e + 1]:
             nxt = w[e + 1]
             if nxt in lex.first_names and nxt not in p.first and self.cap(e + 1):
                 return nxt not in lex.titles and not self._name_follows(e + 2)
@@ -815,20 +847,19 @@ class _Doc:
             and not self.flat_case
             and self.tk.capitalized(i)
             and not self.boundary(i)
-            and self.tk.sep_before(i).strip() == ""
+            and self.bare[i]
         )
 
     def _compound(self, s: int, e: int) -> bool:
         """True when the surname is glued by a hyphen to another name (« Martin-Lacombe »)."""
-        tk = self.tk
         if (
             s > 0
-            and tk.sep_before(s).strip() == "-"
+            and self.seps[s].strip() == "-"
             and self.cap(s - 1)
             and self.w[s - 1] not in self.lex.titles
         ):
             return True
-        return e + 1 < self.n and tk.sep_before(e + 1).strip() == "-" and self.cap(e + 1)
+        return e + 1 < self.n and self.seps[e + 1].strip() == "-" and self.cap(e + 1)
 
     def _street(self, start: int) -> bool:
         """True for « rue du Docteur-Rigaud », « lycée Jacques-Ménard » and the like."""
@@ -852,16 +883,22 @@ class _Doc:
         return False
 
     def _titled(self, start: int, end: int) -> bool:
+        return self._title_word(start, end) is not None
+
+    def _title_word(self, start: int, end: int) -> str | None:
+        """The title written beside the name (« Dr », « Pr », « M. »…), if any."""
         lex = self.lex
         w = self.w
         for i in (start - 1, start - 2):
             if i < 0 or any(self.boundary(j) for j in range(i + 1, start + 1)):
                 break
             if w[i] in lex.titles and (w[i] != "m" or self.tk.capitalized(i)):
-                return True
+                return w[i]
             if w[i] not in lex.liaison:
                 break
-        return end + 1 < self.n and w[end + 1] in ("dr", "pr") and not self.boundary(end + 1)
+        if end + 1 < self.n and w[end + 1] in ("dr", "pr") and not self.boundary(end + 1):
+            return w[end + 1]
+        return None
 
     def _specialty(self, groups: frozenset[str], start: int, end: int) -> tuple[float, bool] | None:
         """(points, attached) for the specialty evidence; None when another one is attached."""
@@ -895,9 +932,8 @@ class _Doc:
         for i, word in enumerate(self.w):
             for idx, pi in index.get(word, ()):
                 phrase = self.m._places[idx].phrases[pi]
-                k = len(phrase.core)
-                s = i - k + 1
-                if s < 0 or tuple(sw[s : i + 1]) != phrase.core:
+                s = self._core_start(sw, i, phrase.core)
+                if s < 0:
                     continue
                 full, first, last = self._phrase_around(sw, s, i, phrase)
                 if full:
@@ -905,6 +941,19 @@ class _Doc:
                 elif not phrase.weak:
                     out.append((idx, s, i, False))
         return out
+
+    def _core_start(self, sw: list[str], i: int, core: tuple[str, ...]) -> int:
+        """Where the core name ending at word i starts (particles may sit between its words)."""
+        parts = self.lex.particles
+        j = i
+        for k, word in enumerate(reversed(core)):
+            if k:
+                while j >= 0 and self.w[j] in parts and sw[j] != word:
+                    j -= 1
+            if j < 0 or sw[j] != word:
+                return -1
+            j -= 1
+        return j + 1
 
     def _phrase_around(
         self, sw: list[str], s: int, e: int, phrase: _Phrase

@@ -216,11 +216,6 @@ def lexicon_lines(name: str) -> list[str]:
     return out
 
 
-def lexicon_words(name: str) -> frozenset[str]:
-    """A lexicon of single words or phrases, folded and space-joined."""
-    return frozenset(" ".join(tokens(line)) for line in lexicon_lines(name))
-
-
 V = TypeVar("V")
 
 

@@ -135,6 +135,7 @@ class Searchable:
 # --- Triage ----------------------------------------------------------------------------------
 
 _NEGATORS = frozenset({"pas", "jamais", "plus", "aucun", "aucune", "sans", "zero", "ni", "peu"})
+_AFTER_NEGATORS = frozenset({"pas", "jamais", "rien"})
 _BRIDGE = frozenset(
     {"de", "d", "le", "la", "les", "l", "un", "une", "tres", "si", "assez", "vraiment"}
 )
@@ -211,7 +212,7 @@ def _negated(words: tuple[str, ...], first: int, last: int) -> bool:
     if first >= 2 and words[first - 1] in _BRIDGE and words[first - 2] in _NEGATORS:
         return True
     after = words[last + 1 : last + 3]
-    return bool(after) and (after[0] in ("pas", "jamais") or after == ("a", "personne"))
+    return bool(after) and (after[0] in _AFTER_NEGATORS or after == ("a", "personne"))
 
 
 def _sentiment(search: Searchable) -> tuple[float, list[Cue]]:

@@ -15,6 +15,7 @@ DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 DEV = (SHARED / "watchlist-dev.json", SHARED / "mentions-dev.jsonl")
 HOLDOUT = (DATA / "holdout-watchlist.json", DATA / "holdout-mentions.jsonl")
+HOLDOUT2 = (DATA / "holdout2-watchlist.json", DATA / "holdout2-mentions.jsonl")
 WATCHLIST = '[\n  {"id": "w1", "name": "Marie Dupont", "kind": "practitioner", "city": "Lyon"}\n]\n'
 ITEM = {
     "id": "t1",
@@ -74,8 +75,9 @@ def test_dev_corpus_meets_the_targets() -> None:
         assert flag in report
 
 
-def test_held_out_corpus_meets_the_targets() -> None:
-    code, report = _run(*HOLDOUT)
+@pytest.mark.parametrize("corpus", [HOLDOUT, HOLDOUT2], ids=["holdout", "holdout2"])
+def test_held_out_corpus_meets_the_targets(corpus: tuple[Path, Path]) -> None:
+    code, report = _run(*corpus)
     assert code == 0
     _meets_targets(report)
 

@@ -25,10 +25,27 @@ FAILING_ERROR = "HTTP 503 : le site avis.exemple.fr ne répond pas"
 REMOVED_SOURCE = 19
 REMOVED_WATCH = 99
 
-WORDS = (
-    "accueil chaleureux ponctuel rendez-vous attente explications claires cabinet propre "
-    "secrétariat douleur soins écoute conseils tarif dépassement parking ordonnance suivi"
-).split()
+WORDS = [
+    "accueil",
+    "chaleureux",
+    "ponctuel",
+    "rendez-vous",
+    "attente",
+    "explications",
+    "claires",
+    "cabinet",
+    "propre",
+    "secrétariat",
+    "douleur",
+    "soins",
+    "écoute",
+    "conseils",
+    "tarif",
+    "dépassement",
+    "parking",
+    "ordonnance",
+    "suivi",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,10 +94,15 @@ class GuardState:
             self.blocked.append(Blocked(target, reason))
 
 
-def route_handler(state: GuardState) -> Callable[[Route], Awaitable[None]]:
-    """A Playwright route handler that aborts every request the policy refuses."""
+def route_handler(current: Callable[[], GuardState]) -> Callable[[Route], Awaitable[None]]:
+    """A Playwright route handler that aborts every request the current capture's guard refuses.
+
+    `current` gives the guard at request time: a context is prepared before the capture it
+    will serve is known.
+    """
 
     async def handle(route: Route) -> None:
+        state = current()
         url = route.request.url
         scheme = urlsplit(url).scheme
         try:

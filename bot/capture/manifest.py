@@ -231,6 +231,7 @@ def finish_bundle(
             started_at=datetime.fromisoformat(str(manifest["started_at"])),
             ok=bool(manifest["ok"]),
             note=str(manifest["note"]),
+            notes=[str(n) for n in manifest["notes"]],
             mention_id=mention.get("id"),
             hashes=hashes,
         ),

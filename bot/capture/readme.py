@@ -42,6 +42,7 @@ def readme_text(
     started_at: datetime,
     ok: bool,
     note: str,
+    notes: list[str],
     mention_id: object | None,
     hashes: Mapping[str, str],
 ) -> str:
@@ -61,10 +62,9 @@ def readme_text(
     out.append("")
     if ok:
         out.append("Résultat : la page a été capturée.")
+        out += [f"Remarque : {line}" for line in notes]
     else:
-        out.append("Résultat : la page n'a pas pu être capturée.")
-    if note:
-        out.append(note)
+        out += ["Résultat : la page n'a pas pu être capturée.", note]
     if not ok and mention_id is not None:
         out.append(
             "Le dossier conserve néanmoins la mention telle que Vigie l'a reçue de la source "

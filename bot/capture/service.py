@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser
+from playwright.async_api import Browser, BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
 from bot.capture.band import BandLine, band_lines
@@ -82,6 +82,31 @@ def _slug(url: str) -> str:
 
 
 @dataclass
+class _Ready:
+    """A prepared browser context, its page, and the guard proxy it sends everything through."""
+
+    browser: Browser
+    proxy: GuardProxy
+    context: BrowserContext
+    page: Page
+
+    def sound(self) -> bool:
+        """Whether it can still serve a capture (the browser may have died meanwhile)."""
+        return self.browser.is_connected() and not self.page.is_closed()
+
+    async def close(self) -> None:
+        """Close the context (with its cookies and cache) and the proxy."""
+        await _close(self.context, self.proxy)
+
+
+async def _close(context: BrowserContext | None, proxy: GuardProxy) -> None:
+    if context is not None:
+        with contextlib.suppress(PlaywrightError, TimeoutError):
+            await asyncio.wait_for(context.close(), 10)
+    await proxy.close()
+
+
+@dataclass
 class _Attempt:
     """What one run gathered, successful or not."""
 
@@ -120,14 +145,25 @@ class CaptureService:
         self.browser = SharedBrowser(chromium_path)
         self._slots = asyncio.Semaphore(max_concurrent)
         self._pending = 0
+        self._spare: asyncio.Future[_Ready] | None = None
+        self._closing = False
 
     async def start(self) -> None:
         """Create the captures folder and launch the browser (a failure is reported per capture)."""
         self.captures_dir.mkdir(parents=True, exist_ok=True)
+        self._closing = False
         await self.browser.start()
+        self._prepare_spare()
 
     async def close(self) -> None:
-        """Stop the browser."""
+        """Close the spare context and stop the browser."""
+        self._closing = True
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            try:
+                await (await spare).close()
+            except Exception as exc:  # closing anyway: the browser goes next
+                log.debug("Contexte de réserve : %s", exc)
         await self.browser.close()
 
     @property
@@ -245,28 +281,58 @@ class CaptureService:
     async def _browse(self, url: str, folder: Path, guard: GuardState) -> _Attempt:
         """Run the page capture, relaunching the browser once if it died on the way."""
         for attempt in (1, 2):
-            browser = await self.browser.get()
-            proxy = GuardProxy(guard, max_bytes=self.max_transfer_bytes)
+            ready = await self._take_context()
+            ready.proxy.state = guard
             try:
-                page = await self._in_context(browser, proxy, url, folder)
-                return _Attempt("ok", "", page, proxy)
+                page = await capture_page(
+                    ready.page,
+                    url,
+                    folder,
+                    limits=self.limits,
+                    viewport_width=self.viewport[0],
+                    band_for=self._band_for(url, ready.proxy, self.browser.info),
+                )
+                return _Attempt("ok", "", page, ready.proxy)
             except PageUnreachableError as exc:
-                if attempt == 1 and not browser.is_connected():
+                if attempt == 1 and not ready.browser.is_connected():
                     log.warning("Le navigateur s'est arrêté pendant la capture : nouvel essai.")
                     continue
-                return _failed(str(exc), guard, proxy)
+                return _failed(str(exc), guard, ready.proxy)
             except PlaywrightError:
-                if attempt == 1 and not browser.is_connected():
+                if attempt == 1 and not ready.browser.is_connected():
                     log.warning("Le navigateur s'est arrêté pendant la capture : nouvel essai.")
                     continue
                 raise
+            finally:
+                await ready.close()
+                self._prepare_spare()
         raise BrowserUnavailableError("Le navigateur s'arrête à chaque capture.")
 
-    async def _in_context(
-        self, browser: Browser, proxy: GuardProxy, url: str, folder: Path
-    ) -> PageCapture:
-        """One fresh context (no cookies shared), routed through the guard."""
+    async def _take_context(self) -> _Ready:
+        """The spare context if it is still sound, else a new one."""
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            try:
+                ready = await spare
+            except Exception as exc:  # a failed spare only means preparing a context now
+                log.debug("Contexte de réserve inutilisable : %s", exc)
+                ready = None
+            if ready is not None and ready.sound():
+                return ready
+            if ready is not None:
+                await ready.close()
+        return await self._new_context()
+
+    def _prepare_spare(self) -> None:
+        """Open the next capture's context now: a new page costs a renderer start (~0.3 s)."""
+        if self._spare is None and not self._closing and self.browser.problem is None:
+            self._spare = asyncio.ensure_future(self._new_context())
+
+    async def _new_context(self) -> _Ready:
+        """A fresh context (no cookies, no cache) whose every request goes through a guard."""
+        browser = await self.browser.get()
         info = self.browser.info
+        proxy = GuardProxy(GuardState(self.policy), max_bytes=self.max_transfer_bytes)
         server = await proxy.start()
         context = None
         try:
@@ -279,21 +345,12 @@ class CaptureService:
                 service_workers="block",
                 accept_downloads=False,
             )
-            await context.route("**/*", route_handler(proxy.state))
+            await context.route("**/*", route_handler(lambda: proxy.state))
             page = await context.new_page()
-            return await capture_page(
-                page,
-                url,
-                folder,
-                limits=self.limits,
-                viewport_width=self.viewport[0],
-                band_for=self._band_for(url, proxy, info),
-            )
-        finally:
-            if context is not None:
-                with contextlib.suppress(PlaywrightError, TimeoutError):
-                    await asyncio.wait_for(context.close(), 10)
-            await proxy.close()
+        except BaseException:
+            await _close(context, proxy)
+            raise
+        return _Ready(browser, proxy, context, page)
 
     @staticmethod
     def _band_for(

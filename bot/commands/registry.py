@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 from functools import cache
 
-from bot.commands import help as help_cmd
 from bot.commands import (
+    audit,
     join,
     letters_cmd,
     reviews,
@@ -15,6 +15,7 @@ from bot.commands import (
     team_settings,
     watchlist,
 )
+from bot.commands import help as help_cmd
 from bot.commands.args import fold
 from bot.commands.base import Command
 
@@ -25,6 +26,7 @@ _MODULES = (
     sources_cmd,
     reviews,
     letters_cmd,
+    audit,
     team_settings,
     status,
 )

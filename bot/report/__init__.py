@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.report.build import AuditReport, build_report
+from bot.report.build import AuditReport, build_report, warm_up
 from bot.report.digest import DigestInputs, digest_due, digest_inputs, weekly_digest
 from bot.report.stats import AuditStats, compute_stats
 
@@ -14,5 +14,6 @@ __all__ = [
     "compute_stats",
     "digest_due",
     "digest_inputs",
+    "warm_up",
     "weekly_digest",
 ]

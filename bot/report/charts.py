@@ -1,13 +1,15 @@
 """The report's two charts as PNG files: the rating over time and the mentions per month.
 
-Drawn with matplotlib's object API on the Agg canvas: no pyplot, so no window, no global
-figure registry to leak, and each call owns its figure (safe in a worker thread).
+Drawn with matplotlib's object API on the Agg canvas: no pyplot, so no window and no global
+figure registry to leak; each call owns its figure. Matplotlib shares its font objects between
+threads, so drawing is serialised by a lock (two teams asking `/bilan` at once wait in turn).
 """
 
 from __future__ import annotations
 
 import io
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +41,7 @@ _MONTHS_EN = (
 )  # fmt: skip
 _COLORS = {"positive": "#4c9a2a", "neutral": "#9e9e9e", "negative": "#c62828"}
 _LINE_COLORS = ("#6a3d9a", "#ff7f00", "#1f78b4", "#b15928")
+_DRAWING = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,11 @@ def _drawable() -> frozenset[int]:
     """The code points the default font can draw (others would warn and show as boxes)."""
     path = font_manager.findfont(matplotlib.rcParams["font.sans-serif"][0])
     return frozenset(FT2Font(path).get_charmap())
+
+
+def warm_up() -> None:
+    """Load the chart font now (matplotlib itself is loaded by importing this module)."""
+    _drawable()
 
 
 def label_text(text: str, limit: int = 32) -> str:
@@ -176,7 +184,8 @@ def render_charts(stats: AuditStats, out_dir: Path, language: str) -> list[Chart
     )
     charts = []
     for filename, draw, caption in wanted:
-        png = draw(stats, language)
+        with _DRAWING:
+            png = draw(stats, language)
         if png is None:
             continue
         path = out_dir / filename

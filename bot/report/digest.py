@@ -182,45 +182,22 @@ def _risk_section(
     risky: Sequence[StoredMention], watches: Sequence[Watch], now: datetime, tz: ZoneInfo, lang: str
 ) -> list[Span]:
     if not risky:
-        return [
-            t(
-                tr(
-                    lang,
-                    "✅ Aucun avis à risque juridique en attente.",
-                    "✅ No legal-risk mention waiting.",
-                )
-            )
-        ]
+        none = tr(lang, "✅ Aucun avis à risque juridique en attente.",
+                  "✅ No legal-risk mention waiting.")  # fmt: skip
+        return [t(none)]
     names = {w.id: w.display for w in watches}
-    items = sorted(
-        (
-            mention_item(m, names, SOURCE_FR.get(m.source_kind, m.source_kind), now, tz)
-            for m in risky
-        ),
-        key=risk_order,
-    )
-    spans: list[Span] = [
-        b(
-            tr(
-                lang,
-                f"⚠️ Avis à risque juridique à traiter : {len(items)}",
-                f"⚠️ Open legal-risk mentions: {len(items)}",
-            )
-        )
-    ]
+    items = [mention_item(m, names, SOURCE_FR.get(m.source_kind, m.source_kind), now, tz)
+             for m in risky]  # fmt: skip
+    items.sort(key=risk_order)
+    count, more = len(items), len(items) - MAX_RISKS
+    title = tr(lang, f"⚠️ Avis à risque juridique à traiter : {count}",
+               f"⚠️ Open legal-risk mentions: {count}")  # fmt: skip
+    spans: list[Span] = [b(title)]
     for item in items[:MAX_RISKS]:
         spans += [NL, *risk_line(item, lang)]
-    if len(items) > MAX_RISKS:
-        spans += [
-            NL,
-            i(
-                tr(
-                    lang,
-                    f"… et {len(items) - MAX_RISKS} autre(s) : /avis risque",
-                    f"… and {len(items) - MAX_RISKS} more: /reviews risk",
-                )
-            ),
-        ]
+    if more > 0:
+        rest = tr(lang, f"… et {more} autre(s) : /avis risque", f"… and {more} more: /reviews risk")
+        spans += [NL, i(rest)]
     return spans
 
 

@@ -129,80 +129,67 @@ def _overview(stats: AuditStats, language: str) -> list[Span]:
     return spans
 
 
-def _sections(stats: AuditStats, language: str) -> list[Span]:
-    spans: list[Span] = []
-    if stats.watches and stats.overall.total:
-        spans += [NL, NL, b(tr(language, "Par nom surveillé", "By watched name"))]
-        for w in stats.watches[:MAX_WATCHES]:
-            line = f"{w.number}. {_short(w.watch.display)} — {tally_line(w.tally, language)}"
-            if w.tally.open_risky:
-                line += tr(
-                    language,
-                    f" · ⚠️ {w.tally.open_risky} à risque",
-                    f" · ⚠️ {w.tally.open_risky} legal risk",
-                )
-            spans += [NL, t(line)]
-        if len(stats.watches) > MAX_WATCHES:
-            spans += [NL, _more(len(stats.watches) - MAX_WATCHES, language)]
-    if stats.risks:
-        count = len(stats.risks)
-        spans += [
-            NL,
-            NL,
-            b(
-                tr(
-                    language,
-                    f"⚠️ Avis à risque juridique à traiter : {count}",
-                    f"⚠️ Open legal-risk mentions: {count}",
-                )
-            ),
-        ]
-        for item in stats.risks[:MAX_RISKS]:
-            spans += [NL, *risk_line(item, language)]
-        if count > MAX_RISKS:
-            spans += [NL, _more(count - MAX_RISKS, language)]
-        spans += [
-            NL,
-            code(
-                tr(
-                    language,
-                    "/avis risque · /capture #N · /assureur #N · /traite #N",
-                    "/reviews risk · /capture #N · /insurer #N · /done #N",
-                )
-            ),
-        ]
+def _heading(text: str) -> list[Span]:
+    return [NL, NL, b(text)]
+
+
+def _watch_lines(stats: AuditStats, lang: str) -> list[Span]:
+    if not stats.watches or not stats.overall.total:
+        return []
+    spans = _heading(tr(lang, "Par nom surveillé", "By watched name"))
+    for w in stats.watches[:MAX_WATCHES]:
+        line = f"{w.number}. {_short(w.watch.display)} — {tally_line(w.tally, lang)}"
+        if w.tally.open_risky:
+            n = w.tally.open_risky
+            line += tr(lang, f" · ⚠️ {n} à risque", f" · ⚠️ {n} legal risk")
+        spans += [NL, t(line)]
+    if len(stats.watches) > MAX_WATCHES:
+        spans += [NL, _more(len(stats.watches) - MAX_WATCHES, lang)]
+    return spans
+
+
+def _risk_lines(stats: AuditStats, lang: str) -> list[Span]:
+    count = len(stats.risks)
+    if not count:
+        return []
+    spans = _heading(
+        tr(lang, f"⚠️ Avis à risque juridique à traiter : {count}",
+           f"⚠️ Open legal-risk mentions: {count}")
+    )  # fmt: skip
+    for item in stats.risks[:MAX_RISKS]:
+        spans += [NL, *risk_line(item, lang)]
+    if count > MAX_RISKS:
+        spans += [NL, _more(count - MAX_RISKS, lang)]
+    hint = tr(lang, "/avis risque · /capture #N · /assureur #N · /traite #N",
+              "/reviews risk · /capture #N · /insurer #N · /done #N")  # fmt: skip
+    return [*spans, NL, code(hint)]
+
+
+def _failing_lines(stats: AuditStats, lang: str) -> list[Span]:
     failing = stats.failing
-    if failing:
-        spans += [
-            NL,
-            NL,
-            b(
-                tr(
-                    language,
-                    f"🔧 Sources en échec : {len(failing)}",
-                    f"🔧 Failing sources: {len(failing)}",
-                )
-            ),
-        ]
-        for s in failing[:MAX_FAILING]:
-            error = _short(s.last_error, 150) or tr(
-                language, "erreur non précisée", "no error given"
-            )
-            spans += [
-                NL,
-                b(f"S{s.number}"),
-                t(f" {_short(s.label)} — "),
-                t(tr(language, f"{s.failures} échec(s) : ", f"{s.failures} failure(s): ") + error),
-            ]
-        if len(failing) > MAX_FAILING:
-            spans += [NL, _more(len(failing) - MAX_FAILING, language)]
-    if stats.suggestions:
-        spans += [NL, NL, b(tr(language, "🔎 Recherches à ajouter", "🔎 Searches to add"))]
-        for suggestion in stats.suggestions[:MAX_SUGGESTIONS]:
-            advice = advise(suggestion, language)
-            spans += [NL, code(advice.command), t(" — " + _short(advice.why, 200))]
-        if len(stats.suggestions) > MAX_SUGGESTIONS:
-            spans += [NL, _more(len(stats.suggestions) - MAX_SUGGESTIONS, language)]
+    if not failing:
+        return []
+    spans = _heading(
+        tr(lang, f"🔧 Sources en échec : {len(failing)}", f"🔧 Failing sources: {len(failing)}")
+    )
+    for s in failing[:MAX_FAILING]:
+        error = _short(s.last_error, 150) or tr(lang, "erreur non précisée", "no error given")
+        count = tr(lang, f"{s.failures} échec(s) : ", f"{s.failures} failure(s): ")
+        spans += [NL, b(f"S{s.number}"), t(f" {_short(s.label)} — {count}{error}")]
+    if len(failing) > MAX_FAILING:
+        spans += [NL, _more(len(failing) - MAX_FAILING, lang)]
+    return spans
+
+
+def _suggestion_lines(stats: AuditStats, lang: str) -> list[Span]:
+    if not stats.suggestions:
+        return []
+    spans = _heading(tr(lang, "🔎 Recherches à ajouter", "🔎 Searches to add"))
+    for suggestion in stats.suggestions[:MAX_SUGGESTIONS]:
+        advice = advise(suggestion, lang)
+        spans += [NL, code(advice.command), t(" — " + _short(advice.why, 200))]
+    if len(stats.suggestions) > MAX_SUGGESTIONS:
+        spans += [NL, _more(len(stats.suggestions) - MAX_SUGGESTIONS, lang)]
     return spans
 
 
@@ -253,7 +240,10 @@ def summary_reply(
     spans += _overview(stats, lang)
     if not stats.overall.total:
         spans += _nothing_found(stats, lang)
-    spans += _sections(stats, lang)
+    spans += _watch_lines(stats, lang)
+    spans += _risk_lines(stats, lang)
+    spans += _failing_lines(stats, lang)
+    spans += _suggestion_lines(stats, lang)
     if attachments:
         spans += [
             NL,

@@ -28,13 +28,6 @@ class Tally:
         """Negative mentions over all mentions; None when there are none."""
         return self.negative / self.total if self.total else None
 
-    @property
-    def trend(self) -> float | None:
-        """Recent average minus the previous period's; None unless both were rated."""
-        if self.recent_average is None or self.previous_average is None:
-            return None
-        return self.recent_average - self.previous_average
-
 
 class Counter:
     """Accumulates one `Tally` in a single pass."""

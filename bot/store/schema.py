@@ -146,4 +146,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX captures_mention ON captures (mention_id);
     """,
+    # 2: when each team last got its weekly digest
+    """
+    ALTER TABLE teams ADD COLUMN digest_sent_at TEXT;
+    """,
 )

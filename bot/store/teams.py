@@ -177,6 +177,18 @@ class Teams:
             )
             return team_id
 
+    async def digest_sent_at(self, team_id: int) -> datetime | None:
+        """When the team last got its weekly digest."""
+        row = await self.db.fetchone("SELECT digest_sent_at FROM teams WHERE id = ?", (team_id,))
+        return from_iso(row["digest_sent_at"]) if row else None
+
+    async def set_digest_sent(self, team_id: int, at: datetime) -> None:
+        """Record that the weekly digest went out."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE teams SET digest_sent_at = ? WHERE id = ?", (to_iso(at), team_id)
+            )
+
     # --- settings ---
 
     async def settings(self, team_id: int) -> TeamSettings:
