@@ -4,8 +4,9 @@ Run: `.venv/bin/python -m bench.bench_capture [--captures 20] [--gap 1.0]`.
 A loopback server serves the review page of the tests (stylesheet, and reviews fetched by
 script after `load`); the real capture service takes full bundles (PNG, PDF, HTML, WARC,
 manifest, ZIP), one every `gap` seconds as a team asks for them (the service prepares the
-next context in between), then the same number back to back (`--gap 0` skips the first run). Memory (PSS) is sampled every 50 ms over the browser's
-whole process tree (Chromium and its renderers) and Playwright's driver. Target: median < 2 s.
+next context in between), then the same number back to back (`--gap 0` skips the first run).
+Memory (PSS) is sampled every 50 ms over the browser's whole process tree (Chromium and its
+renderers) and Playwright's driver. Target: median < 2 s.
 """
 
 from __future__ import annotations

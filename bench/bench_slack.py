@@ -1,7 +1,7 @@
 """Slack adapter costs: slash command → ack latency, and alert fan-out without a single 429.
 
-Run: `.venv/bin/python -m bench.bench_slack [--requests 500] [--channels 20] [--alerts 15]
-[--scale 20]`.
+Run: `.venv/bin/python -m bench.bench_slack [--requests 500] [--channels 10] [--alerts 12]
+[--scale 5]`.
 
 The fake Slack Web API runs in a child process (the figures are Vigie's alone). It answers 429
 whenever a channel receives two messages less than 1/scale s apart, i.e. Slack's 1 message per
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import statistics
 import tempfile
 import time
@@ -76,7 +77,9 @@ class AckFigures:
         )
 
 
-async def _acks(user: SlackUser, channels: list[str], count: int, concurrency: int) -> AckFigures:
+async def _acks(
+    user: SlackUser, channels: list[str], count: int, concurrency: int, batch: str
+) -> AckFigures:
     """`count` signed `/vigie aide`, `concurrency` in flight, round-robin over the channels.
 
     Each request differs (as Slack's trigger_id does), or the replay guard would refuse it.
@@ -87,7 +90,7 @@ async def _acks(user: SlackUser, channels: list[str], count: int, concurrency: i
 
     async def one(n: int) -> None:
         nonlocal failures
-        name = f"u{concurrency}-{n}"
+        name = f"{batch}-{n}"
         body = command_body("aide", channel=channels[n % len(channels)], user_name=name)
         async with semaphore:
             answer = await user.post(body)
@@ -168,12 +171,14 @@ async def _run(port: int, args: argparse.Namespace) -> None:
             await asyncio.wait_for(adapter.ready.wait(), 10)
             async with aiohttp.ClientSession() as session:
                 user = SlackUser(session, f"http://127.0.0.1:{adapter.http_port}/slack/events")
-                await _acks(user, ack_channels, 20, 1)  # warm-up: auth.test, first connections
+                await _acks(
+                    user, ack_channels, 20, 1, "warm"
+                )  # warm-up: auth.test, first connections
                 await adapter.dispatcher.drain()
                 cpu = time.process_time()
                 batches = [
-                    await _acks(user, ack_channels, args.requests, 1),
-                    await _acks(user, ack_channels, args.requests, 20),
+                    await _acks(user, ack_channels, args.requests, 1, "seq"),
+                    await _acks(user, ack_channels, args.requests, 20, "par"),
                 ]
                 await adapter.dispatcher.drain()
                 cpu = time.process_time() - cpu
@@ -218,6 +223,13 @@ async def _run(port: int, args: argparse.Namespace) -> None:
         f"débit par canal : {rate:.2f} msg/s accéléré = {rate / args.scale:.3f} msg/s en temps "
         f"réel, soit {rate / args.scale:.0%} du débit permis (1 msg/s)"
     )
+    interval_ms = 1000 / args.scale
+    cycle_ms = 1000 / rate
+    print(
+        f"cycle par message : {cycle_ms:.1f} ms = intervalle {interval_ms:.1f} ms + aller-retour "
+        f"{cycle_ms - interval_ms:.1f} ms (le suivant part après la réponse au précédent) ; "
+        f"charge machine : {os.getloadavg()[0]:.1f}"
+    )
     ok = throttled == 0 and errors == 0 and rate / args.scale >= TARGET_RATE
     verdict = "OK" if ok else "ÉCHEC"
     print(f"cible : zéro 429 à ≥ {TARGET_RATE:.0%} du débit permis : {verdict}")
@@ -227,9 +239,9 @@ def main(argv: list[str] | None = None) -> None:
     """Start the fake Slack in a child process, then measure acks and alert fan-out."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=500)
-    parser.add_argument("--channels", type=int, default=20)
-    parser.add_argument("--alerts", type=int, default=15)
-    parser.add_argument("--scale", type=float, default=20.0, help="time acceleration factor")
+    parser.add_argument("--channels", type=int, default=10)
+    parser.add_argument("--alerts", type=int, default=12)
+    parser.add_argument("--scale", type=float, default=5.0, help="time acceleration factor")
     args = parser.parse_args(argv)
 
     parent, child = multiprocessing.get_context("spawn").Pipe()

@@ -1,7 +1,7 @@
 """Alert fan-out on Telegram: how close to the flood limits, and how many 429s, for 1,000 alerts.
 
 Run: `.venv/bin/python -m bench.bench_telegram [--alerts 1000] [--chats 20] [--groups 4]
-[--scale 10]`. The real PTB client sends through the adapter's limiter to the fake Bot API
+[--scale 5]`. The real PTB client sends through the adapter's limiter to the fake Bot API
 on loopback, which answers 429 whenever a chat gets more than 1 message/s, a group more
 than 20/min or the bot more than 30/s. `--scale` shrinks every window by the same factor in
 the limiter and in the fake server (limits × scale faster) so the run stays short; figures
@@ -14,9 +14,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import tempfile
 import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from adapters.telegram import TelegramAdapter
@@ -114,47 +116,67 @@ async def _alert(services: Services) -> Reply:
     return await alert_reply(services, team_id, mention_id)
 
 
+def _serve(conn: Connection, limits: Limits, chats: list[int]) -> None:
+    """The child process: the fake Bot API until told to stop; then its count of 429s."""
+
+    async def serve() -> None:
+        fake = await FakeTelegram(limits=limits).start()
+        for chat in chats:
+            fake.add_chat(chat)
+        conn.send((fake.api_url, fake.file_url, fake.token))
+        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+        sent = sum(1 for c in fake.calls if c.ok and c.method == "sendMessage")
+        conn.send((fake.too_many, sent))
+        await fake.stop()
+
+    asyncio.run(serve())
+
+
 async def run_once(name: str, alerts: int, chats: int, groups: int, scale: float) -> Figures:
-    """One fan-out through a fresh fake server and adapter."""
+    """One fan-out through a fresh fake server (its own process) and adapter."""
     limits = Limits().scaled(scale)
+    ids = [-(1001000000000 + n) for n in range(groups)]
+    ids += [5000 + n for n in range(chats - groups)]
+    parent, child = multiprocessing.Pipe()
+    server = multiprocessing.Process(target=_serve, args=(child, limits, ids), daemon=True)
+    server.start()
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(
             _env_file=None, database=Path(tmp) / "vigie.db", data_dir=Path(tmp) / "data"
         )
         services = await open_services(settings)
-        fake = await FakeTelegram(limits=limits).start()
         try:
-            ids = [-(1001000000000 + n) for n in range(groups)]
-            ids += [5000 + n for n in range(chats - groups)]
-            for chat in ids:
-                fake.add_chat(chat)
+            api_url, file_url, token = parent.recv()
             adapter = TelegramAdapter(
                 make_router(services),
-                token=fake.token,
-                api_url=fake.api_url,
-                file_url=fake.file_url,
+                token=token,
+                api_url=api_url,
+                file_url=file_url,
                 poll_timeout=1.0,
                 limiter=RateLimiter(limits),
             )
             alert = await _alert(services)
             async with running(adapter):
                 elapsed, failed = await _fan_out(adapter, ids, alerts, alert)
-            share, extra = divmod(alerts, len(ids))
-            per_chat = {chat: share + (i < extra) for i, chat in enumerate(ids)}
-            return Figures(
-                name,
-                alerts,
-                chats,
-                groups,
-                scale,
-                elapsed,
-                best_makespan(per_chat, limits),
-                fake.too_many,
-                failed,
-            )
         finally:
-            await fake.stop()
+            parent.send("stop")
+            too_many, delivered = parent.recv()
+            server.join(10)
             await services.store.close()
+    share, extra = divmod(alerts, len(ids))
+    per_chat = {chat: share + (i < extra) for i, chat in enumerate(ids)}
+    assert delivered == alerts - failed, (delivered, alerts, failed)
+    return Figures(
+        name,
+        alerts,
+        chats,
+        groups,
+        scale,
+        elapsed,
+        best_makespan(per_chat, limits),
+        too_many,
+        failed,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -163,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--alerts", type=int, default=1000)
     parser.add_argument("--chats", type=int, default=20)
     parser.add_argument("--groups", type=int, default=4)
-    parser.add_argument("--scale", type=float, default=10.0)
+    parser.add_argument("--scale", type=float, default=5.0)
     parser.add_argument("--no-overall", action="store_true", help="skip the 60-chat run")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)

@@ -33,6 +33,9 @@ async def run_vigie(settings: Settings, *, force_console: bool = False) -> int:
         background += build_engines(services, transports)
         await serve(services, transports, background)
     finally:
+        capture = services.engines.get("capture")
+        if capture is not None:
+            await capture.close()
         await services.store.close()
     return 0
 

@@ -69,6 +69,7 @@ class FakeSlack:
     channel_errors: dict[str, str] = field(default_factory=dict)
     throttled: int = 0
     fail_uploads: int = 0
+    reject_blocks: bool = False
     ws_connections: int = 0
     acks: list[dict[str, Any]] = field(default_factory=list)
     _limit_next: list[float] = field(default_factory=list)
@@ -215,6 +216,8 @@ class FakeSlack:
                 self._last_post[channel] = call.at
             if channel in self.channel_errors:
                 return _json({"ok": False, "error": self.channel_errors[channel]})
+        if method == "chat.postMessage" and self.reject_blocks and params.get("blocks"):
+            return _json({"ok": False, "error": "invalid_blocks"})
         if method == "files.completeUploadExternal" and self.fail_uploads:
             self.fail_uploads -= 1
             return _json({"ok": False, "error": "internal_error"})

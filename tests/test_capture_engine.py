@@ -7,7 +7,10 @@ import hashlib
 import ipaddress
 import json
 import os
+import shutil
 import signal
+import ssl
+import subprocess
 import time
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -93,6 +96,12 @@ async def site() -> AsyncIterator[Site]:
             content_type="text/html",
         )
         public.stream("/gros.css", 3_000_000, content_type="text/css")
+        public.reply(
+            "/cookie",
+            "<html><body>Bonjour</body></html>",
+            content_type="text/html",
+            headers={"Set-Cookie": "session=abc123; Path=/; Max-Age=3600"},
+        )
         internal.reply("/secret", "secret interne")
         yield Site(public, internal)
 
@@ -182,10 +191,11 @@ async def test_review_page_bundle(service: CaptureService, site: Site) -> None:
             1280,
         )
         assert expected.height == band_h
-        band = image.convert("RGB").crop((0, 0, 1280, band_h))
+        rgb = image.convert("RGB")
+        band = rgb.crop((0, 0, 1280, band_h))
         assert ImageChops.difference(band, expected).getbbox() is None
-        assert image.getpixel((2, 2))[:3] == BACKGROUND
-        assert image.getpixel((2, band_h + 2))[:3] == (0xE8, 0xF1, 0xFB)  # the page's header
+        assert rgb.getpixel((2, 2)) == BACKGROUND
+        assert rgb.getpixel((2, band_h + 2)) == (0xE8, 0xF1, 0xFB)  # the page's header
     assert any(url in line for line in m["screenshot"]["band_text"])
     assert result.screenshot_sha256 == sha(folder / "capture.png")
     assert result.preview_path is not None and result.preview_path.is_file()
@@ -259,6 +269,17 @@ async def test_redirect_chain_is_recorded(service: CaptureService, site: Site) -
     ]
     assert responses[-1][3] == REVIEW
     assert any(site.url("/avis") in line for line in m["screenshot"]["band_text"])
+
+
+async def test_no_cookie_survives_from_one_capture_to_the_next(
+    service: CaptureService, site: Site
+) -> None:
+    for _ in range(2):
+        result = await service.capture(site.url("/cookie"), requested_by="console:test")
+        assert result.ok, result.note
+    first, second = site.public.requests_to("/cookie")[-2:]
+    assert "Cookie" not in first.headers
+    assert "Cookie" not in second.headers
 
 
 async def test_tall_page_is_stitched_and_cut(service: CaptureService, site: Site) -> None:
@@ -343,6 +364,48 @@ async def test_page_that_never_finishes_is_captured_as_it_stands(
     assert result.manifest["page_loaded"] is False
     assert "Avis visible" in (result.folder / "page.html").read_text(encoding="utf-8")
     assert verify_bundle(result.zip_path).ok
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
+    """A TLS context with a throwaway self-signed certificate for 127.0.0.1."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl est nécessaire pour fabriquer un certificat de test")
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+    subprocess.run(
+        [*command.split(), "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+async def test_https_goes_through_the_guard_and_bad_certificates_are_named(
+    service: CaptureService, self_signed: ssl.SSLContext
+) -> None:
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text="<p>avis</p>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/", page)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=self_signed)
+    await site.start()
+    try:
+        port = runner.addresses[0][1]
+        result = await service.capture(f"https://127.0.0.1:{port}/", requested_by="test")
+    finally:
+        await runner.cleanup()
+    assert result.status == "unreachable"
+    assert "certificat de sécurité (HTTPS)" in result.note
+    # The browser reached the server through the guard's tunnel, to the checked address.
+    connections = result.manifest["network"]["connections"]
+    assert {"host": "127.0.0.1", "port": port, "ip": "127.0.0.1"} in connections
 
 
 async def test_silent_server_gives_a_text_record(service: CaptureService, site: Site) -> None:

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw
 from warcio.archiveiterator import ArchiveIterator
 
-from bot.capture import GuardPolicy, normalize_url, verify_bundle
+from bot.capture import GuardPolicy, mention_fields, normalize_url, verify_bundle
 from bot.capture.band import BandLine, band_lines, load_font, render_band, visible, wrap
 from bot.capture.guard import GuardState
 from bot.capture.manifest import build_manifest, finish_bundle
@@ -25,6 +25,7 @@ from bot.capture.png import PngStream
 from bot.capture.proxy import GuardProxy
 from bot.capture.record import write_mention_record
 from bot.capture.warc import Exchange, write_warc
+from bot.models import Flag, Severity, StoredMention
 from bot.netguard import UnsafeURLError
 from tests.fakeweb import FakeWeb
 
@@ -378,6 +379,39 @@ def test_mention_record_keeps_the_payload_and_its_hash(tmp_path: Path) -> None:
     readme = (folder / "LISEZMOI.txt").read_text(encoding="utf-8")
     assert "NF Z67-147" in readme and "commissaire de justice" in readme
     assert manifest["files"]["mention.txt"]["sha256"] in readme
+
+
+def test_stored_mention_fields_are_recorded(tmp_path: Path) -> None:
+    stored = StoredMention(
+        id=7,
+        team_id=1,
+        source_id=3,
+        source_kind="places",
+        source_label="Fiche Google",
+        external_id="rev-42",
+        url="https://maps.example/avis/42",
+        title=None,
+        text="Charlatan !",
+        author="Anonyme",
+        rating=1,
+        published_at=None,
+        detected_at=datetime(2025, 3, 4, 9, 30, tzinfo=UTC),
+        content_hash="abc",
+        severity=Severity.NEGATIVE,
+        flags=frozenset({Flag.INSULT}),
+        cues=(),
+        watch_ids=(1,),
+        raw='{"text": "Charlatan !"}',
+    )
+    fields = mention_fields(stored)
+    summary = write_mention_record(tmp_path, fields, recorded_at=datetime.now(UTC))
+    assert summary["id"] == 7
+    assert summary["raw_sha256"] == hashlib.sha256(b'{"text": "Charlatan !"}').hexdigest()
+    text = (tmp_path / "mention.txt").read_text(encoding="utf-8")
+    assert "Source : Fiche Google (places)" in text
+    assert "Risques juridiques relevés : insult" in text
+    assert "Charlatan !" in text
+    assert json.loads((tmp_path / "mention.json").read_text(encoding="utf-8"))["rating"] == 1
 
 
 def test_verify_intact_bundle_zip_and_folder(tmp_path: Path) -> None:

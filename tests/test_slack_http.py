@@ -7,12 +7,16 @@ import json
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 import pytest
 
 from adapters.slack import SlackAdapter
+from adapters.slack.dispatch import ProgressMessage
+from adapters.slack.inbound import Kind, SlackRequest
 from bot.alerts import new_mention_alert
 from bot.markup import b, quote, reply, t
 from bot.models import Attachment, Flag, Mention, Severity, Triage
@@ -100,7 +104,7 @@ async def risky_mention(services: Services, team_id: int) -> int:
     )
 
 
-def texts_of(message: dict) -> str:
+def texts_of(message: dict[str, Any]) -> str:
     """Every mrkdwn text of a posted message, joined."""
     parts = [message.get("text", "")]
     for block in message.get("blocks") or []:
@@ -340,7 +344,7 @@ async def test_an_uninvited_bot_answers_privately_and_says_how_to_invite_it(
 
 
 async def test_send_maps_slack_errors_for_the_outbox(
-    slack: SlackAdapter, fake_slack: FakeSlack, tmp_path
+    slack: SlackAdapter, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
     alert = reply(b("🔔 Nouvel avis"), quote("Très bien"))
     fake_slack.rate_limit_next(1, retry_after=7)
@@ -439,3 +443,43 @@ async def test_url_verification_and_mentions_over_http(
 def test_the_form_body_is_what_slack_sends() -> None:
     body = command_body("assureur 12")
     assert "command=%2Fvigie" in body and urlencode({"text": "assureur 12"}) in body
+
+
+async def test_a_long_command_shows_one_progress_message_updated_in_place(
+    slack: SlackAdapter, fake_slack: FakeSlack
+) -> None:
+    request = SlackRequest(Kind.COMMAND, fake_slack.team, CHANNEL, "U0ALICE", text="bilan")
+    progress = ProgressMessage(slack.dispatcher, request, public=True)
+    await progress(reply("⏳ Relève des sources : 1/3"))
+    await progress(reply("⏳ Relève des sources : ", b("3/3")))
+    [posted] = fake_slack.messages(CHANNEL)
+    [updated] = fake_slack.calls_to("chat.update")
+    assert updated["ts"] == posted["_ts"] and updated["channel"] == CHANNEL
+    assert "*3/3*" in texts_of(updated)
+
+
+async def test_an_interactive_answer_waits_out_a_short_retry_after(
+    slack: SlackAdapter,
+    user: SlackUser,
+    fake_slack: FakeSlack,
+    services: Services,
+    team_id: int,
+) -> None:
+    await join(user, slack, services, team_id)
+    fake_slack.rate_limit_next(1, retry_after=0.2)
+    started = time.monotonic()
+    await user.command("liste")
+    await slack.dispatcher.drain()
+    assert fake_slack.throttled == 1
+    assert len(fake_slack.messages(CHANNEL)) == 2  # the join confirmation, then the list
+    assert time.monotonic() - started >= 0.2
+
+
+async def test_blocks_slack_refuses_fall_back_to_the_text(
+    slack: SlackAdapter, fake_slack: FakeSlack
+) -> None:
+    fake_slack.reject_blocks = True
+    ts = await slack.send(CHANNEL, reply(b("🔔 Nouvel avis"), " Dr Marie Dupont"))
+    [posted] = fake_slack.messages(CHANNEL)
+    assert ts == posted["_ts"] and "blocks" not in posted
+    assert posted["text"] == "*🔔 Nouvel avis* Dr Marie Dupont"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -20,13 +22,13 @@ from adapters.slack.render import (
     to_mrkdwn,
 )
 from bot.markup import NL, b, code, i, link, quote, reply, t
-from bot.models import Button, Urgency
+from bot.models import Button, Span, Urgency
 
 HOSTILE = "<!channel> <!here> <@U0BOSS> <#C0GENERAL> <http://evil.example|cliquez ici> & <b>"
 
 
-def _mrkdwn_objects(blocks: list[dict]) -> list[dict]:
-    found = []
+def _mrkdwn_objects(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
     for block in blocks:
         if block["type"] == "section":
             found.append(block["text"])
@@ -41,7 +43,7 @@ def _controls(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("make", [t, b, i, code, quote])
-def test_review_text_never_becomes_a_mention_or_a_link(make) -> None:
+def test_review_text_never_becomes_a_mention_or_a_link(make: Callable[[str], Span]) -> None:
     message = render(reply("Avis : ", make(HOSTILE)))
     for text in [message.text] + [o["text"] for o in _mrkdwn_objects(message.blocks)]:
         assert _controls(text) == []

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from adapters.slack import SlackAdapter
+from adapters.slack.render import COMMAND
 from adapters.slack.setup import slack_platform
 from bot.app import StartupError
 from bot.router import Router
@@ -66,3 +68,21 @@ def test_configuration_mistakes_say_what_to_fix(
     with pytest.raises(StartupError) as failed:
         slack_platform(configured(settings, **changes), router)
     assert message in str(failed.value)
+
+
+def test_the_manifest_asks_for_what_the_adapter_uses() -> None:
+    manifest = (Path(__file__).parent.parent / "slack" / "manifest.yml").read_text("utf-8")
+    for scope in (
+        "commands",
+        "chat:write",
+        "files:write",
+        "app_mentions:read",
+        "channels:read",
+        "groups:read",
+        "im:write",
+    ):
+        assert f"      - {scope}\n" in manifest
+    assert f"    - command: {COMMAND}\n" in manifest
+    assert "  socket_mode_enabled: true\n" in manifest
+    assert "  interactivity:\n    is_enabled: true\n" in manifest
+    assert "    bot_events:\n      - app_mention\n" in manifest

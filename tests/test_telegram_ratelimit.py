@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Iterable
 
 import pytest
 
-from adapters.telegram.ratelimit import Limits, RateLimiter, Window
+from adapters.telegram.ratelimit import Limits, RateLimiter, Stamp, Window
 
 
 class VirtualClock:
@@ -161,11 +161,30 @@ async def test_retry_after_holds_the_chat_only() -> None:
 def test_window_arithmetic() -> None:
     window = Window(2, 10.0)
     assert window.wait(0.0) == 0.0
-    window.record(0.0)
-    window.record(4.0)
-    assert window.wait(5.0) == 5.0
-    assert window.wait(12.0) == 0.0
-    assert not window.idle_since(13.0) and window.idle_since(14.0)
+    first, second = Stamp(0.0), Stamp(4.0)
+    window.record(first)
+    window.record(second)
+    assert window.wait(50.0) == 0.5  # both still in flight: they count, check again soon
+    second.answer(4.5)
+    assert window.wait(5.0) == 9.5  # the first may arrive any moment; the second until 14.5
+    first.answer(6.0)  # answered late: it counts from then
+    assert window.wait(5.0) == 9.5 and window.wait(14.5) == 0.0
+    assert not window.idle_since(15.0) and window.idle_since(16.0)
+
+
+async def test_a_slow_answer_pushes_the_next_send_back() -> None:
+    clock = VirtualClock()
+    limiter = RateLimiter(margin=0.0, clock=clock, sleep=clock.sleep)
+    started: list[tuple[int, float]] = []
+
+    async def send(chat: int, latency: float) -> None:
+        async with limiter.slot(chat):
+            started.append((chat, clock()))
+            await clock.sleep(latency)
+
+    await clock.run([send(1, 0.4), send(1, 0.0), send(2, 0.0), send(1, 0.0)])
+    # Chat 1's first message may reach Telegram as late as 0.4 s: the next waits until 1.4 s.
+    assert started == [(1, 0.0), (2, 0.0), (1, 1.4), (1, 2.4)]
 
 
 async def test_idle_chats_are_forgotten() -> None:

@@ -45,7 +45,7 @@ class ReplayGuard(AsyncMiddleware):
             return await next()
         signature = req.headers.get("x-slack-signature", [""])[0]
         now = time.monotonic()
-        while self._seen and next_expired(self._seen, now):
+        while self._seen and _oldest_expired(self._seen, now):
             self._seen.popitem(last=False)
         if signature in self._seen:
             if req.headers.get("x-slack-retry-num"):
@@ -56,7 +56,7 @@ class ReplayGuard(AsyncMiddleware):
         return await next()
 
 
-def next_expired(seen: OrderedDict[str, float], now: float) -> bool:
+def _oldest_expired(seen: OrderedDict[str, float], now: float) -> bool:
     """True when the oldest remembered signature is past its window."""
     return next(iter(seen.values())) < now
 

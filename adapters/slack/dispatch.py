@@ -100,7 +100,7 @@ class Dispatcher:
             button=req.button,
             workspace_id=req.workspace or None,
         )
-        progress = _Progress(self, req, public=chat is not None and command is not None)
+        progress = ProgressMessage(self, req, public=chat is not None and command is not None)
         replies = await self.router.handle(incoming, progress=progress)
         # Unknown commands and unbound channels are answered to the asker alone.
         public = command is not None and await store.teams.chat(PLATFORM, req.channel) is not None
@@ -178,7 +178,7 @@ class Dispatcher:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-class _Progress:
+class ProgressMessage:
     """A long command's progress: one message in the channel, updated in place."""
 
     def __init__(self, dispatcher: Dispatcher, req: SlackRequest, *, public: bool) -> None:

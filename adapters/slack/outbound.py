@@ -84,16 +84,21 @@ class Poster:
     async def _call(
         self, channel: str, call: Callable[[], Awaitable[Any]], *, limited: bool = True
     ) -> Any:
-        """One Web API call, after the channel's slot; Slack's answer or a `SendError`."""
-        if limited:
-            try:
-                await self.limiter.wait(channel, max_wait=self.max_wait)
-            except ChannelBusy as busy:
-                raise SlackSendError(
-                    "Slack : canal saturé, nouvel essai plus tard",
-                    code="ratelimited",
-                    retry_after=busy.delay,
-                ) from None
+        """One Web API call, in the channel's turn; Slack's answer or a `SendError`."""
+        if not limited:
+            return await self._checked(channel, call)
+        try:
+            async with self.limiter.slot(channel, max_wait=self.max_wait):
+                return await self._checked(channel, call)
+        except ChannelBusy as busy:
+            raise SlackSendError(
+                "Slack : canal saturé, nouvel essai plus tard",
+                code="ratelimited",
+                retry_after=busy.delay,
+            ) from None
+
+    async def _checked(self, channel: str, call: Callable[[], Awaitable[Any]]) -> Any:
+        """Slack's errors as `SendError`s: permanent ones, rate limits and network trouble."""
         try:
             return await call()
         except SlackApiError as exc:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 
 class ChannelBusy(Exception):
@@ -16,52 +17,72 @@ class ChannelBusy(Exception):
 
 
 class ChannelLimiter:
-    """Spaces the messages of each channel; `time_scale` > 1 speeds everything up (benches)."""
+    """One message at a time per channel, the next one `interval` after the last one ended.
+
+    Counting from the end of the previous call (when Slack has surely received it) rather than
+    from its planned start means a late event loop or a slow first connection can never squeeze
+    two messages closer than Slack allows. `time_scale` > 1 speeds everything up (benches).
+    """
 
     def __init__(
         self,
         per_second: float = 1.0,
         *,
         time_scale: float = 1.0,
-        margin: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if per_second <= 0 or time_scale <= 0 or margin < 0:
-            raise ValueError("per_second and time_scale must be positive, margin not negative")
+        if per_second <= 0 or time_scale <= 0:
+            raise ValueError("per_second and time_scale must be positive")
         self.time_scale = time_scale
-        self.interval = (1.0 + margin) / per_second / time_scale
+        self.interval = 1.0 / per_second / time_scale
         self._clock = clock
         self._next: dict[str, float] = {}
+        self._waiting: dict[str, int] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
 
-    def reserve(self, channel: str, *, max_wait: float = float("inf")) -> float:
-        """Take the channel's next slot and return how long to wait for it.
-
-        Raises `ChannelBusy` (and takes nothing) when the wait would exceed `max_wait`.
-        """
+    def expected_wait(self, channel: str) -> float:
+        """How long a new message to this channel would wait for its turn."""
         now = self._clock()
-        slot = max(now, self._next.get(channel, now))
-        delay = slot - now
+        ahead = self._waiting.get(channel, 0) + (1 if self._busy(channel) else 0)
+        return max(0.0, self._next.get(channel, now) - now) + ahead * self.interval
+
+    @asynccontextmanager
+    async def slot(self, channel: str, *, max_wait: float = float("inf")) -> AsyncIterator[None]:
+        """Hold the channel for one call; `ChannelBusy` (nothing taken) if the wait is too long."""
+        delay = self.expected_wait(channel)
         if delay > max_wait:
             raise ChannelBusy(delay)
-        self._next[channel] = slot + self.interval
-        if len(self._next) > 1_000:
-            self._forget(now)
-        return delay
-
-    async def wait(self, channel: str, *, max_wait: float = float("inf")) -> None:
-        """Sleep until this channel may receive one more message."""
-        delay = self.reserve(channel, max_wait=max_wait)
-        if delay > 0:
-            await asyncio.sleep(delay)
-        # Count from when the message really leaves: a busy loop may wake us late.
-        self._next[channel] = max(self._next.get(channel, 0.0), self._clock() + self.interval)
+        lock = self._locks.setdefault(channel, asyncio.Lock())
+        self._waiting[channel] = self._waiting.get(channel, 0) + 1
+        try:
+            await lock.acquire()
+        finally:
+            self._waiting[channel] -= 1
+        try:
+            wait = self._next.get(channel, 0.0) - self._clock()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            yield
+        finally:
+            self._next[channel] = max(self._next.get(channel, 0.0), self._clock() + self.interval)
+            lock.release()
+            if len(self._next) > 1_000:
+                self._forget()
 
     def penalise(self, channel: str, retry_after: float) -> None:
         """Slack said 429: nothing more to this channel for `retry_after` (real) seconds."""
         until = self._clock() + max(0.0, retry_after)
         self._next[channel] = max(self._next.get(channel, 0.0), until)
 
-    def _forget(self, now: float) -> None:
-        """Drop channels whose slot is in the past: they would start afresh anyway."""
+    def _busy(self, channel: str) -> bool:
+        lock = self._locks.get(channel)
+        return lock is not None and lock.locked()
+
+    def _forget(self) -> None:
+        """Drop idle channels whose turn is in the past: they would start afresh anyway."""
+        now = self._clock()
         for channel in [c for c, at in self._next.items() if at < now]:
-            del self._next[channel]
+            if not self._busy(channel) and not self._waiting.get(channel):
+                del self._next[channel]
+                self._locks.pop(channel, None)
+                self._waiting.pop(channel, None)

@@ -52,6 +52,8 @@ class SlackMessage:
 
 def clean(text: str) -> str:
     """Drop control and format characters that Slack rejects or hides (keep line breaks)."""
+    if text.replace("\n", "").replace(" ", "").isprintable():
+        return text  # the common case, without a look at every character
     return "".join(
         ch for ch in text if ch in "\n\t" or not unicodedata.category(ch).startswith("C")
     )

@@ -165,9 +165,9 @@ class Sender:
         """One request after the limiter; "retry after" waited out up to `max_wait` (None: any)."""
         failures = 0
         while True:
-            await self.limiter.acquire(chat_id)
             try:
-                return await request()
+                async with self.limiter.slot(chat_id):
+                    return await request()
             except RetryAfter as exc:
                 wait = retry_seconds(exc)
                 self.limiter.penalize(chat_id, wait)

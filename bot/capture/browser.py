@@ -122,6 +122,7 @@ class SharedBrowser:
             await self._shutdown()
 
     async def _launch(self) -> Browser:
+        """Start Playwright's driver and the browser; note its version and user agent."""
         self._playwright = await async_playwright().start()
         chromium = self._playwright.chromium
         executable = find_chromium(self.configured_path, chromium.executable_path)
@@ -145,6 +146,7 @@ class SharedBrowser:
         return browser
 
     async def _shutdown(self) -> None:
+        """Close the browser and the driver, ignoring what is already dead."""
         browser, self._browser = self._browser, None
         playwright, self._playwright = self._playwright, None
         if browser is not None:

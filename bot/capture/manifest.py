@@ -88,6 +88,7 @@ def compose_note(status: str, reason: str, notes: list[str], has_mention: bool) 
 
 
 def _http(page: PageCapture, proxy: GuardProxy | None) -> dict[str, Any]:
+    """The main response as the manifest states it."""
     main = page.exchanges[-1]
     ip = proxy.ip_for_url(main.url) if proxy else None
     return {
@@ -103,6 +104,7 @@ def _http(page: PageCapture, proxy: GuardProxy | None) -> dict[str, Any]:
 
 
 def _redirects(page: PageCapture) -> list[dict[str, Any]]:
+    """Each redirect hop: URL, status and where it pointed."""
     return [
         {
             "url": hop.url,

@@ -44,8 +44,19 @@ _NET_ERRORS = (
 )
 
 
+# Errors our guard proxy causes when it refuses a connection (it answers 403 or hangs up).
+_REFUSAL_MARKERS = ("ERR_TUNNEL_CONNECTION_FAILED", "ERR_EMPTY_RESPONSE", "ERR_BLOCKED_BY_CLIENT")
+
+
 class PageUnreachableError(Exception):
-    """The page could not be loaded at all; the message is French."""
+    """The page could not be loaded at all; the message is French.
+
+    `maybe_refused` is true when the browser's error is the one a guard refusal produces.
+    """
+
+    def __init__(self, reason: str, *, maybe_refused: bool = False) -> None:
+        super().__init__(reason)
+        self.maybe_refused = maybe_refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +84,6 @@ class PageCapture:
     exchanges: list[Exchange]
     tls: dict[str, object] | None
     screenshot: Screenshot | None
-    files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     loaded: bool = True
 
@@ -94,6 +104,7 @@ def _pairs(headers: Sequence[Mapping[str, object]]) -> tuple[tuple[str, str], ..
 async def _exchange(
     request: Request, response: Response, body: bytes | None, cut: bool
 ) -> Exchange:
+    """One request and its response, as the WARC and the manifest record them."""
     return Exchange(
         url=response.url,
         method=request.method,
@@ -156,7 +167,8 @@ async def _navigate(page: Page, url: str, limits: PageLimits) -> tuple[Response,
             f"le site n'a pas répondu en {limits.page_timeout_s:g} secondes"
         ) from exc
     except PlaywrightError as exc:
-        raise PageUnreachableError(describe_error(exc.message)) from exc
+        refused = any(marker in exc.message for marker in _REFUSAL_MARKERS)
+        raise PageUnreachableError(describe_error(exc.message), maybe_refused=refused) from exc
     if response is None:
         raise PageUnreachableError("le navigateur n'a reçu aucune réponse")
     try:
@@ -172,6 +184,7 @@ async def _navigate(page: Page, url: str, limits: PageLimits) -> tuple[Response,
 async def _body(
     response: Response, timeout_s: float, limits: PageLimits
 ) -> tuple[bytes | None, bool]:
+    """The main document's bytes (cut to the size limit), or None if not available in time."""
     try:
         body = await asyncio.wait_for(response.body(), timeout_s)
     except (PlaywrightError, TimeoutError):
@@ -238,7 +251,6 @@ async def capture_page(
         viewport_width=viewport_width,
         limits=limits.shot,
     )
-    capture.files.append(SCREENSHOT)
     capture.url_at_capture = page.url
     if capture.screenshot.cut:
         notes.append(
@@ -251,6 +263,7 @@ async def capture_page(
 
 
 async def _save_html(page: Page, folder: Path, limits: PageLimits, capture: PageCapture) -> None:
+    """Write the DOM as rendered (scripts run), within its time and size bounds."""
     try:
         content = (await asyncio.wait_for(page.content(), limits.html_timeout_s)).encode("utf-8")
     except (PlaywrightError, TimeoutError):
@@ -262,10 +275,10 @@ async def _save_html(page: Page, folder: Path, limits: PageLimits, capture: Page
             f"Le HTML dépassait {limits.max_html_bytes // (1024 * 1024)} Mo : il est tronqué."
         )
     (folder / HTML).write_bytes(content)
-    capture.files.append(HTML)
 
 
 async def _save_pdf(page: Page, folder: Path, limits: PageLimits, capture: PageCapture) -> None:
+    """Print the page on A4 with backgrounds, each sheet headed by the URL and UTC time."""
     shot = capture.screenshot
     when = utc_label(shot.taken_at) if shot else ""
     try:
@@ -289,4 +302,3 @@ async def _save_pdf(page: Page, folder: Path, limits: PageLimits, capture: PageC
         capture.notes.append("Le PDF de la page n'a pas pu être produit à temps.")
         return
     (folder / PDF).write_bytes(data)
-    capture.files.append(PDF)

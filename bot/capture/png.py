@@ -46,6 +46,7 @@ class PngStream:
             self._add_rows(strip.crop((0, top, self.width, min(top + _STRIP_ROWS, strip.height))))
 
     def _add_rows(self, rows: Image.Image) -> None:
+        """Filter (Up), compress and write a few hundred rows."""
         count = rows.height
         above = Image.new("RGB", rows.size)
         above.paste(self._above, (0, 0))

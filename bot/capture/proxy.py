@@ -13,7 +13,7 @@ import contextlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.capture.guard import GuardState
+from bot.capture.guard import GuardState, HostNotFoundError
 from bot.netguard import IPAddress, UnsafeURLError
 
 _HEAD_LIMIT = 64 * 1024
@@ -111,6 +111,7 @@ class GuardProxy:
         return self.ip_of(parts.hostname, port)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """One browser connection: handle it, then close both of its sockets."""
         task = asyncio.current_task()
         if task is not None:
             self._tasks.add(task)
@@ -141,6 +142,7 @@ class GuardProxy:
         writer: asyncio.StreamWriter,
         own: list[asyncio.StreamWriter],
     ) -> None:
+        """Read the browser's request; tunnel (CONNECT) or forward it if the guard allows."""
         head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.connect_timeout_s * 3)
         first = head.split(b"\r\n", 1)[0].decode("latin-1")
         parts = first.split(" ")
@@ -188,6 +190,8 @@ class GuardProxy:
             return None
         try:
             addresses: list[IPAddress] = await self.state.addresses(host)
+        except HostNotFoundError:
+            return None  # unknown name: a failure, not a refusal
         except UnsafeURLError as exc:
             self.state.refuse(target, str(exc))
             return None
@@ -229,6 +233,7 @@ class GuardProxy:
     async def _pipe(
         self, src: asyncio.StreamReader, dst: asyncio.StreamWriter, *, count: bool
     ) -> None:
+        """Copy one direction of a connection, counting downloaded bytes."""
         while True:
             data = await src.read(65536)
             if not data:

@@ -53,7 +53,7 @@ def readme_text(
         "",
         f"Dossier produit automatiquement par Vigie {vigie_version}, capture commencée le "
         f"{utc_label(started_at)}.",
-        f"Page documentée : {visible(requested_url)}",
+        f"Page documentée : {visible(requested_url) if requested_url else 'aucune adresse web'}",
     ]
     if final_url and final_url != requested_url:
         out.append(f"Adresse finale après redirection : {visible(final_url)}")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.capture.band import utc_label, visible
 from bot.capture.bundle import MENTION_JSON, MENTION_TEXT, sha256_bytes, to_json
+from bot.models import StoredMention
 
 _LABELS = (
     ("id", "Numéro"),
@@ -18,6 +19,10 @@ _LABELS = (
     ("rating", "Note"),
     ("published_at", "Publiée le"),
     ("detected_at", "Détectée par Vigie le"),
+    ("external_id", "Identifiant chez la source"),
+    ("severity", "Tonalité"),
+    ("flags", "Risques juridiques relevés"),
+    ("content_hash", "Empreinte du contenu (Vigie)"),
 )
 _SHOWN_APART = {"text", "raw"}
 
@@ -25,7 +30,29 @@ _SHOWN_APART = {"text", "raw"}
 def _shown(value: object) -> str:
     if isinstance(value, datetime):
         return utc_label(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_shown(item) for item in value) or "aucun"
     return visible(str(value), keep="\n\t")
+
+
+def mention_fields(mention: StoredMention) -> dict[str, object]:
+    """A stored mention as the capture service documents it (`capture(..., mention=...)`)."""
+    return {
+        "id": mention.id,
+        "source": f"{mention.source_label} ({mention.source_kind})",
+        "external_id": mention.external_id,
+        "url": mention.url,
+        "title": mention.title,
+        "author": mention.author,
+        "rating": mention.rating,
+        "published_at": mention.published_at,
+        "detected_at": mention.detected_at,
+        "content_hash": mention.content_hash,
+        "severity": str(mention.severity),
+        "flags": sorted(str(f) for f in mention.flags),
+        "text": mention.text,
+        "raw": mention.raw,
+    }
 
 
 def raw_bytes(mention: Mapping[str, object]) -> bytes | None:

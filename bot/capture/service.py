@@ -8,7 +8,6 @@ Only a full queue raises (`CaptureBusyError`), so the caller can ask the user to
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import secrets
@@ -19,12 +18,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
 from bot.capture.band import BandLine, band_lines
 from bot.capture.browser import BrowserInfo, BrowserUnavailableError, SharedBrowser
-from bot.capture.guard import GuardPolicy, GuardState, HostNotFoundError, route_handler
+from bot.capture.contexts import ContextPool
+from bot.capture.guard import GuardPolicy, GuardState, HostNotFoundError
 from bot.capture.manifest import build_manifest, finish_bundle, warc_exchanges
 from bot.capture.page import PageCapture, PageLimits, PageUnreachableError, capture_page
 from bot.capture.proxy import GuardProxy
@@ -82,31 +81,6 @@ def _slug(url: str) -> str:
 
 
 @dataclass
-class _Ready:
-    """A prepared browser context, its page, and the guard proxy it sends everything through."""
-
-    browser: Browser
-    proxy: GuardProxy
-    context: BrowserContext
-    page: Page
-
-    def sound(self) -> bool:
-        """Whether it can still serve a capture (the browser may have died meanwhile)."""
-        return self.browser.is_connected() and not self.page.is_closed()
-
-    async def close(self) -> None:
-        """Close the context (with its cookies and cache) and the proxy."""
-        await _close(self.context, self.proxy)
-
-
-async def _close(context: BrowserContext | None, proxy: GuardProxy) -> None:
-    if context is not None:
-        with contextlib.suppress(PlaywrightError, TimeoutError):
-            await asyncio.wait_for(context.close(), 10)
-    await proxy.close()
-
-
-@dataclass
 class _Attempt:
     """What one run gathered, successful or not."""
 
@@ -143,27 +117,21 @@ class CaptureService:
         self.vigie_version = vigie_version
         self.viewport = viewport
         self.browser = SharedBrowser(chromium_path)
+        self.contexts = ContextPool(
+            self.browser, self.policy, viewport=viewport, max_transfer_bytes=max_transfer_bytes
+        )
         self._slots = asyncio.Semaphore(max_concurrent)
         self._pending = 0
-        self._spare: asyncio.Future[_Ready] | None = None
-        self._closing = False
 
     async def start(self) -> None:
         """Create the captures folder and launch the browser (a failure is reported per capture)."""
         self.captures_dir.mkdir(parents=True, exist_ok=True)
-        self._closing = False
         await self.browser.start()
-        self._prepare_spare()
+        self.contexts.start()
 
     async def close(self) -> None:
         """Close the spare context and stop the browser."""
-        self._closing = True
-        spare, self._spare = self._spare, None
-        if spare is not None:
-            try:
-                await (await spare).close()
-            except Exception as exc:  # closing anyway: the browser goes next
-                log.debug("Contexte de réserve : %s", exc)
+        await self.contexts.close()
         await self.browser.close()
 
     @property
@@ -182,7 +150,8 @@ class CaptureService:
         """Capture `url` (documenting `mention` if given) and return the bundle.
 
         `url` may be None for a mention without an address: the bundle then holds its record.
-        Raises `CaptureBusyError` only when the queue is full.
+        An unsafe address gives a result with status "refused", never an exception. Raises
+        `CaptureBusyError` only when `max_concurrent` captures run and `max_queue` wait.
         """
         if self._pending >= self.max_queue + self.max_concurrent:
             raise CaptureBusyError(
@@ -203,6 +172,7 @@ class CaptureService:
     async def _run(
         self, url: str | None, mention: Mapping[str, object] | None, requested_by: str
     ) -> CaptureResult:
+        """One capture from start to bundle; every failure ends as a status and a note."""
         started = utcnow()
         target = normalize_url(url) if url else ""
         capture_id = f"{started:%Y%m%dT%H%M%SZ}-{_slug(target)}-{secrets.token_hex(3)}"
@@ -281,8 +251,7 @@ class CaptureService:
     async def _browse(self, url: str, folder: Path, guard: GuardState) -> _Attempt:
         """Run the page capture, relaunching the browser once if it died on the way."""
         for attempt in (1, 2):
-            ready = await self._take_context()
-            ready.proxy.state = guard
+            ready = await self.contexts.take(guard)
             try:
                 page = await capture_page(
                     ready.page,
@@ -297,7 +266,7 @@ class CaptureService:
                 if attempt == 1 and not ready.browser.is_connected():
                     log.warning("Le navigateur s'est arrêté pendant la capture : nouvel essai.")
                     continue
-                return _failed(str(exc), guard, ready.proxy)
+                return _failed(exc, guard, ready.proxy)
             except PlaywrightError:
                 if attempt == 1 and not ready.browser.is_connected():
                     log.warning("Le navigateur s'est arrêté pendant la capture : nouvel essai.")
@@ -305,57 +274,14 @@ class CaptureService:
                 raise
             finally:
                 await ready.close()
-                self._prepare_spare()
+                self.contexts.prepare_spare()
         raise BrowserUnavailableError("Le navigateur s'arrête à chaque capture.")
-
-    async def _take_context(self) -> _Ready:
-        """The spare context if it is still sound, else a new one."""
-        spare, self._spare = self._spare, None
-        if spare is not None:
-            try:
-                ready = await spare
-            except Exception as exc:  # a failed spare only means preparing a context now
-                log.debug("Contexte de réserve inutilisable : %s", exc)
-                ready = None
-            if ready is not None and ready.sound():
-                return ready
-            if ready is not None:
-                await ready.close()
-        return await self._new_context()
-
-    def _prepare_spare(self) -> None:
-        """Open the next capture's context now: a new page costs a renderer start (~0.3 s)."""
-        if self._spare is None and not self._closing and self.browser.problem is None:
-            self._spare = asyncio.ensure_future(self._new_context())
-
-    async def _new_context(self) -> _Ready:
-        """A fresh context (no cookies, no cache) whose every request goes through a guard."""
-        browser = await self.browser.get()
-        info = self.browser.info
-        proxy = GuardProxy(GuardState(self.policy), max_bytes=self.max_transfer_bytes)
-        server = await proxy.start()
-        context = None
-        try:
-            context = await browser.new_context(
-                proxy={"server": server},
-                viewport={"width": self.viewport[0], "height": self.viewport[1]},
-                user_agent=info.user_agent if info else None,
-                locale="fr-FR",
-                timezone_id="Europe/Paris",
-                service_workers="block",
-                accept_downloads=False,
-            )
-            await context.route("**/*", route_handler(lambda: proxy.state))
-            page = await context.new_page()
-        except BaseException:
-            await _close(context, proxy)
-            raise
-        return _Ready(browser, proxy, context, page)
 
     @staticmethod
     def _band_for(
         url: str, proxy: GuardProxy, info: BrowserInfo | None
     ) -> Callable[[str, datetime], list[BandLine]]:
+        """The band's text for this capture, with the server address the proxy used."""
         browser = f"{info.name} {info.version}" if info else "Chromium"
 
         def lines(current_url: str, moment: datetime) -> list[BandLine]:
@@ -370,15 +296,15 @@ class CaptureService:
         return lines
 
 
-def _failed(reason: str, guard: GuardState, proxy: GuardProxy) -> _Attempt:
-    """Why navigation failed, preferring the guard's own refusal when there is one."""
-    if proxy.cut:
+def _failed(exc: PageUnreachableError, guard: GuardState, proxy: GuardProxy) -> _Attempt:
+    """Why navigation failed, naming the guard's refusal when it caused the failure."""
+    if exc.maybe_refused and proxy.cut:
         reason = "la page téléchargeait un volume excessif : le chargement a été coupé"
         return _Attempt("unreachable", reason, None, proxy)
-    if guard.blocked:
+    if exc.maybe_refused and guard.blocked:
         reason = f"la page redirige vers une adresse refusée. {guard.blocked[0].reason}"
         return _Attempt("refused", reason, None, proxy)
-    return _Attempt("unreachable", reason, None, proxy)
+    return _Attempt("unreachable", str(exc), None, proxy)
 
 
 async def _tell(on_progress: Progress | None, text: str) -> None:

@@ -51,6 +51,7 @@ def _zip_files(path: Path) -> Iterator[tuple[str, str, bytes | None]]:
 
 
 def _dir_files(path: Path) -> Iterator[tuple[str, str, bytes | None]]:
+    """Same as `_zip_files`, for an unzipped bundle folder."""
     for item in sorted(path.rglob("*")):
         if item.is_file():
             name = item.relative_to(path).as_posix()
@@ -59,6 +60,7 @@ def _dir_files(path: Path) -> Iterator[tuple[str, str, bytes | None]]:
 
 
 def _parse_sums(content: bytes) -> dict[str, str]:
+    """File name -> hash from a SHA256SUMS text."""
     listed: dict[str, str] = {}
     for raw in content.decode("utf-8", errors="replace").splitlines():
         match = _SUM_LINE.match(raw.strip())
@@ -68,6 +70,7 @@ def _parse_sums(content: bytes) -> dict[str, str]:
 
 
 def _parse_manifest(content: bytes) -> dict[str, str]:
+    """File name -> hash from manifest.json (empty if unreadable)."""
     try:
         files = json.loads(content).get("files", {})
         return {str(k): str(v["sha256"]).lower() for k, v in files.items()}

@@ -39,6 +39,7 @@ def _warc_date(moment: datetime) -> str:
 
 
 def _request_headers(exchange: Exchange) -> StatusAndHeaders:
+    """The request as an HTTP/1.1 head (HTTP/2 pseudo-headers folded into Host)."""
     parts = urlsplit(exchange.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers: list[tuple[str, str]] = []
@@ -56,6 +57,7 @@ def _request_headers(exchange: Exchange) -> StatusAndHeaders:
 
 
 def _response_headers(exchange: Exchange, length: int) -> StatusAndHeaders:
+    """The response head, without the encodings the decoded body no longer has."""
     headers = [
         (name, value)
         for name, value in exchange.response_headers

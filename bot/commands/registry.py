@@ -7,6 +7,7 @@ from functools import cache
 
 from bot.commands import (
     audit,
+    capture_cmd,
     join,
     letters_cmd,
     reviews,
@@ -25,6 +26,7 @@ _MODULES = (
     watchlist,
     sources_cmd,
     reviews,
+    capture_cmd,
     letters_cmd,
     audit,
     team_settings,

@@ -1,0 +1,60 @@
+"""/capture: an evidence capture of a page or of a mention, recorded and sent back as files."""
+
+from __future__ import annotations
+
+from bot.capture import CaptureBusyError
+from bot.commands.args import mention_ref
+from bot.commands.base import Command, Context, UsageError
+from bot.evidence import capture_reply, take_capture
+from bot.markup import reply
+from bot.models import Reply, StoredMention
+
+
+async def capture(ctx: Context, args: str) -> Reply:
+    """Capture a URL, or the page of mention #ID."""
+    target = args.strip()
+    if not target:
+        raise UsageError("Indiquez une adresse ou le numéro d'un avis.")
+    mention: StoredMention | None = None
+    url: str | None = target
+    if target.startswith("#") or target.isdigit() or target.lower().startswith("n°"):
+        mention_id = mention_ref(target)
+        mention = await ctx.services.store.mentions.get(ctx.team, mention_id)
+        if mention is None:
+            raise UsageError(f"Aucun avis n° {mention_id} pour votre équipe. Voir /avis.")
+        url = mention.url
+
+    async def progress(text: str) -> None:
+        await ctx.say(reply("⏳ " + text))
+
+    try:
+        result, capture_id = await take_capture(
+            ctx.services,
+            ctx.team,
+            url,
+            mention=mention,
+            requested_by=ctx.who,
+            on_progress=progress,
+        )
+    except CaptureBusyError as exc:
+        return reply(str(exc))
+    return capture_reply(result, capture_id, mention)
+
+
+COMMANDS = (
+    Command(
+        name="capture",
+        aliases=("capturer",),
+        usage="/capture URL|#ID",
+        summary_fr="capture probante d'une page ou d'un avis (image, PDF, HTML, WARC, SHA-256)",
+        summary_en="an evidence capture of a page or of a mention",
+        handler=capture,
+        examples=("/capture #12", "/capture https://www.exemple.fr/avis/123"),
+        details_fr=(
+            "Le lot (ZIP) contient l'image pleine page avec l'adresse et l'heure UTC, le PDF, le "
+            "HTML, l'enregistrement WARC et les empreintes SHA-256 ; « vigie verify LOT.zip » "
+            "les revérifie. Les avis à risque juridique sont capturés automatiquement."
+        ),
+        slow=True,
+    ),
+)

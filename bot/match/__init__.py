@@ -1,0 +1,1 @@
+"""The parts of name matching, kept small; `bot.matching` is the entry point callers import."""

@@ -1,0 +1,149 @@
+"""One text under examination: its words, sentence ends, cities and specialties, found once."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from bot.match.index import Person, Place, WatchIndex
+from bot.normalize import Tokenized
+
+_BOUNDARY_RE = re.compile(r"[!?;\n]|\.(?:\s|$)")
+
+
+class Doc:
+    """A text being matched: its words, and its cities and specialties found once."""
+
+    def __init__(
+        self, tk: Tokenized, head_len: int, index: WatchIndex, scoped: Person | Place | None
+    ) -> None:
+        self.tk = tk
+        self.w = tk.words
+        self.present = frozenset(tk.words)
+        self.n = len(tk.words)
+        self.m = index
+        self.lex = index.lex
+        self.n_title = bisect.bisect_left(tk.starts, head_len)
+        raw, starts, ends = tk.raw, tk.starts, tk.ends
+        self.seps = [raw[: starts[0]]] if starts else []
+        self.seps += [raw[ends[i - 1] : starts[i]] for i in range(1, len(starts))]
+        self.bare = [not sep.strip() for sep in self.seps]
+        self.flat_case = tk.raw == tk.raw.lower() or tk.raw == tk.raw.upper()
+        self._bounds: dict[int, bool] = {}
+        self._cities: list[tuple[int, int, str]] | None = None
+        self._city_depts: frozenset[str] | None = None
+        self._specs: list[tuple[int, int, frozenset[str]]] | None = None
+        self._roles: list[tuple[int, int]] | None = None
+        self.spans: dict[tuple[int, int], object] = {}
+        self.spec_cache: dict[tuple[frozenset[str], int, int], tuple[float, bool] | None] = {}
+        self.city_cache: dict[tuple[frozenset[str], int, int], float | None] = {}
+        self.scoped_depts = scoped.depts if scoped is not None else frozenset()
+
+    @property
+    def cities(self) -> list[tuple[int, int, str]]:
+        """The places named in the text, with their département (found once)."""
+        if self._cities is None:
+            self._cities = self._find_cities()
+        return self._cities
+
+    @property
+    def specs(self) -> list[tuple[int, int, frozenset[str]]]:
+        """The specialties named in the text (found once)."""
+        if self._specs is None:
+            self._specs = self.lex.specialties.find(self.w, self.present)
+        return self._specs
+
+    @property
+    def roles(self) -> list[tuple[int, int]]:
+        """The non-medical trades and roles named in the text (found once)."""
+        if self._roles is None:
+            self._roles = [(s, e) for s, e, _ in self.lex.roles.find(self.w, self.present)]
+        return self._roles
+
+    def cap(self, i: int) -> bool:
+        """True when word i reads as capitalised (always so in an all-lower or all-caps text)."""
+        return self.flat_case or self.tk.capitalized(i)
+
+    def boundary(self, i: int) -> bool:
+        """True when a sentence ends between word i-1 and word i."""
+        if i <= 0 or i >= self.n:
+            return True
+        known = self._bounds.get(i)
+        if known is None:
+            known = self._bounds[i] = self._boundary(i)
+        return known
+
+    def _boundary(self, i: int) -> bool:
+        sep = self.seps[i]
+        if not _BOUNDARY_RE.search(sep):
+            return False
+        prev = self.w[i - 1]
+        return not (sep.startswith(".") and (len(prev) == 1 or prev in self.lex.titles))
+
+    def _find_cities(self) -> list[tuple[int, int, str]]:
+        out = []
+        lex = self.lex
+        for s, e, dept in self.m.cities.find(self.w, self.present):
+            phrase = self.w[s : e + 1]
+            if phrase in lex.ambiguous_cities and not self.tk.capitalized(s):
+                continue
+            if s > 0 and not self.boundary(s):
+                prev = self.w[s - 1]
+                if prev in lex.titles and prev != "a":
+                    continue
+                if len(prev) == 1 and prev.isalpha() and self.tk.capitalized(s - 1):
+                    continue
+                if prev in lex.first_names and self.tk.capitalized(s - 1) and not self.flat_case:
+                    continue
+            out.append((s, e, dept))
+        return out
+
+    def compatible(self, depts: frozenset[str], dept: str) -> bool:
+        """True when `dept` is one of `depts` or lies in the same zone as one of them."""
+        if dept in depts:
+            return True
+        zones = self.lex.zones
+        zone = zones.get(dept)
+        return zone is not None and any(zones.get(d) == zone for d in depts)
+
+    def city_evidence(self, depts: frozenset[str], start: int, end: int) -> float | None:
+        """+1 for a compatible city, None (veto) for only other cities nearby, else 0."""
+        if not depts:
+            return 0.0
+        cities = self.cities
+        if not cities and not self.scoped_depts:
+            return 0.0
+        named = self._city_depts
+        if named is None:
+            named = self._city_depts = frozenset(d for _, _, d in cities) | self.scoped_depts
+        if not named.isdisjoint(depts) or any(self.compatible(depts, d) for d in named):
+            return 1.0
+        if self.scoped_depts and not cities:
+            return None
+        for s, e, _ in cities:
+            if s < self.n_title or abs(s - end) <= 15 or abs(start - e) <= 15:
+                return None
+        return 0.0
+
+    def gap_ok(self, a: int, b: int) -> bool:
+        """True when words a..b-1 only link a name to its apposition (articles, ages, cities)."""
+        if b - a > 3:
+            return False
+        for i in range(a, b):
+            word = self.w[i]
+            if word in self.lex.liaison or word.isdigit() or self.in_city(i):
+                continue
+            return False
+        return not any(self.boundary(i) for i in range(a + 1, b + 1))
+
+    def in_city(self, i: int) -> bool:
+        """True when word i belongs to a named place."""
+        return any(s <= i <= e for s, e, _ in self.cities)
+
+    def attached(self, start: int, end: int, s: int, e: int) -> bool:
+        """True when the phrase s..e stands right beside the name start..end."""
+        if e < start:
+            return self.gap_ok(e + 1, start)
+        if s > end:
+            return self.gap_ok(end + 1, s)
+        return False

@@ -1,0 +1,158 @@
+"""Whether a practitioner's surname found in a text is really them, and how sure we are."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from bot.match.context import (
+    HOMONYM_SPAN,
+    TITLED_SPAN,
+    city_cached,
+    compound,
+    other_name,
+    proper,
+    span_facts,
+    specialty,
+    specialty_cached,
+    title_word,
+)
+from bot.match.doc import Doc
+from bot.match.index import Person
+from bot.match.names import DROPPED, FUZZY, LABELS, PARTIAL, PROFESSOR
+
+THRESHOLD = 2.0
+_STRICT = 3.0
+_IMPOSSIBLE = 99.0
+HOMONYM = (-1.0, "homonyme")  # a full name shown to be someone else: the whole text is about them
+INITIALS_RE = re.compile(
+    r"\b(?:Dr|Pr|Docteure?|Professeure?)\.?\s+([A-Z])\.\s*([A-Z])\.(?![A-Za-z])"
+)
+
+
+class Occurrence(NamedTuple):
+    """Where a surname variant sits in the text, and how much it says on its own."""
+
+    start: int
+    end: int
+    quality: float
+
+
+def person_occurrences(doc: Doc, fuzzy: list[tuple[int, int]]) -> list[tuple[int, Occurrence]]:
+    """(person, occurrence) pairs, without those inside a longer or better one of theirs."""
+    index = doc.m.person_index
+    w = doc.w
+    raw: list[tuple[int, Occurrence]] = []
+    for i in [i for i, word in enumerate(w) if word in index]:
+        for idx, variant, quality in index[w[i]]:
+            k = len(variant)
+            if k > 1 and (i - k + 1 < 0 or w[i - k + 1 : i + 1] != variant):
+                continue
+            raw.append((idx, Occurrence(i - k + 1, i, quality)))
+    raw.extend((idx, Occurrence(i, i, FUZZY)) for i, idx in fuzzy)
+    if len({idx for idx, _ in raw}) == len(raw):
+        return raw
+    by_person: dict[int, list[Occurrence]] = {}
+    for idx, occ in raw:
+        by_person.setdefault(idx, []).append(occ)
+    kept: list[tuple[int, Occurrence]] = []
+    for idx, occs in by_person.items():
+        for occ in occs:
+            if len(occs) == 1 or not any(
+                o is not occ
+                and o.start <= occ.start
+                and occ.end <= o.end
+                and (o.end - o.start > occ.end - occ.start or o.quality > occ.quality)
+                for o in occs
+            ):
+                kept.append((idx, occ))
+    return kept
+
+
+def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | None:
+    """Points and reason for `p` at this occurrence; None when it is not them."""
+    named = _name_part(doc, p, occ)
+    if named is None:
+        return None
+    start, end, first_pts, label = named
+    span = span_facts(doc, start, end)
+    if span is None:
+        return None
+    if span is HOMONYM_SPAN:
+        return HOMONYM if first_pts >= 1.0 else None
+    titled = span is TITLED_SPAN
+    if (
+        titled
+        and p.title not in PROFESSOR
+        and doc.w[occ.end] in doc.m.professors
+        and title_word(doc, start, end) in PROFESSOR
+    ):
+        return None
+    points = occ.quality + first_pts + (1.0 if titled else 0.0)
+    if points + 2.0 < THRESHOLD:
+        return None
+    extras = ["titre"] if titled else []
+    spec = specialty_cached(doc, p.groups, start, end)
+    if spec is None:
+        return None
+    if spec[0]:
+        points += spec[0]
+        extras.append("spécialité")
+        titled = titled or spec[1]
+    city = city_cached(doc, p.depts, start, end)
+    if city is None:
+        return None
+    if city:
+        points += city
+        extras.append("ville")
+    need = THRESHOLD
+    if occ.quality == PARTIAL:
+        need = _STRICT
+    elif occ.quality == FUZZY:
+        need = (3.5 if p.common else 2.5) if titled else _IMPOSSIBLE
+    elif occ.quality == DROPPED:
+        need = 2.5
+    elif p.common and not first_pts:
+        need = _STRICT if titled or proper(doc, occ.start, extras) else _IMPOSSIBLE
+    if points < need:
+        return None
+    return points, " + ".join([label, *extras])
+
+
+def _name_part(doc: Doc, p: Person, occ: Occurrence) -> tuple[int, int, float, str] | None:
+    """The whole name's span with first name or initial, or None for someone else's."""
+    w = doc.w
+    s, e = occ.start, occ.end
+    start, end = s, e
+    first_pts = 0.0
+    label = LABELS[occ.quality]
+    k = len(p.first)
+    if k and s - k >= 0 and w[s - k : s] == p.first and not doc.boundary(s):
+        first_pts, start, label = 1.0, s - k, label + " et prénom"
+    elif k and e + k < doc.n and w[e + 1 : e + 1 + k] == p.first and not doc.boundary(e + 1):
+        first_pts, end, label = 1.0, e + k, label + " et prénom"
+    elif s > 0 and len(w[s - 1]) == 1 and not doc.boundary(s) and doc.tk.capitalized(s - 1):
+        if w[s - 1] == p.initial:
+            first_pts, start, label = 0.75, s - 1, label + " et initiale"
+        elif w[s - 1] != "m" and doc.seps[s].startswith("."):
+            return None
+    if compound(doc, s, e) or (not first_pts and other_name(doc, p, s, e)):
+        return None
+    return start, end, first_pts, label
+
+
+def initial_matches(doc: Doc) -> list[tuple[int, tuple[float, str]]]:
+    """Persons named by initials only: « le Dr C. M. à Villeurbanne, généraliste »."""
+    out: list[tuple[int, tuple[float, str]]] = []
+    for m in INITIALS_RE.finditer(doc.tk.raw):
+        key = (m.group(1) + m.group(2)).lower()
+        pos = next((i for i, s in enumerate(doc.tk.starts) if s >= m.start(1)), None)
+        if pos is None:
+            continue
+        for idx in doc.m.initials.get(key, ()):
+            p = doc.m.persons[idx]
+            spec = specialty(doc, p.groups, pos, pos + 1)
+            city = doc.city_evidence(p.depts, pos, pos + 1)
+            if spec and spec[0] >= 0.5 and city:
+                out.append((idx, (3.0, "initiales + titre + spécialité + ville")))
+    return out

@@ -1,0 +1,62 @@
+"""Cheap tests on a text's bare words, so most texts are dismissed before any full reading."""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.match.index import Person, Place, WatchIndex
+
+
+def plausible(index: WatchIndex, words: list[str], raw: str, scoped: Person | Place | None) -> bool:
+    """Cheap test: could any watch whose name appears in `words` pass the full check?
+
+    A bare surname never suffices; a match also needs a first name or initial, a title,
+    the specialty or a compatible city, so a text without any of those is skipped whole.
+    """
+    present = set(words)
+    found = index.anchors.intersection(present)
+    if not found:
+        return False
+    if scoped is not None or not found.isdisjoint(index.place_keys):
+        return True
+    if not index.lex.fuzzy_gate.isdisjoint(present) or "M." in raw:
+        return True
+    persons = index.persons
+    for word in found:
+        for idx, _, _ in index.person_index[word]:
+            if not persons[idx].support.isdisjoint(present):
+                return True
+    return False
+
+
+def fuzzy_hits(index: WatchIndex, words: list[str]) -> list[tuple[int, int]]:
+    """(word position, person) pairs for a slightly misspelt surname after a title."""
+    present = index.lex.fuzzy_gate.intersection(words)
+    if not present:
+        return []
+    out: list[tuple[int, int]] = []
+    anchors = index.anchors
+    fuzzy = index.fuzzy
+    n = len(words)
+    for title in present:
+        i = -1
+        while True:
+            try:
+                i = words.index(title, i + 1)
+            except ValueError:
+                break
+            j = i + 1
+            if j < n and len(words[j]) == 1:
+                j += 1
+            if j >= n:
+                continue
+            w = words[j]
+            if len(w) < 5 or w in anchors:
+                continue
+            for idx, name in fuzzy.get(w[:3], ()):
+                if (
+                    abs(len(name) - len(w)) <= 1
+                    and Levenshtein.distance(w, name, score_cutoff=1) <= 1
+                ):
+                    out.append((j, idx))
+    return out
