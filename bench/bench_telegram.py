@@ -28,8 +28,7 @@ from bot.models import Flag, Reply, WatchKind
 from bot.services import Services
 from bot.settings import load_settings
 from bot.transport import SendError
-from tests.fake_telegram import FakeTelegram
-from tests.telegram_fixtures import alert_reply, running, store_mention
+from tests.fake_telegram import FakeTelegram, alert_reply, running, store_mention
 
 TARGET_EFFICIENCY = 0.90
 

@@ -75,9 +75,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, StoreError, StartupError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except ExceptionGroup as group:
+        # Raised inside the TaskGroup that runs the adapters (a token refused at start).
+        known, rest = group.split((SettingsError, StoreError, StartupError))
+        if known is None or rest is not None:
+            raise
+        for problem in _leaves(known):
+            print(str(problem), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    """The exceptions of a (nested) group, flattened."""
+    out: list[BaseException] = []
+    for exc in group.exceptions:
+        out.extend(_leaves(exc) if isinstance(exc, BaseExceptionGroup) else [exc])
+    return out
 
 
 async def _invite(settings: Settings, team: str | None, hours: int) -> int:

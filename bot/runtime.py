@@ -48,4 +48,9 @@ def chat_platforms(settings: Settings, router: Router) -> list[ChatTransport]:
         from adapters.telegram import TelegramAdapter  # PTB is imported only when used
 
         transports.append(TelegramAdapter.from_settings(settings, router))
+    from adapters.slack.setup import slack_platform  # returns None unless Slack is configured
+
+    slack = slack_platform(settings, router)
+    if slack is not None:
+        transports.append(slack)
     return transports

@@ -4,7 +4,8 @@ It implements the methods Vigie uses, checks what Telegram checks (HTML entities
 1,024-character limits, 64-byte callback data, photo dimensions, unknown or blocked chats),
 serves updates by long polling, records every call, and answers 429 with `retry_after` when a
 chat gets more than 1 message/s, a group more than 20/min or the bot more than 30/s (windows
-optionally scaled down, like the limiter's, to keep benchmarks short).
+optionally scaled down, like the limiter's, to keep benchmarks short). At the end: helpers to
+run the real adapter against it and to build alerts as the delivery does.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import math
 import re
 import time
 from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -26,7 +28,13 @@ from typing import Any
 from aiohttp import web
 from PIL import Image
 
-from adapters.telegram.ratelimit import Limits
+from adapters.telegram import TelegramAdapter
+from adapters.telegram.ratelimit import Limits, RateLimiter
+from bot.markup import reply
+from bot.mention_view import action_buttons, mention_block
+from bot.models import Flag, Mention, Reply, Severity, Triage, Urgency
+from bot.router import Router
+from bot.services import Services
 
 TOKEN = "123456:TEST-token_for-the-fake"
 BOT_ID = 123456
@@ -563,3 +571,100 @@ async def _read(request: web.Request) -> tuple[dict[str, Any], dict[str, tuple[s
                 pass
         params[key] = text
     return params, files
+
+
+# --- Running the adapter against the fake, and alerts built as the delivery builds them ---
+
+# Telegram's windows, 20 times shorter: the fake checks them for real, tests stay quick.
+SCALE = 20.0
+LIMITS = Limits().scaled(SCALE)
+
+
+def make_adapter(
+    router: Router,
+    fake: FakeTelegram,
+    *,
+    token: str | None = None,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    webhook_port: int = 0,
+) -> TelegramAdapter:
+    """An adapter pointed at the fake server, with short polls and scaled limits."""
+    return TelegramAdapter(
+        router,
+        token=token or fake.token,
+        api_url=fake.api_url,
+        file_url=fake.file_url,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        webhook_port=webhook_port,
+        poll_timeout=0.5,
+        limiter=RateLimiter(LIMITS),
+        retry_backoff=0.05,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(adapter: TelegramAdapter) -> AsyncIterator[asyncio.Task[None]]:
+    """Run the adapter as Vigie would (a task), until the block ends; then stop it cleanly."""
+    task = asyncio.create_task(adapter.run())
+    ready = asyncio.create_task(adapter.ready.wait())
+    done, _ = await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    if ready not in done:
+        ready.cancel()
+        if task.done():
+            task.result()  # raises the startup error
+        raise AssertionError("the adapter did not start within 10 s")
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 10)
+
+
+async def store_mention(
+    services: Services,
+    team_id: int,
+    external: str,
+    text: str,
+    *,
+    flags: frozenset[Flag] = frozenset(),
+) -> int:
+    """A mention stored as the monitor stores them (no alert queued: tests send it)."""
+    store = services.store
+    url = "https://exemple.fr/avis"
+    source_id = await store.sources.find(team_id, "feed", url, None)
+    if source_id is None:
+        source_id = await store.sources.add(
+            team_id, "feed", url, selector=None, watch_id=None, interval_s=600
+        )
+    watches = await store.watches.active(team_id)
+    return await store.mentions.insert(
+        team_id,
+        Mention(
+            source_id=source_id,
+            external_id=external,
+            url="https://exemple.fr/avis?id=1&x=<2>",
+            title="Avis Google",
+            text=text,
+            author="Jean <b>Patient</b>",
+            rating=1,
+        ),
+        content_hash=external,
+        triage=Triage(severity=Severity.NEGATIVE, flags=flags),
+        watch_ids=[w.id for w in watches],
+        alerts=lambda _id: [],
+    )
+
+
+async def alert_reply(
+    services: Services, team_id: int, mention_id: int, urgency: Urgency = Urgency.URGENT
+) -> Reply:
+    """The alert for a mention, built as alerts are: the mention block and its buttons."""
+    store = services.store
+    mention = await store.mentions.get(team_id, mention_id)
+    assert mention is not None
+    watches = await store.watches.active(team_id)
+    spans = mention_block(mention, watches, "fr", services.settings.tz)
+    return reply(*spans, buttons=action_buttons(mention, "fr"), urgency=urgency)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from pydantic import SecretStr
 
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.adapter import EDITED_HINT, STALE_BUTTON
@@ -18,9 +19,18 @@ from bot.markup import b, quote, reply, t
 from bot.models import Attachment, Button, Flag, Reply, Urgency
 from bot.router import Router
 from bot.services import Services
+from bot.settings import Settings
 from bot.transport import SendError
-from tests.fake_telegram import BOT_USERNAME, Call, FakeTelegram
-from tests.telegram_fixtures import LIMITS, alert_reply, make_adapter, running, store_mention
+from tests.fake_telegram import (
+    BOT_USERNAME,
+    LIMITS,
+    Call,
+    FakeTelegram,
+    alert_reply,
+    make_adapter,
+    running,
+    store_mention,
+)
 
 ALICE = 4242  # a private chat (its id is the user's)
 GROUP = -1001234567890  # the practice's group
@@ -41,11 +51,13 @@ async def adapter(router: Router, fake: FakeTelegram) -> AsyncIterator[TelegramA
         yield adapter
 
 
-def to(chat: int, method: str = "sendMessage", containing: str = ""):  # type: ignore[no-untyped-def]
+def to(chat: int, method: str = "sendMessage", containing: str = "") -> Callable[[Call], bool]:
     """A predicate on recorded calls: a successful send to `chat` whose text has `containing`."""
 
     def match(call: Call) -> bool:
-        return call.ok and call.method == method and call.chat_id == chat and containing in call.text
+        return (
+            call.ok and call.method == method and call.chat_id == chat and containing in call.text
+        )
 
     return match
 
@@ -109,8 +121,14 @@ async def test_a_team_joins_watches_gets_an_alert_and_presses_its_buttons(
     assert "<blockquote>" in raw and "<script>alert(1)</script> Ce médecin" in alert.text
     assert alert.params.get("disable_notification") in (None, "False", "false")
     labels = [label for label, _ in alert.buttons]
-    assert labels == ["📸 Capture", "✉️ Courrier assureur", "🚩 Signaler", "💬 Répondre", "✅ Traité"]
-    assert dict((d, l) for l, d in alert.buttons)[f"traite:{mention_id}"] == "✅ Traité"
+    assert labels == [
+        "📸 Capture",
+        "✉️ Courrier assureur",
+        "🚩 Signaler",
+        "💬 Répondre",
+        "✅ Traité",
+    ]
+    assert {data: label for label, data in alert.buttons}[f"traite:{mention_id}"] == "✅ Traité"
 
     fake.press(alert, f"traite:{mention_id}")
     await fake.wait_for(to(ALICE, containing=f"Avis #{mention_id} marqué traité"))
@@ -253,7 +271,9 @@ async def test_long_replies_are_split_and_buttons_stay_on_the_last_part(
     ref = await adapter.send(str(ALICE), reply(*spans, buttons=buttons))
     parts = fake.sent_to(ALICE)
     assert len(parts) >= 3
-    assert all(not p.buttons for p in parts[:-1]) and parts[-1].buttons == [("✅ Traité", "traite:7")]
+    assert all(not p.buttons for p in parts[:-1]) and parts[-1].buttons == [
+        ("✅ Traité", "traite:7")
+    ]
     assert ref == str(parts[-1].result["message_id"])
     lines = [line for p in parts for line in p.text.split("\n")]
     assert [line.split()[1] for line in lines if line.startswith("Ligne")] == [
@@ -295,9 +315,7 @@ async def test_files_go_as_photo_or_document_and_too_big_ones_are_announced(
     assert "trop lourd pour Telegram" in sent[5].text and str(huge) in sent[5].text
 
 
-async def test_silent_alerts_do_not_ring(
-    adapter: TelegramAdapter, fake: FakeTelegram
-) -> None:
+async def test_silent_alerts_do_not_ring(adapter: TelegramAdapter, fake: FakeTelegram) -> None:
     fake.add_chat(ALICE)
     await adapter.send(str(ALICE), reply("Avis positif", urgency=Urgency.SILENT))
     await adapter.send(str(ALICE), reply("Avis à risque", urgency=Urgency.URGENT))
@@ -360,10 +378,40 @@ async def test_send_before_start_asks_to_retry(router: Router, fake: FakeTelegra
     assert early.value.retry_after == 5.0 and not early.value.permanent
 
 
-async def test_a_refused_token_stops_with_a_clear_message(router: Router, fake: FakeTelegram) -> None:
+async def test_a_refused_token_stops_with_a_clear_message(
+    router: Router, fake: FakeTelegram
+) -> None:
     from bot.app import StartupError
 
     adapter = make_adapter(router, fake, token="999:faux")
     with pytest.raises(StartupError, match="VIGIE_TELEGRAM_TOKEN") as refused:
         await asyncio.wait_for(adapter.run(), 10)
     assert refused.value.__cause__ is None and "faux" not in str(refused.value)  # no token leak
+
+
+async def test_a_burst_of_alerts_respects_the_flood_limits_and_keeps_order(
+    adapter: TelegramAdapter, fake: FakeTelegram
+) -> None:
+    chats = [ALICE, 4343, GROUP]
+    for chat in chats:
+        fake.add_chat(chat)
+    alerts = [(chats[n % 3], reply(f"Alerte {n}")) for n in range(36)]
+    refs = await asyncio.gather(*(adapter.send(str(chat), one) for chat, one in alerts))
+    assert len(set(refs)) == 36 and fake.too_many == 0
+    for chat in chats:
+        received = [int(c.text.split()[1]) for c in fake.sent_to(chat)]
+        assert received == [n for n in range(36) if chats[n % 3] == chat]
+        gaps = [b.at - a.at for a, b in zip(fake.sent_to(chat), fake.sent_to(chat)[1:])]
+        assert min(gaps) >= LIMITS.chat_window * 0.9  # really paced, not merely lucky
+
+
+def test_runtime_starts_telegram_only_when_a_token_is_set(
+    router: Router, settings: Settings
+) -> None:
+    from bot.runtime import chat_platforms
+
+    assert chat_platforms(settings, router) == []
+    configured = settings.model_copy(update={"telegram_token": SecretStr("42:abc")})
+    [transport] = chat_platforms(configured, router)
+    assert isinstance(transport, TelegramAdapter) and transport.platform == "telegram"
+    assert transport.token == "42:abc" and transport.webhook_url is None

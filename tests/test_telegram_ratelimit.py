@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Iterable, Sequence
 
 import pytest
 
@@ -28,7 +28,7 @@ class VirtualClock:
         heapq.heappush(self._sleepers, (self.now + max(0.0, seconds), next(self._seq), future))
         await future
 
-    async def _settle(self, tasks: list[asyncio.Future[None]]) -> None:
+    async def _settle(self, tasks: Sequence[asyncio.Future[None]]) -> None:
         """Let the loop run until nothing changes for a while (every task waits on the clock)."""
         calm = 0
         state = None

@@ -12,8 +12,7 @@ from adapters.telegram import TelegramAdapter
 from adapters.telegram.webhook import SECRET_HEADER
 from bot.app import StartupError
 from bot.router import Router
-from tests.fake_telegram import FakeTelegram
-from tests.telegram_fixtures import LIMITS, make_adapter, running
+from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 
 PUBLIC_URL = "https://vigie.exemple.fr/telegram/crochet"
 SECRET = "Secret_jeton-42"
@@ -41,9 +40,10 @@ async def post(adapter: TelegramAdapter, body: bytes, secret: str | None) -> int
     if secret is not None:
         headers[SECRET_HEADER] = secret
     url = f"http://127.0.0.1:{adapter.webhook_port}/telegram/crochet"
-    async with aiohttp.ClientSession() as session, session.post(
-        url, data=body, headers=headers
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
         return response.status
 
 
