@@ -1,4 +1,4 @@
-"""Telegram HTML rendering, keyboards, file routes and the command menu, checked offline."""
+"""Telegram HTML, keyboards, file routes, the command menu and inbound rules, checked offline."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from telegram import Message
 
 from adapters.telegram.files import Route, fits_photo, plan
+from adapters.telegram.inbound import Action, read_message, thread_of
 from adapters.telegram.keyboard import build_keyboard, callback_data, parse_callback
 from adapters.telegram.menu import menu
 from adapters.telegram.render import (
@@ -191,3 +193,51 @@ def test_fake_server_refuses_what_telegram_refuses() -> None:
         with pytest.raises(EntityError):
             parse_html(bad)
     assert parse_html('<a href="https://x.fr">l&amp;ien</a> &lt;3') == "l&ien <3"
+
+
+def _message(**fields: object) -> Message:
+    base: dict[str, object] = {
+        "message_id": 1,
+        "date": 1_700_000_000,
+        "chat": {"id": -1001, "type": "supergroup", "title": "Cabinet"},
+        "from": {"id": 7, "is_bot": False, "first_name": "Léa", "last_name": "Martin"},
+    }
+    base.update(fields)
+    message = Message.de_json(base, None)
+    assert message is not None
+    return message
+
+
+def test_inbound_decisions() -> None:
+    command = read_message(_message(text="/liste 2"), "VigieBot")
+    assert command.action is Action.ROUTE and command.incoming is not None
+    assert command.incoming.text == "/liste 2" and command.incoming.chat_id == "-1001"
+    assert command.incoming.user_id == "7" and command.incoming.user_name == "Léa Martin"
+    assert read_message(_message(text="/liste@vigiebot"), "VigieBot").action is Action.ROUTE
+    assert read_message(_message(text="/liste@AutreBot"), "VigieBot").action is Action.IGNORE
+    assert read_message(_message(text="salut"), "VigieBot").action is Action.IGNORE
+    edited = read_message(_message(text="/liste"), "VigieBot", edited=True)
+    assert edited.action is Action.EDITED
+    assert read_message(_message(text="oups"), "VigieBot", edited=True).action is Action.IGNORE
+
+    anonymous_admin = _message(
+        text="/statut",
+        sender_chat={"id": -1001, "type": "supergroup", "title": "Cabinet"},
+        **{"from": {"id": 1087968824, "is_bot": True, "first_name": "Group"}},
+    )
+    admin = read_message(anonymous_admin, "VigieBot")
+    assert admin.action is Action.ROUTE and admin.incoming is not None
+    assert admin.incoming.user_id == "-1001" and "anonyme" in admin.incoming.user_name
+    as_channel = _message(text="/statut", sender_chat={"id": -100555, "type": "channel"})
+    assert read_message(as_channel, "VigieBot").action is Action.IGNORE
+    from_bot = _message(text="/aide", **{"from": {"id": 9, "is_bot": True, "first_name": "B"}})
+    assert read_message(from_bot, "VigieBot").action is Action.IGNORE
+
+    private = {"id": 42, "type": "private", "first_name": "Léa"}
+    hint = read_message(_message(chat=private, text="Bonjour !"), "VigieBot")
+    assert hint.action is Action.ROUTE and hint.incoming is not None and hint.incoming.text == ""
+    pinned = _message(chat=private, pinned_message={"message_id": 3, "date": 0, "chat": private})
+    assert read_message(pinned, "VigieBot").action is Action.IGNORE
+
+    topic = _message(text="/liste", message_thread_id=12, is_topic_message=True)
+    assert thread_of(topic) == 12 and thread_of(_message(text="/liste")) is None

@@ -66,6 +66,7 @@ async def test_only_requests_with_the_right_secret_are_served(
     assert await post(hooked, body, SECRET + "x") == 403
     assert await post(hooked, b"{pas du json", SECRET) == 400
     assert await post(hooked, b"[1, 2]", SECRET) == 400
+    assert await post(hooked, b'{"pas": "une mise a jour"}', SECRET) == 400
     assert fake.sent_to(CHAT) == []  # nothing reached the router so far
 
     assert await post(hooked, body, SECRET) == 200

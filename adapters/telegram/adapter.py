@@ -40,7 +40,7 @@ from bot.transport import SendError
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ("message", "edited_message", "channel_post", "callback_query")
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 STALE_BUTTON = (
     "Ce bouton n'est plus valable. Utilisez la commande correspondante, par exemple /avis "
     "puis /traite N."
@@ -89,7 +89,6 @@ class TelegramAdapter:
             self.webhook_secret = checked_secret(webhook_secret) if self.webhook_url else None
         except WebhookConfigError as exc:
             raise StartupError(str(exc)) from exc
-        self._app: _App | None = None
         self._sender: Sender | None = None
         self._chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
             weakref.WeakValueDictionary()
@@ -130,7 +129,7 @@ class TelegramAdapter:
 
     async def run(self) -> None:
         """Serve until cancelled; stop polling, webhook and application in order on the way out."""
-        app = self._app = self._build()
+        app = self._build()
         listener: WebhookListener | None = None
         try:
             await self._initialize(app)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
-POLLS_PER_WINDOW = 20
+POLLS_PER_WINDOW = 100
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,8 @@ class Sender:
         """Send the whole reply; return the id of the message that carries its buttons.
 
         `max_wait` bounds how long a "retry after" is waited out before the first message
-        went out; once part of a reply is delivered, the rest is always completed.
+        went out; once part of a reply is delivered, a "retry after" is always waited out
+        (resending the whole reply later would duplicate that part).
         """
         silent = reply.urgency is Urgency.SILENT
         keyboard = build_keyboard(reply.buttons)

@@ -29,6 +29,7 @@ class Doc:
         self.seps += [raw[ends[i - 1] : starts[i]] for i in range(1, len(starts))]
         self.bare = [not sep.strip() for sep in self.seps]
         self.flat_case = tk.raw == tk.raw.lower() or tk.raw == tk.raw.upper()
+        self.has_title = not self.lex.titles.isdisjoint(self.present)
         self._bounds: dict[int, bool] = {}
         self._cities: list[tuple[int, int, str]] | None = None
         self._city_depts: frozenset[str] | None = None

@@ -23,6 +23,8 @@ class Person:
     depts: frozenset[str]
     support: frozenset[str]  # words one of which must be in a text for this person to match
     title: str
+    spec_words: frozenset[str]  # first words of the phrases naming one of their specialties
+    city_words: frozenset[str]  # first words of the places compatible with their city
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +107,16 @@ class WatchIndex:
         core = [t for t in sur if t not in lex.particles] or list(sur)
         groups = self._groups(watch.specialty)
         depts = self._depts(watch.city)
-        support = set(first) | {first[0][0]} if first else set()
+        spec_words: set[str] = set()
         for group in groups:
-            support |= lex.group_words.get(group, frozenset())
+            spec_words |= lex.group_words.get(group, frozenset())
+        city_words: set[str] = set()
         for dept in depts:
-            support |= lex.dept_words.get(dept, frozenset())
+            city_words |= lex.dept_words.get(dept, frozenset())
             if dept.startswith("?"):
-                support.add(dept[1:].split()[0])
+                city_words.add(dept[1:].split()[0])
+        support = set(first) | {first[0][0]} if first else set()
+        support |= spec_words | city_words
         person = Person(
             watch_id=watch.id,
             first=first,
@@ -121,6 +126,8 @@ class WatchIndex:
             depts=depts,
             support=frozenset(support),
             title=fold(watch.title or "").strip(". "),
+            spec_words=frozenset(spec_words),
+            city_words=frozenset(city_words),
         )
         idx = len(self.persons)
         self.persons.append(person)

@@ -20,10 +20,16 @@ from bot.match.context import (
 from bot.match.doc import Doc
 from bot.match.index import Person
 from bot.match.names import DROPPED, FUZZY, LABELS, PARTIAL, PROFESSOR
+from bot.match.scoring import (
+    IMPOSSIBLE,
+    LOOSE,
+    STRICT,
+    THRESHOLD,
+    context_max,
+    could_match,
+    need_floor,
+)
 
-THRESHOLD = 2.0
-_STRICT = 3.0
-_IMPOSSIBLE = 99.0
 HOMONYM = (-1.0, "homonyme")  # a full name shown to be someone else: the whole text is about them
 INITIALS_RE = re.compile(
     r"\b(?:Dr|Pr|Docteure?|Professeure?)\.?\s+([A-Z])\.\s*([A-Z])\.(?![A-Za-z])"
@@ -71,6 +77,8 @@ def person_occurrences(doc: Doc, fuzzy: list[tuple[int, int]]) -> list[tuple[int
 
 def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | None:
     """Points and reason for `p` at this occurrence; None when it is not them."""
+    if not could_match(p, occ.quality, doc.present, doc.has_title, doc.scoped_depts):
+        return None
     named = _name_part(doc, p, occ)
     if named is None:
         return None
@@ -89,7 +97,8 @@ def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | No
     ):
         return None
     points = occ.quality + first_pts + (1.0 if titled else 0.0)
-    if points + 2.0 < THRESHOLD:
+    spec_max, city_max = context_max(p, doc.present, doc.scoped_depts)
+    if points + spec_max + city_max < need_floor(p, occ.quality, first_pts):
         return None
     extras = ["titre"] if titled else []
     spec = specialty_cached(doc, p.groups, start, end)
@@ -107,13 +116,13 @@ def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | No
         extras.append("ville")
     need = THRESHOLD
     if occ.quality == PARTIAL:
-        need = _STRICT
+        need = STRICT
     elif occ.quality == FUZZY:
-        need = (3.5 if p.common else 2.5) if titled else _IMPOSSIBLE
+        need = (3.5 if p.common else LOOSE) if titled else IMPOSSIBLE
     elif occ.quality == DROPPED:
-        need = 2.5
+        need = LOOSE
     elif p.common and not first_pts:
-        need = _STRICT if titled or proper(doc, occ.start, extras) else _IMPOSSIBLE
+        need = STRICT if titled or proper(doc, occ.start, extras) else IMPOSSIBLE
     if points < need:
         return None
     return points, " + ".join([label, *extras])

@@ -5,15 +5,17 @@ from __future__ import annotations
 from rapidfuzz.distance import Levenshtein
 
 from bot.match.index import Person, Place, WatchIndex
+from bot.match.scoring import could_match
 
 
 def plausible(index: WatchIndex, words: list[str], raw: str, scoped: Person | Place | None) -> bool:
     """Cheap test: could any watch whose name appears in `words` pass the full check?
 
     A bare surname never suffices; a match also needs a first name or initial, a title,
-    the specialty or a compatible city, so a text without any of those is skipped whole.
+    the specialty or a compatible city, so a text without any of those is skipped whole,
+    and so is one where no candidate could reach its threshold (`could_match`).
     """
-    present = set(words)
+    present = frozenset(words)
     found = index.anchors.intersection(present)
     if not found:
         return False
@@ -22,11 +24,18 @@ def plausible(index: WatchIndex, words: list[str], raw: str, scoped: Person | Pl
     if not index.lex.fuzzy_gate.isdisjoint(present) or "M." in raw:
         return True
     persons = index.persons
-    for word in found:
-        for idx, _, _ in index.person_index[word]:
-            if not persons[idx].support.isdisjoint(present):
-                return True
-    return False
+    if all(
+        persons[idx].support.isdisjoint(present)
+        for word in found
+        for idx, _, _ in index.person_index[word]
+    ):
+        return False
+    has_title = not index.lex.titles.isdisjoint(present)
+    return any(
+        could_match(persons[idx], quality, present, has_title, frozenset())
+        for word in found
+        for idx, _, quality in index.person_index[word]
+    )
 
 
 def fuzzy_hits(index: WatchIndex, words: list[str]) -> list[tuple[int, int]]:
