@@ -46,7 +46,8 @@ def main() -> None:
         process.stdin.close()
         process.wait(timeout=30)
     print(
-        f"vigie run idle after {args.seconds:.0f} s: RSS {rss / 1024:.1f} MiB, peak {peak / 1024:.1f} MiB"
+        f"vigie run idle after {args.seconds:.0f} s: "
+        f"RSS {rss / 1024:.1f} MiB, peak {peak / 1024:.1f} MiB"
     )
 
 

@@ -25,7 +25,7 @@ from bot.match.persons import (
 from bot.match.practices import judge_place, place_occurrences
 from bot.match.prefilter import fuzzy_hits, plausible
 from bot.models import Watch
-from bot.normalize import quick_words, split_camel, tokenize
+from bot.normalize import fold_flat, split_camel, tokenize, tokenize_flat, tokens
 
 _TITLE_REVIEWER_RE = re.compile(r"^\s*avis (?:de|d'|d’)\s*[^—–|·]*[—–|·]?", re.IGNORECASE)
 
@@ -59,8 +59,11 @@ class Matcher:
         if "@" in raw or "#" in raw:
             raw = split_camel(raw)
             head = split_camel(head)
-        words = quick_words(raw)
-        hit = plausible(index, words, raw, scoped)
+        flat = fold_flat(raw)
+        words = flat.split() if flat is not None else tokens(raw)
+        anchors = index.anchors.intersection(words)
+        present = frozenset(words) if anchors else None
+        hit = present is not None and plausible(index, anchors, present, raw, scoped)
         fuzzy = fuzzy_hits(index, words) if index.fuzzy else []
         initials = (
             index.initials
@@ -68,7 +71,11 @@ class Matcher:
             and INITIALS_RE.search(raw) is not None
         )
         if hit or fuzzy or initials:
-            doc = Doc(tokenize(raw), len(head), index, scoped)
+            if flat is not None:
+                tk = tokenize_flat(raw, flat)
+            else:
+                tk, present = tokenize(raw), None
+            doc = Doc(tk, len(head), index, scoped, present)
             for wid, (points, reason) in _evaluate(doc, fuzzy).items():
                 m = Match(wid, round(min(points / 4.0, 0.99), 2), reason)
                 old = found.get(wid)

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from typing import Generic, TypeVar
 
 _SPECIAL = {
@@ -54,6 +55,7 @@ def _build_table() -> dict[int, str]:
 
 _TABLE = _build_table()
 TOKEN_RE = re.compile(r"[a-z0-9]+")
+_FLAT_SPLIT_RE = re.compile(r"([a-z0-9]+)")
 _CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ][a-zà-ÿ])")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 _BEYOND_LATIN1_RE = re.compile(r"[^\x00-\xff]")
@@ -90,6 +92,13 @@ def _fast_bytes(text: str) -> bytes | None:
     return text.encode("latin-1", "replace").translate(_LATIN1)
 
 
+def fold_flat(text: str) -> str | None:
+    """`text` folded to ASCII letters and digits, every other character a space, one character
+    for one (so offsets carry over to `text`); None when folding would change the length."""
+    data = _fast_bytes(text)
+    return data.decode("ascii") if data is not None else None
+
+
 def _fold_char(m: re.Match[str]) -> str:
     ch = m.group()
     return _TABLE.get(ord(ch), ch)
@@ -115,9 +124,9 @@ def words_of(folded: str) -> list[str]:
 
 def quick_words(text: str) -> list[str]:
     """The folded words of `text`, computed the fastest way (no positions)."""
-    data = _fast_bytes(text)
-    if data is not None:
-        return data.decode("ascii").split()
+    flat = fold_flat(text)
+    if flat is not None:
+        return flat.split()
     return words_of(fold(text))
 
 
@@ -155,29 +164,24 @@ class Tokenized:
 
 def tokenize(raw: str) -> Tokenized:
     """Split `raw` into folded words, keeping their raw offsets."""
-    data = _fast_bytes(raw)
-    if data is None:
-        spans = _tokenize_slow(raw)
-        return Tokenized(
-            raw=raw,
-            words=tuple(s[0] for s in spans),
-            starts=tuple(s[1] for s in spans),
-            ends=tuple(s[2] for s in spans),
-        )
-    flat = data.decode("ascii")
-    words = flat.split()
-    starts: list[int] = []
-    pos = 0
-    find = flat.find
-    for w in words:
-        pos = find(w, pos)
-        starts.append(pos)
-        pos += len(w)
+    flat = fold_flat(raw)
+    if flat is not None:
+        return tokenize_flat(raw, flat)
+    spans = _tokenize_slow(raw)
     return Tokenized(
         raw=raw,
-        words=tuple(words),
-        starts=tuple(starts),
-        ends=tuple([s + len(w) for s, w in zip(starts, words, strict=True)]),
+        words=tuple(s[0] for s in spans),
+        starts=tuple(s[1] for s in spans),
+        ends=tuple(s[2] for s in spans),
+    )
+
+
+def tokenize_flat(raw: str, flat: str) -> Tokenized:
+    """`tokenize(raw)` when `flat` is `fold_flat(raw)`, already computed."""
+    parts = _FLAT_SPLIT_RE.split(flat)  # separator, word, separator, …, word, separator
+    bounds = list(accumulate(map(len, parts)))  # start, end, start, …, end, length
+    return Tokenized(
+        raw=raw, words=tuple(parts[1::2]), starts=tuple(bounds[0:-1:2]), ends=tuple(bounds[1::2])
     )
 
 

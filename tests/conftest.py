@@ -11,6 +11,7 @@ from bot.app import make_router, open_services
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings, load_settings
+from tests.fakeweb import fakeweb  # noqa: F401  (a fixture shared by several modules)
 from tests.harness import ChatHarness
 
 

@@ -11,7 +11,7 @@ from bot.digests import send_due_digests
 from bot.models import Urgency
 from bot.reply_codec import decode_reply
 from bot.services import Services
-from tests.fakeweb import FakeWeb, fakeweb  # noqa: F401  (fixture)
+from tests.fakeweb import FakeWeb
 from tests.feeds import Item, atom
 from tests.harness import ChatHarness
 from tests.test_monitor import make_engines
@@ -57,9 +57,8 @@ async def test_weekly_digest_is_queued_once_on_its_slot(
 ) -> None:
     now = datetime.now(UTC).astimezone(services.settings.tz)
     slot = now - timedelta(minutes=5)
-    await chat.say(
-        f"/reglages resume {['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'][slot.weekday()]} {slot:%H:%M}"
-    )
+    day = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")[slot.weekday()]
+    await chat.say(f"/reglages resume {day} {slot:%H:%M}")
     await services.store.teams.set_digest_sent(team_id, datetime.now(UTC) - timedelta(days=7))
     assert await send_due_digests(services) == 1
     assert await send_due_digests(services) == 0

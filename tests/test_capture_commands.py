@@ -15,11 +15,12 @@ from bot.evidence import auto_capture, capture_service
 from bot.models import Flag, Mention, Severity, Triage
 from bot.reply_codec import decode_reply
 from bot.services import Services
-from tests.fakeweb import FakeWeb, fakeweb  # noqa: F401  (fixture)
+from tests.fakeweb import FakeWeb
 from tests.harness import ChatHarness
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Avis</title></head>
-<body><h1>Avis sur le Dr Marie Dupont</h1><p class="review">Une incompétente, à fuir.</p></body></html>"""
+<body><h1>Avis sur le Dr Marie Dupont</h1>
+<p class="review">Une incompétente, à fuir.</p></body></html>"""
 
 
 @pytest.fixture

@@ -77,3 +77,44 @@ def test_unwritable_data_dir_is_explained(tmp_path: Path) -> None:
     result = run_cli(["run"], tmp_path, stdin="", VIGIE_DATA_DIR=str(blocker / "data"))
     assert result.returncode == 2
     assert "VIGIE_DATA_DIR" in result.stderr
+
+
+def test_export_and_purge(tmp_path: Path) -> None:
+    setup = run_cli(
+        ["console"],
+        tmp_path,
+        stdin="/surveiller Dr Marie Dupont, dermatologue, Lyon\n"
+        "/surveiller Cabinet des Lilas, Nantes\n",
+    )
+    assert setup.returncode == 0, setup.stderr
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "v.db") as conn:
+        conn.execute(
+            "INSERT INTO sources (team_id, kind, target, interval_s, created_at) "
+            "VALUES (1, 'feed', 'https://e.fr/f', 900, '2025-01-01T00:00:00+00:00')"
+        )
+        for n, detected in enumerate(("2025-01-05T10:00:00+00:00", "2026-06-01T10:00:00+00:00")):
+            conn.execute(
+                "INSERT INTO mentions (team_id, source_id, external_id, text, detected_at, "
+                "content_hash, severity) VALUES (1, 1, ?, ?, ?, 'h', 'negative')",
+                (f"e{n}", f"Texte « {n} », avec virgule", detected),
+            )
+    out = tmp_path / "export"
+    exported = run_cli(["export", "--out", str(out)], tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    import csv
+    import json
+
+    with (out / "avis.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["texte"] for r in rows] == ["Texte « 0 », avec virgule", "Texte « 1 », avec virgule"]
+    document = json.loads((out / "export.json").read_text(encoding="utf-8"))
+    assert [w["nom"] for w in document["noms"]] == ["Marie Dupont", "Cabinet des Lilas"]
+    refused = run_cli(["purge", "--before", "2026-01-01"], tmp_path)
+    assert refused.returncode == 1 and "--yes" in refused.stderr
+    assert "AAAA-MM-JJ" in run_cli(["purge", "--before", "hier", "--yes"], tmp_path).stderr
+    purged = run_cli(["purge", "--before", "2026-01-01", "--yes"], tmp_path)
+    assert purged.returncode == 0 and "1 avis supprimé" in purged.stdout
+    with sqlite3.connect(tmp_path / "v.db") as conn:
+        assert [r[0] for r in conn.execute("SELECT external_id FROM mentions")] == ["e1"]

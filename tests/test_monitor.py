@@ -11,7 +11,7 @@ from bot.models import Urgency
 from bot.monitor import Monitor
 from bot.services import Services
 from bot.sources import SourceConfig
-from tests.fakeweb import FakeWeb, fakeweb  # noqa: F401  (fixture)
+from tests.fakeweb import FakeWeb
 from tests.feeds import Item, atom, places
 from tests.harness import ChatHarness, MemoryTransport
 

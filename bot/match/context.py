@@ -63,7 +63,7 @@ def other_name(doc: Doc, p: Person, s: int, e: int) -> bool:
     tk = doc.tk
     if s > 0 and not doc.boundary(s):
         prev = w[s - 1]
-        sep = doc.seps[s]
+        sep = doc.sep(s)
         if (
             sep.strip() == ""
             and prev in lex.first_names
@@ -81,7 +81,7 @@ def other_name(doc: Doc, p: Person, s: int, e: int) -> bool:
             and (w[s - 2] in lex.first_names or w[s - 2] in lex.titles)
         ):
             return True
-    if e + 1 < doc.n and not doc.boundary(e + 1) and doc.bare[e + 1]:
+    if e + 1 < doc.n and not doc.boundary(e + 1) and doc.bare(e + 1):
         nxt = w[e + 1]
         if nxt in lex.first_names and nxt not in p.first and doc.cap(e + 1):
             return nxt not in lex.titles and not _name_follows(doc, e + 2)
@@ -110,7 +110,7 @@ def _name_follows(doc: Doc, i: int) -> bool:
         and not doc.flat_case
         and doc.tk.capitalized(i)
         and not doc.boundary(i)
-        and doc.bare[i]
+        and doc.bare(i)
     )
 
 
@@ -118,12 +118,12 @@ def compound(doc: Doc, s: int, e: int) -> bool:
     """True when the surname is glued by a hyphen to another name (« Martin-Lacombe »)."""
     if (
         s > 0
-        and doc.seps[s].strip() == "-"
+        and doc.sep(s).strip() == "-"
         and doc.cap(s - 1)
         and doc.w[s - 1] not in doc.lex.titles
     ):
         return True
-    return e + 1 < doc.n and doc.seps[e + 1].strip() == "-" and doc.cap(e + 1)
+    return e + 1 < doc.n and doc.sep(e + 1).strip() == "-" and doc.cap(e + 1)
 
 
 def street(doc: Doc, start: int) -> bool:

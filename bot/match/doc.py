@@ -15,19 +15,22 @@ class Doc:
     """A text being matched: its words, and its cities and specialties found once."""
 
     def __init__(
-        self, tk: Tokenized, head_len: int, index: WatchIndex, scoped: Person | Place | None
+        self,
+        tk: Tokenized,
+        head_len: int,
+        index: WatchIndex,
+        scoped: Person | Place | None,
+        present: frozenset[str] | None = None,
     ) -> None:
+        """`present`, when given, is the set of `tk.words`, already computed."""
         self.tk = tk
         self.w = tk.words
-        self.present = frozenset(tk.words)
+        self.present = frozenset(tk.words) if present is None else present
         self.n = len(tk.words)
         self.m = index
         self.lex = index.lex
         self.n_title = bisect.bisect_left(tk.starts, head_len)
-        raw, starts, ends = tk.raw, tk.starts, tk.ends
-        self.seps = [raw[: starts[0]]] if starts else []
-        self.seps += [raw[ends[i - 1] : starts[i]] for i in range(1, len(starts))]
-        self.bare = [not sep.strip() for sep in self.seps]
+        self.raw, self.starts, self.ends = tk.raw, tk.starts, tk.ends
         self.flat_case = tk.raw == tk.raw.lower() or tk.raw == tk.raw.upper()
         self.has_title = not self.lex.titles.isdisjoint(self.present)
         self._bounds: dict[int, bool] = {}
@@ -61,6 +64,14 @@ class Doc:
             self._roles = [(s, e) for s, e, _ in self.lex.roles.find(self.w, self.present)]
         return self._roles
 
+    def sep(self, i: int) -> str:
+        """The raw characters between word i-1 and word i (0 < i < n)."""
+        return self.raw[self.ends[i - 1] : self.starts[i]]
+
+    def bare(self, i: int) -> bool:
+        """True when only spaces separate word i-1 from word i (0 < i < n)."""
+        return not self.raw[self.ends[i - 1] : self.starts[i]].strip()
+
     def cap(self, i: int) -> bool:
         """True when word i reads as capitalised (always so in an all-lower or all-caps text)."""
         return self.flat_case or self.tk.capitalized(i)
@@ -75,7 +86,7 @@ class Doc:
         return known
 
     def _boundary(self, i: int) -> bool:
-        sep = self.seps[i]
+        sep = self.raw[self.ends[i - 1] : self.starts[i]]
         if not _BOUNDARY_RE.search(sep):
             return False
         prev = self.w[i - 1]

@@ -143,7 +143,7 @@ def _name_part(doc: Doc, p: Person, occ: Occurrence) -> tuple[int, int, float, s
     elif s > 0 and len(w[s - 1]) == 1 and not doc.boundary(s) and doc.tk.capitalized(s - 1):
         if w[s - 1] == p.initial:
             first_pts, start, label = 0.75, s - 1, label + " et initiale"
-        elif w[s - 1] != "m" and doc.seps[s].startswith("."):
+        elif w[s - 1] != "m" and doc.sep(s).startswith("."):
             return None
     if compound(doc, s, e) or (not first_pts and other_name(doc, p, s, e)):
         return None

@@ -7,18 +7,23 @@ from rapidfuzz.distance import Levenshtein
 from bot.match.index import Person, Place, WatchIndex
 from bot.match.scoring import could_match
 
+_NOWHERE: frozenset[str] = frozenset()  # no page scoping here: scoped texts always pass
 
-def plausible(index: WatchIndex, words: list[str], raw: str, scoped: Person | Place | None) -> bool:
-    """Cheap test: could any watch whose name appears in `words` pass the full check?
 
-    A bare surname never suffices; a match also needs a first name or initial, a title,
-    the specialty or a compatible city, so a text without any of those is skipped whole,
-    and so is one where no candidate could reach its threshold (`could_match`).
+def plausible(
+    index: WatchIndex,
+    found: frozenset[str],
+    present: frozenset[str],
+    raw: str,
+    scoped: Person | Place | None,
+) -> bool:
+    """Cheap test: could any watch whose name is among `found` pass the full check?
+
+    `found` are the text's words that end a watched name, `present` all its words. A bare
+    surname never suffices; a match also needs a first name or initial, a title, the
+    specialty or a compatible city, so a text without any of those is skipped whole, and so
+    is one where no candidate could reach its threshold (`could_match`).
     """
-    present = frozenset(words)
-    found = index.anchors.intersection(present)
-    if not found:
-        return False
     if scoped is not None or not found.isdisjoint(index.place_keys):
         return True
     if not index.lex.fuzzy_gate.isdisjoint(present) or "M." in raw:
@@ -32,7 +37,7 @@ def plausible(index: WatchIndex, words: list[str], raw: str, scoped: Person | Pl
         return False
     has_title = not index.lex.titles.isdisjoint(present)
     return any(
-        could_match(persons[idx], quality, present, has_title, frozenset())
+        could_match(persons[idx], quality, present, has_title, _NOWHERE)
         for word in found
         for idx, _, quality in index.person_index[word]
     )
