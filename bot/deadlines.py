@@ -24,6 +24,7 @@ from bot.dates import (
     local_date,
 )
 from bot.models import StoredMention
+from bot.triage import is_discriminatory
 
 __all__ = [
     "PARIS",
@@ -32,6 +33,7 @@ __all__ = [
     "add_months",
     "as_utc",
     "deadline_sentence",
+    "discriminatory_for",
     "format_date",
     "format_date_en",
     "format_date_fr",
@@ -95,11 +97,20 @@ class Deadline:
         return (self.expires_on - local_date(now, tz)).days
 
 
+def discriminatory_for(mention: StoredMention, value: bool | None = None) -> bool:
+    """An explicit choice, or else what triage found in the mention (discriminatory words)."""
+    return is_discriminatory(mention.cues) if value is None else value
+
+
 def press_deadline(
-    mention: StoredMention, *, discriminatory: bool = False, tz: ZoneInfo = PARIS
+    mention: StoredMention, *, discriminatory: bool | None = None, tz: ZoneInfo = PARIS
 ) -> Deadline:
-    """The press-law limit for a mention, counted from publication, or from detection if unknown."""
-    months = DISCRIMINATORY_MONTHS if discriminatory else PRESS_MONTHS
+    """The press-law limit for a mention, counted from publication, or from detection if unknown.
+
+    One year instead of three months when the statements are discriminatory (art. 65-3); by
+    default that is read from the triage cues.
+    """
+    months = DISCRIMINATORY_MONTHS if discriminatory_for(mention, discriminatory) else PRESS_MONTHS
     estimated = mention.published_at is None
     moment = mention.detected_at if mention.published_at is None else mention.published_at
     start = local_date(moment, tz)
@@ -128,7 +139,7 @@ def mention_reminders_due(
     now: datetime,
     already_sent: Iterable[int],
     *,
-    discriminatory: bool = False,
+    discriminatory: bool | None = None,
     tz: ZoneInfo = PARIS,
 ) -> list[int]:
     """`reminders_due` for a stored mention: none unless legal-risk and not yet handled."""

@@ -144,6 +144,16 @@ _POSITIVE_EMOJI = frozenset("👍🙏❤💪✨🙌😍🥰👏👌💕😊🤩�
 _NEGATIVE_EMOJI = frozenset("😤🙄😡🤬👎😠😒💩😭😞😩🤮🚨🙃")
 _HARMFUL = frozenset({Flag.INSULT, Flag.DEFAMATION, Flag.THREAT})
 LEGAL_ACTIONS = ("capture", "assureur", "signaler")
+#: The reason of the cue marking discriminatory words: such statements are prescribed after
+#: one year instead of three months (loi du 29 juillet 1881, art. 65-3).
+DISCRIMINATORY_REASON = (
+    "propos à caractère discriminatoire : délai d'un an (loi de 1881, art. 65-3)"
+)
+
+
+def is_discriminatory(cues: tuple[Cue, ...]) -> bool:
+    """Whether a triage found discriminatory words (the one-year press-law limit applies)."""
+    return any(c.flag is None and c.reason == DISCRIMINATORY_REASON for c in cues)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +163,7 @@ class _Lexicons:
     privacy: list[Pattern]
     threat: list[Pattern]
     sentiment: list[Pattern]
+    discrimination: list[Pattern]
 
 
 @cache
@@ -163,6 +174,7 @@ def _lexicons() -> _Lexicons:
         privacy=load_patterns("privacy.txt"),
         threat=load_patterns("threat.txt"),
         sentiment=load_patterns("sentiment.txt"),
+        discrimination=load_patterns("discrimination.txt"),
     )
 
 
@@ -251,6 +263,13 @@ def triage(text: str, *, title: str | None = None, rating: int | None = None) ->
     flagged = _flag_hits(search)
     flags = frozenset(flagged)
     cues: list[Cue] = [_cue(flag, h) for flag, hits in flagged.items() for h in hits]
+    discriminatory = search.find(_lexicons().discrimination)
+    if discriminatory:
+        hit = discriminatory[0]
+        if not flags:
+            flags = frozenset({Flag.INSULT})
+            cues.append(Cue(Flag.INSULT, hit.words, "terme discriminatoire (injure)"))
+        cues.append(Cue(None, hit.words, DISCRIMINATORY_REASON))
     score, tone = _sentiment(search)
     if Flag.PRIVACY in flags:
         score -= 1.0

@@ -242,7 +242,7 @@ def case_file(
     out_dir: Path,
     now: datetime,
     language: str | None = None,
-    discriminatory: bool = False,
+    discriminatory: bool | None = None,
     templates: Path | None = None,
 ) -> Path:
     """`/dossier #ID`: write the case-file ZIP into `out_dir` and return its path."""

@@ -55,7 +55,7 @@ def reply_guidance(
     *,
     now: datetime,
     language: str | None = None,
-    discriminatory: bool = False,
+    discriminatory: bool | None = None,
     templates: Path | None = None,
 ) -> Guidance:
     """The reply guidance; a draft never confirms the author is a patient nor mentions care."""

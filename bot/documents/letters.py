@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.deadlines import format_date, local_date, press_deadline
+from bot.deadlines import discriminatory_for, format_date, local_date, press_deadline
 from bot.documents.context import (
     capture_facts,
     deadline_facts,
@@ -212,7 +212,7 @@ def _mention_facts(
     captures: Sequence[CaptureRecord],
     language: str,
     now: datetime,
-    discriminatory: bool,
+    discriminatory: bool | None,
 ) -> dict[str, object]:
     """Facts of a letter about one mention: the publication, the evidence, the deadline."""
     facts = _common(settings, language, now)
@@ -221,7 +221,7 @@ def _mention_facts(
         mention=mention_facts(mention, language),
         captures=capture_facts([c for c in captures if c.mention_id in (None, mention.id)]),
         deadline=deadline_facts(deadline, now, language),
-        discriminatory=discriminatory,
+        discriminatory=discriminatory_for(mention, discriminatory),
     )
     return facts
 
@@ -233,7 +233,7 @@ def insurer_letter(
     *,
     now: datetime,
     language: str | None = None,
-    discriminatory: bool = False,
+    discriminatory: bool | None = None,
     templates: Path | None = None,
 ) -> Letter:
     """`/assureur #ID`: the letter asking the RCP insurer to open a file (e-mail + Word)."""
@@ -280,7 +280,7 @@ def platform_notice(
     *,
     now: datetime,
     language: str | None = None,
-    discriminatory: bool = False,
+    discriminatory: bool | None = None,
     templates: Path | None = None,
 ) -> Letter:
     """`/signaler #ID`: the DSA art. 16 notice to the host, with the platform's own route."""
