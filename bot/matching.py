@@ -76,16 +76,22 @@ class Matcher:
             else:
                 tk, present = tokenize(raw), None
             doc = Doc(tk, len(head), index, scoped, present)
-            for wid, (points, reason) in _evaluate(doc, fuzzy).items():
+            for wid, (points, reason) in _evaluate(doc, fuzzy, bool(initials)).items():
                 m = Match(wid, round(min(points / 4.0, 0.99), 2), reason)
                 old = found.get(wid)
                 if old is None or old.score < m.score:
                     found[wid] = m
+        if len(found) < 2:
+            return list(found.values())
         return sorted(found.values(), key=lambda m: (-m.score, m.watch_id))
 
 
-def _evaluate(doc: Doc, fuzzy: list[tuple[int, int]]) -> dict[int, tuple[float, str]]:
-    """Best (points, reason) per watch id; a person shown to be a homonym is dropped."""
+def _evaluate(
+    doc: Doc, fuzzy: list[tuple[int, int]], initials: bool
+) -> dict[int, tuple[float, str]]:
+    """Best (points, reason) per watch id; a person shown to be a homonym is dropped.
+
+    `initials` is False when the text cannot name anyone by initials (no « Dr C. M. »)."""
     index = doc.m
     best: dict[int, tuple[float, str]] = {}
     homonyms: set[int] = set()
@@ -103,7 +109,7 @@ def _evaluate(doc: Doc, fuzzy: list[tuple[int, int]]) -> dict[int, tuple[float, 
         res = judge_place(doc, place, start, end, full)
         if res and (place.watch_id not in best or best[place.watch_id][0] < res[0]):
             best[place.watch_id] = res
-    for idx, res in initial_matches(doc):
+    for idx, res in initial_matches(doc) if initials else ():
         wid = index.persons[idx].watch_id
         if wid not in best or best[wid][0] < res[0]:
             best[wid] = res

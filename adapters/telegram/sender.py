@@ -122,28 +122,10 @@ class Sender:
                 max_wait = None
         data = await asyncio.to_thread(attachment.path.read_bytes)
         write_timeout = 20.0 + len(data) / UPLOAD_BYTES_PER_S
-        if chosen.route is Route.PHOTO:
-            try:
-                return await self._call(
-                    chat_id,
-                    lambda: self.bot.send_photo(
-                        chat_id,
-                        data,
-                        caption=caption or None,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=markup,
-                        disable_notification=silent,
-                        message_thread_id=thread_id,
-                        filename=attachment.filename,
-                        write_timeout=write_timeout,
-                    ),
-                    max_wait,
-                )
-            except BadRequest as exc:
-                log.warning("photo refused (%s): %s goes as a document", exc.message, chosen)
-        return await self._call(
-            chat_id,
-            lambda: self.bot.send_document(
+
+        def upload(method: Callable[..., Awaitable[Message]]) -> Callable[[], Awaitable[Message]]:
+            """The same file, caption and options, through sendPhoto or sendDocument."""
+            return lambda: method(
                 chat_id,
                 data,
                 caption=caption or None,
@@ -153,9 +135,14 @@ class Sender:
                 message_thread_id=thread_id,
                 filename=attachment.filename,
                 write_timeout=write_timeout,
-            ),
-            max_wait,
-        )
+            )
+
+        if chosen.route is Route.PHOTO:
+            try:
+                return await self._call(chat_id, upload(self.bot.send_photo), max_wait)
+            except BadRequest as exc:
+                log.warning("photo refused (%s): %s goes as a document", exc.message, chosen)
+        return await self._call(chat_id, upload(self.bot.send_document), max_wait)
 
     async def _call(
         self,

@@ -138,7 +138,8 @@ def street(doc: Doc, start: int) -> bool:
 
 
 def _role(doc: Doc, start: int, end: int) -> bool:
-    return any(doc.attached(start, end, s, e) for s, e in doc.roles)
+    roles = doc.roles
+    return bool(roles) and any(doc.attached(start, end, s, e) for s, e in roles)
 
 
 def _young(doc: Doc, end: int) -> bool:

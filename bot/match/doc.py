@@ -64,6 +64,11 @@ class Doc:
             self._roles = [(s, e) for s, e, _ in self.lex.roles.find(self.w, self.present)]
         return self._roles
 
+    @property
+    def homonym_cues(self) -> bool:
+        """False when no words can show a name to be someone else's (a trade, an age)."""
+        return bool(self.roles) or "ans" in self.present
+
     def sep(self, i: int) -> str:
         """The raw characters between word i-1 and word i (0 < i < n)."""
         return self.raw[self.ends[i - 1] : self.starts[i]]

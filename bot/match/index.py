@@ -17,6 +17,7 @@ class Person:
 
     watch_id: int
     first: tuple[str, ...]
+    first_word: str  # first[0], or "" without a first name
     initial: str
     common: bool
     groups: frozenset[str]
@@ -120,6 +121,7 @@ class WatchIndex:
         person = Person(
             watch_id=watch.id,
             first=first,
+            first_word=first[0] if first else "",
             initial=first[0][0] if first else "",
             common=len(core) == 1 and core[0] in lex.common_words,
             groups=groups,

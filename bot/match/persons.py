@@ -83,6 +83,8 @@ def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | No
     if named is None:
         return None
     start, end, first_pts, label = named
+    if (first_pts < 1.0 or not doc.homonym_cues) and city_cached(doc, p.depts, start, end) is None:
+        return None  # another city: the span cannot turn this into a homonym verdict
     span = span_facts(doc, start, end)
     if span is None:
         return None

@@ -53,12 +53,7 @@ def fuzzy_hits(index: WatchIndex, words: list[str]) -> list[tuple[int, int]]:
     fuzzy = index.fuzzy
     n = len(words)
     for title in present:
-        i = -1
-        while True:
-            try:
-                i = words.index(title, i + 1)
-            except ValueError:
-                break
+        for i in [i for i, word in enumerate(words) if word == title]:
             j = i + 1
             if j < n and len(words[j]) == 1:
                 j += 1

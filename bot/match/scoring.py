@@ -48,9 +48,16 @@ def could_match(
     scoped_depts: frozenset[str],
 ) -> bool:
     """False when `p`, at an occurrence of this quality, can neither match nor be a homonym."""
-    if p.first and p.first[0] in present:
+    if p.first_word in present:
         return True  # a whole first name may be beside it: leave it to the full check
     first_max = 0.75 if p.initial in present else 0.0
-    spec, city = context_max(p, present, scoped_depts)
-    best = quality + first_max + (1.0 if has_title else 0.0) + spec + city
+    best = quality + first_max
+    if has_title:
+        best += 1.0
+    if not p.spec_words.isdisjoint(present):
+        best += SPEC_MAX
+    if scoped_depts or not p.city_words.isdisjoint(present):
+        best += CITY_MAX
+    if best < THRESHOLD or best >= STRICT:  # below or above every floor
+        return best >= STRICT
     return best >= need_floor(p, quality, first_max)
