@@ -5,12 +5,15 @@ matcher's throughput, the same figure for a naive baseline that runs rapidfuzz p
 matching of every watch on every text (on a sample; also the same scan done in one batched
 rapidfuzz call, a stronger reference), the ratios, the time to build the matcher, and the peak
 memory (tracemalloc) of building it with 1,000 watches. Times are CPU time of this process, so
-other work on a shared machine does not count against either side.
+other work on a shared machine does not count against either side; the two sides run
+interleaved in rounds, and the load average at the start and the end is printed, since a
+loaded machine slows both (shared caches) even in CPU time.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import random
 import resource
 import time
@@ -317,6 +320,7 @@ def run_batch_baseline(watches: list[Watch], texts: list[str]) -> float:
 
 def main() -> None:
     """Generates the data, runs both matchers interleaved and prints the figures."""
+    load_start = os.getloadavg()[0]
     rng = random.Random(SEED)
     watches = make_watches(rng)
     texts = make_texts(rng, watches)
@@ -346,14 +350,22 @@ def main() -> None:
     base_rate = 1.0 / per_text_base
     batch_rate = 1.0 / per_text_batch
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load_end = os.getloadavg()[0]
     print(f"Noms surveillés : {len(watches)} ; textes : {len(texts)} ({found} rapprochements)")
+    print(
+        f"Charge de la machine (moyenne sur 1 min) : {load_start:.2f} au début, "
+        f"{load_end:.2f} à la fin ; temps CPU de ce seul processus (time.process_time)"
+    )
     print(
         f"Construction du Matcher : {build_s * 1000:.0f} ms avec le chargement des lexiques, "
         f"{rebuild_s * 1000:.0f} ms ensuite (liste modifiée)"
     )
     print(f"Pic mémoire (tracemalloc) du Matcher avec {len(watches)} noms : {peak / 1e6:.1f} Mo")
     print(f"RSS maximal du processus (textes et référence compris) : {rss:.0f} Mo")
-    print(f"Matcher indexé : {rate:,.0f} textes/s ({elapsed / len(texts) * 1e6:.1f} µs/texte)")
+    print(
+        f"Matcher indexé : {rate:,.0f} textes/s ({elapsed / len(texts) * 1e6:.1f} µs/texte, "
+        f"{elapsed:.2f} s CPU)"
+    )
     print(
         f"Référence naïve (fuzz.partial_ratio de chacun des {len(watches)} noms, "
         f"{n_base} textes) : {base_rate:,.1f} textes/s ({per_text_base * 1e3:.2f} ms/texte)"

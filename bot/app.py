@@ -44,7 +44,7 @@ async def open_services(settings: Settings) -> Services:
     """Open the store and check the data dir; the console's team exists from the start."""
     check_data_dir(settings.data_dir)
     store = await Store.open(settings.database)
-    await store.teams.default_team(settings.team_name)
+    await store.teams.default_team(settings.team_name, language=settings.language)
     return Services(store=store, settings=settings)
 
 

@@ -104,9 +104,10 @@ async def _invite(settings: Settings, team: str | None, hours: int) -> int:
     try:
         teams = services.store.teams
         if team:
-            team_id = await teams.find_by_name(team) or await teams.create(team)
+            found = await teams.find_by_name(team)
+            team_id = found or await teams.create(team, language=settings.language)
         else:
-            team_id = await teams.default_team(settings.team_name)
+            team_id = await teams.default_team(settings.team_name, language=settings.language)
         code = await teams.create_invite(team_id, ttl=timedelta(hours=hours))
         name = (await teams.settings(team_id)).team_name
     finally:

@@ -24,7 +24,7 @@ async def export_team(settings: Settings, *, team: str | None, out: Path | None)
             print(f"Équipe inconnue : « {team} ».", file=sys.stderr)
             return 2
         if team_id is None:
-            team_id = await store.teams.default_team(settings.team_name)
+            team_id = await store.teams.default_team(settings.team_name, language=settings.language)
         stamp = utcnow().strftime("%Y%m%d-%H%M%S")
         folder = out or settings.data_dir / "exports" / f"equipe-{team_id}-{stamp}"
         folder.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from bot.match.persons import (
 from bot.match.practices import judge_place, place_occurrences
 from bot.match.prefilter import fuzzy_hits, plausible
 from bot.models import Watch
-from bot.normalize import fold_flat, split_camel, tokenize, tokenize_flat, tokens
+from bot.normalize import flat_words, fold_flat, split_camel, tokenize, tokens
 
 _TITLE_REVIEWER_RE = re.compile(r"^\s*avis (?:de|d'|d’)\s*[^—–|·]*[—–|·]?", re.IGNORECASE)
 
@@ -72,10 +72,10 @@ class Matcher:
         )
         if hit or fuzzy or initials:
             if flat is not None:
-                tk = tokenize_flat(raw, flat)
+                doc = Doc((raw, *flat_words(flat)), len(head), index, scoped, present)
             else:
-                tk, present = tokenize(raw), None
-            doc = Doc(tk, len(head), index, scoped, present)
+                tk = tokenize(raw)
+                doc = Doc((raw, tk.words, tk.starts, tk.ends), len(head), index, scoped)
             for wid, (points, reason) in _evaluate(doc, fuzzy, bool(initials)).items():
                 m = Match(wid, round(min(points / 4.0, 0.99), 2), reason)
                 old = found.get(wid)
@@ -92,7 +92,7 @@ def _evaluate(
     """Best (points, reason) per watch id; a person shown to be a homonym is dropped.
 
     `initials` is False when the text cannot name anyone by initials (no « Dr C. M. »)."""
-    index = doc.m
+    index = doc.index
     best: dict[int, tuple[float, str]] = {}
     homonyms: set[int] = set()
     for idx, occ in person_occurrences(doc, fuzzy):

@@ -26,8 +26,9 @@ async def run_vigie(settings: Settings, *, force_console: bool = False) -> int:
         if not force_console:
             transports += chat_platforms(settings, router)
         if not transports:
-            team_id = await services.store.teams.default_team(settings.team_name)
-            await services.store.teams.bind_chat(team_id, "console", CHAT_ID, by="console")
+            teams = services.store.teams
+            team_id = await teams.default_team(settings.team_name, language=settings.language)
+            await teams.bind_chat(team_id, "console", CHAT_ID, by="console")
             transports.append(ConsoleAdapter(router))
         log.info("adapters: %s", ", ".join(t.platform for t in transports))
         background += build_engines(services, transports)

@@ -228,3 +228,14 @@ async def test_status_shows_version_sources_and_coverage_hint(chat: ChatHarness)
     assert "Vigie 0.1.0" in text
     assert "Sources : aucune" in text
     assert "/assureur garantie" in text
+
+
+async def test_language_setting_switches_replies_and_letters_language(
+    chat: ChatHarness, services: Services, team_id: int
+) -> None:
+    switched = await chat.text("/reglages langue en")
+    assert "Settings saved." in switched and "Language : en" in switched
+    assert (await services.store.teams.settings(team_id)).language == "en"
+    assert "Vigie commands" in await chat.text("/aide")
+    assert "fr (français) ou en" in await chat.text("/reglages langue de")
+    assert "Réglages enregistrés" in await chat.text("/reglages langue fr")

@@ -75,31 +75,37 @@ def _apply(settings_obj: object, keys: dict[str, str], pairs: dict[str, str], wh
 
 
 def show(s: TeamSettings, lang: str) -> list[Span]:
-    """The team's settings, with a hint for each missing one."""
+    """The team's settings, with the commands that change them."""
+    en = lang == "en"
     missing = "—"
     p, ins = s.practitioner, s.insurer
-    days = DAYS_EN if lang == "en" else DAYS_FR
-    quiet = f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start and s.quiet_end else "aucun"
+    days = DAYS_EN if en else DAYS_FR
+    none = "none" if en else "aucun"
+    quiet = f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start and s.quiet_end else none
     return [
-        b(f"Réglages de l'équipe {s.team_name}"),
+        b(f"Settings of team {s.team_name}" if en else f"Réglages de l'équipe {s.team_name}"),
         NL,
-        b("Praticien"),
+        b("Practitioner" if en else "Praticien"),
         t(f" : {p.name or missing} · {p.profession or missing} · RPPS {p.rpps or missing}"),
         NL,
-        t(f"   adresse : {p.address or missing} · e-mail : {p.email or missing}"),
+        t(f"   {'address' if en else 'adresse'} : {p.address or missing} · e-mail : "),
+        t(p.email or missing),
         NL,
-        b("Assureur RCP"),
-        t(f" : {ins.name or missing} · {ins.email or missing} · contrat {ins.policy or missing}"),
+        b("Liability insurer" if en else "Assureur RCP"),
+        t(f" : {ins.name or missing} · {ins.email or missing} · "),
+        t(f"{'policy' if en else 'contrat'} {ins.policy or missing}"),
         NL,
-        t(f"   garantie e-réputation : {ins.coverage.value}"),
+        t(f"   {'e-reputation cover' if en else 'garantie e-réputation'} : {ins.coverage.value}"),
         NL,
-        b("Silence"),
+        b("Quiet hours" if en else "Silence"),
         t(f" : {quiet} · "),
-        b("Résumé hebdomadaire"),
-        t(f" : {days[s.digest_day]} {s.digest_time}"),
+        b("Weekly digest" if en else "Résumé hebdomadaire"),
+        t(f" : {days[s.digest_day]} {s.digest_time} · "),
+        b("Language" if en else "Langue"),
+        t(f" : {s.language}"),
         NL,
         NL,
-        t("Modifier : "),
+        t("Change: " if en else "Modifier : "),
         code('/reglages praticien nom="Dr Marie Dupont" profession=dermatologue rpps=10001234567'),
         NL,
         code(
@@ -109,6 +115,8 @@ def show(s: TeamSettings, lang: str) -> list[Span]:
         code("/reglages silence 21:00-07:30"),
         t(" · "),
         code("/reglages resume lundi 08:00"),
+        t(" · "),
+        code("/reglages langue en"),
     ]
 
 
@@ -152,21 +160,25 @@ async def reglages(ctx: Context, args: str) -> Reply:
             digest_day=days.index(day_word) % 7,
             digest_time=parse_time(time_part or "08:00"),
         )
+    elif section in ("langue", "language", "lang"):
+        choice = fold(rest.strip())[:2]
+        if choice not in ("fr", "en"):
+            raise UsageError("Langue : fr (français) ou en (anglais), par exemple « langue en ».")
+        updated = replace(current, language=choice)
     else:
         raise UsageError(
-            f"Section inconnue « {section[:30]} » : praticien, assureur, silence ou resume."
+            f"Section inconnue « {section[:30]} » : praticien, assureur, silence, resume ou langue."
         )
     await store.teams.save_settings(updated)
-    return reply(
-        "✅ ", ctx.tr("Réglages enregistrés.", "Settings saved."), NL, *show(updated, ctx.lang)
-    )
+    saved = "Settings saved." if updated.language == "en" else "Réglages enregistrés."
+    return reply("✅ ", saved, NL, *show(updated, updated.language))
 
 
 COMMANDS = (
     Command(
         name="reglages",
         aliases=("settings",),
-        usage="/reglages [praticien|assureur|silence|resume …]",
+        usage="/reglages [praticien|assureur|silence|resume|langue …]",
         summary_fr="les réglages de l'équipe : identité, assureur, silence, résumé",
         summary_en="the team's settings: identity, insurer, quiet hours, digest",
         handler=reglages,
@@ -175,6 +187,7 @@ COMMANDS = (
             "/reglages assureur nom=MACSF email=sinistres@exemple.fr contrat=RCP-123",
             "/reglages silence 21:00-07:30",
             "/reglages resume lundi 08:00",
+            "/reglages langue en",
         ),
     ),
 )

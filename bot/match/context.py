@@ -26,7 +26,7 @@ def _compute_span(doc: Doc, start: int, end: int) -> object:
     if _role(doc, start, end) or _young(doc, end):
         return HOMONYM_SPAN
     w = doc.w
-    if start > 0 and w[start - 1] in doc.lex.other_titles and doc.tk.capitalized(start - 1):
+    if start > 0 and w[start - 1] in doc.lex.other_titles and doc.capitalized(start - 1):
         return None
     return TITLED_SPAN if title_word(doc, start, end) is not None else PLAIN_SPAN
 
@@ -51,16 +51,13 @@ def city_cached(doc: Doc, depts: frozenset[str], start: int, end: int) -> float 
 
 def proper(doc: Doc, s: int, extras: list[str]) -> bool:
     """A common-word surname written as a name, with both specialty and city beside it."""
-    return (
-        not doc.flat_case and doc.tk.capitalized(s) and "spécialité" in extras and "ville" in extras
-    )
+    return not doc.flat_case and doc.capitalized(s) and "spécialité" in extras and "ville" in extras
 
 
 def other_name(doc: Doc, p: Person, s: int, e: int) -> bool:
     """True when the surname belongs to someone else: another first name, a compound."""
     lex = doc.lex
     w = doc.w
-    tk = doc.tk
     if s > 0 and not doc.boundary(s):
         prev = w[s - 1]
         sep = doc.sep(s)
@@ -74,7 +71,7 @@ def other_name(doc: Doc, p: Person, s: int, e: int) -> bool:
             return True
         if (
             prev in lex.particles
-            and tk.capitalized(s - 1)
+            and doc.capitalized(s - 1)
             and not doc.flat_case
             and s > 1
             and not doc.boundary(s - 1)
@@ -85,7 +82,7 @@ def other_name(doc: Doc, p: Person, s: int, e: int) -> bool:
         nxt = w[e + 1]
         if nxt in lex.first_names and nxt not in p.first and doc.cap(e + 1):
             return nxt not in lex.titles and not _name_follows(doc, e + 2)
-        if _name_follows(doc, e + 1) and not tk.all_caps(e):
+        if _name_follows(doc, e + 1) and not doc.all_caps(e):
             return not _known_word(doc, e + 1)
     return False
 
@@ -97,7 +94,7 @@ def _known_word(doc: Doc, i: int) -> bool:
     return (
         word in lex.titles
         or word in lex.particles
-        or word in doc.m.cities.first_words
+        or word in doc.index.cities.first_words
         or word in lex.specialties.first_words
         or word in lex.roles.first_words
     )
@@ -108,7 +105,7 @@ def _name_follows(doc: Doc, i: int) -> bool:
     return (
         i < doc.n
         and not doc.flat_case
-        and doc.tk.capitalized(i)
+        and doc.capitalized(i)
         and not doc.boundary(i)
         and doc.bare(i)
     )
@@ -158,7 +155,7 @@ def title_word(doc: Doc, start: int, end: int) -> str | None:
     for i in (start - 1, start - 2):
         if i < 0 or any(doc.boundary(j) for j in range(i + 1, start + 1)):
             break
-        if w[i] in lex.titles and (w[i] != "m" or doc.tk.capitalized(i)):
+        if w[i] in lex.titles and (w[i] != "m" or doc.capitalized(i)):
             return w[i]
         if w[i] not in lex.liaison:
             break

@@ -6,32 +6,58 @@ import bisect
 import re
 
 from bot.match.index import Person, Place, WatchIndex
-from bot.normalize import Tokenized
 
 _BOUNDARY_RE = re.compile(r"[!?;\n]|\.(?:\s|$)")
+_NOWHERE: frozenset[str] = frozenset()
+
+# The raw text, its folded words, and where each word starts and ends in the raw text.
+Folded = tuple[str, tuple[str, ...], tuple[int, ...], tuple[int, ...]]
 
 
 class Doc:
     """A text being matched: its words, and its cities and specialties found once."""
 
+    __slots__ = (
+        "_bounds",
+        "_cities",
+        "_city_depts",
+        "_roles",
+        "_specs",
+        "city_cache",
+        "ends",
+        "flat_case",
+        "has_title",
+        "index",
+        "lex",
+        "n",
+        "n_title",
+        "present",
+        "raw",
+        "scoped_depts",
+        "spans",
+        "spec_cache",
+        "starts",
+        "w",
+    )
+
     def __init__(
         self,
-        tk: Tokenized,
+        folded: Folded,
         head_len: int,
         index: WatchIndex,
         scoped: Person | Place | None,
         present: frozenset[str] | None = None,
     ) -> None:
-        """`present`, when given, is the set of `tk.words`, already computed."""
-        self.tk = tk
-        self.w = tk.words
-        self.present = frozenset(tk.words) if present is None else present
-        self.n = len(tk.words)
-        self.m = index
+        """`folded` is the text with its folded words and their offsets (from `flat_words`
+        or `tokenize`); `present`, when given, is the set of those words, already computed."""
+        self.raw, self.w, self.starts, self.ends = folded
+        self.present = frozenset(self.w) if present is None else present
+        self.n = len(self.w)
+        self.index = index
         self.lex = index.lex
-        self.n_title = bisect.bisect_left(tk.starts, head_len)
-        self.raw, self.starts, self.ends = tk.raw, tk.starts, tk.ends
-        self.flat_case = tk.raw == tk.raw.lower() or tk.raw == tk.raw.upper()
+        self.n_title = bisect.bisect_left(self.starts, head_len) if head_len else 0
+        raw = self.raw
+        self.flat_case = raw == raw.lower() or raw == raw.upper()
         self.has_title = not self.lex.titles.isdisjoint(self.present)
         self._bounds: dict[int, bool] = {}
         self._cities: list[tuple[int, int, str]] | None = None
@@ -41,7 +67,7 @@ class Doc:
         self.spans: dict[tuple[int, int], object] = {}
         self.spec_cache: dict[tuple[frozenset[str], int, int], tuple[float, bool] | None] = {}
         self.city_cache: dict[tuple[frozenset[str], int, int], float | None] = {}
-        self.scoped_depts = scoped.depts if scoped is not None else frozenset()
+        self.scoped_depts = scoped.depts if scoped is not None else _NOWHERE
 
     @property
     def cities(self) -> list[tuple[int, int, str]]:
@@ -77,9 +103,18 @@ class Doc:
         """True when only spaces separate word i-1 from word i (0 < i < n)."""
         return not self.raw[self.ends[i - 1] : self.starts[i]].strip()
 
+    def capitalized(self, i: int) -> bool:
+        """True when word i starts with a capital letter in the raw text."""
+        return self.raw[self.starts[i]].isupper()
+
+    def all_caps(self, i: int) -> bool:
+        """True when word i is written in capitals (at least two letters)."""
+        word = self.raw[self.starts[i] : self.ends[i]]
+        return len(word) > 1 and word.isupper()
+
     def cap(self, i: int) -> bool:
         """True when word i reads as capitalised (always so in an all-lower or all-caps text)."""
-        return self.flat_case or self.tk.capitalized(i)
+        return self.flat_case or self.raw[self.starts[i]].isupper()
 
     def boundary(self, i: int) -> bool:
         """True when a sentence ends between word i-1 and word i."""
@@ -100,17 +135,17 @@ class Doc:
     def _find_cities(self) -> list[tuple[int, int, str]]:
         out = []
         lex = self.lex
-        for s, e, dept in self.m.cities.find(self.w, self.present):
+        for s, e, dept in self.index.cities.find(self.w, self.present):
             phrase = self.w[s : e + 1]
-            if phrase in lex.ambiguous_cities and not self.tk.capitalized(s):
+            if phrase in lex.ambiguous_cities and not self.capitalized(s):
                 continue
             if s > 0 and not self.boundary(s):
                 prev = self.w[s - 1]
                 if prev in lex.titles and prev != "a":
                     continue
-                if len(prev) == 1 and prev.isalpha() and self.tk.capitalized(s - 1):
+                if len(prev) == 1 and prev.isalpha() and self.capitalized(s - 1):
                     continue
-                if prev in lex.first_names and self.tk.capitalized(s - 1) and not self.flat_case:
+                if prev in lex.first_names and self.capitalized(s - 1) and not self.flat_case:
                     continue
             out.append((s, e, dept))
         return out

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from bot.match.lexicon import city_index, lexicon, sing
 from bot.match.names import FULL, PROFESSOR, split_name, surname_variants
+from bot.match.phrases import PhraseIndex
 from bot.models import Watch, WatchKind
-from bot.normalize import PhraseIndex, fold, tokens
+from bot.normalize import fold, tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,9 @@ class WatchIndex:
             bucket.sort(key=lambda e: (-len(e[1]), -e[2]))
         if self._extra_cities:
             self.cities = city_index(tuple(self._extra_cities.items()))
+        self.person_keys = frozenset(self.person_index)
         self.place_keys = frozenset(self.place_index)
-        self.anchors = frozenset(self.person_index) | self.place_keys
+        self.anchors = self.person_keys | self.place_keys
 
     def _depts(self, city: str | None) -> frozenset[str]:
         if not city:

@@ -20,6 +20,7 @@ from bot.match.context import (
 from bot.match.doc import Doc
 from bot.match.index import Person
 from bot.match.names import DROPPED, FUZZY, LABELS, PARTIAL, PROFESSOR
+from bot.match.phrases import positions
 from bot.match.scoring import (
     IMPOSSIBLE,
     LOOSE,
@@ -46,17 +47,17 @@ class Occurrence(NamedTuple):
 
 def person_occurrences(doc: Doc, fuzzy: list[tuple[int, int]]) -> list[tuple[int, Occurrence]]:
     """(person, occurrence) pairs, without those inside a longer or better one of theirs."""
-    index = doc.m.person_index
+    index = doc.index.person_index
     w = doc.w
     raw: list[tuple[int, Occurrence]] = []
-    for i in [i for i, word in enumerate(w) if word in index]:
+    for i in positions(w, doc.present.intersection(doc.index.person_keys)):
         for idx, variant, quality in index[w[i]]:
             k = len(variant)
             if k > 1 and (i - k + 1 < 0 or w[i - k + 1 : i + 1] != variant):
                 continue
             raw.append((idx, Occurrence(i - k + 1, i, quality)))
     raw.extend((idx, Occurrence(i, i, FUZZY)) for i, idx in fuzzy)
-    if len({idx for idx, _ in raw}) == len(raw):
+    if len(raw) < 2 or len({idx for idx, _ in raw}) == len(raw):
         return raw
     by_person: dict[int, list[Occurrence]] = {}
     for idx, occ in raw:
@@ -84,7 +85,9 @@ def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | No
         return None
     start, end, first_pts, label = named
     if (first_pts < 1.0 or not doc.homonym_cues) and city_cached(doc, p.depts, start, end) is None:
-        return None  # another city: the span cannot turn this into a homonym verdict
+        # Another city vetoes it, and no homonym verdict (which needs the whole first name and
+        # a trade or an age in the text) could come first: skip reading the span.
+        return None
     span = span_facts(doc, start, end)
     if span is None:
         return None
@@ -94,7 +97,7 @@ def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | No
     if (
         titled
         and p.title not in PROFESSOR
-        and doc.w[occ.end] in doc.m.professors
+        and doc.w[occ.end] in doc.index.professors
         and title_word(doc, start, end) in PROFESSOR
     ):
         return None
@@ -142,7 +145,7 @@ def _name_part(doc: Doc, p: Person, occ: Occurrence) -> tuple[int, int, float, s
         first_pts, start, label = 1.0, s - k, label + " et prénom"
     elif k and e + k < doc.n and w[e + 1 : e + 1 + k] == p.first and not doc.boundary(e + 1):
         first_pts, end, label = 1.0, e + k, label + " et prénom"
-    elif s > 0 and len(w[s - 1]) == 1 and not doc.boundary(s) and doc.tk.capitalized(s - 1):
+    elif s > 0 and len(w[s - 1]) == 1 and not doc.boundary(s) and doc.capitalized(s - 1):
         if w[s - 1] == p.initial:
             first_pts, start, label = 0.75, s - 1, label + " et initiale"
         elif w[s - 1] != "m" and doc.sep(s).startswith("."):
@@ -155,13 +158,13 @@ def _name_part(doc: Doc, p: Person, occ: Occurrence) -> tuple[int, int, float, s
 def initial_matches(doc: Doc) -> list[tuple[int, tuple[float, str]]]:
     """Persons named by initials only: « le Dr C. M. à Villeurbanne, généraliste »."""
     out: list[tuple[int, tuple[float, str]]] = []
-    for m in INITIALS_RE.finditer(doc.tk.raw):
+    for m in INITIALS_RE.finditer(doc.raw):
         key = (m.group(1) + m.group(2)).lower()
-        pos = next((i for i, s in enumerate(doc.tk.starts) if s >= m.start(1)), None)
+        pos = next((i for i, s in enumerate(doc.starts) if s >= m.start(1)), None)
         if pos is None:
             continue
-        for idx in doc.m.initials.get(key, ()):
-            p = doc.m.persons[idx]
+        for idx in doc.index.initials.get(key, ()):
+            p = doc.index.persons[idx]
             spec = specialty(doc, p.groups, pos, pos + 1)
             city = doc.city_evidence(p.depts, pos, pos + 1)
             if spec and spec[0] >= 0.5 and city:

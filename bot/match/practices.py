@@ -10,14 +10,14 @@ from bot.match.lexicon import sing
 
 def place_occurrences(doc: Doc) -> list[tuple[int, int, int, bool]]:
     """(place, first word, last word, whole name written) for each practice name in the text."""
-    index = doc.m.place_index
+    index = doc.index.place_index
     if not index or index.keys().isdisjoint(doc.w):
         return []
     sw = [sing(x) for x in doc.w]
     out: list[tuple[int, int, int, bool]] = []
     for i, word in enumerate(doc.w):
         for idx, pi in index.get(word, ()):
-            phrase = doc.m.places[idx].phrases[pi]
+            phrase = doc.index.places[idx].phrases[pi]
             s = _core_start(doc, sw, i, phrase.core)
             if s < 0:
                 continue

@@ -5,8 +5,8 @@ for an initial), 1 for a title, 1 for the specialty and 1 for the city, and asks
 least `need_floor`. Each of those needs a word present in the text (a first name, an
 initial, a title, a specialty's or a place's first word), so `could_match` bounds the score
 from the text's words alone: a candidate whose best case stays below its floor is dropped
-without reading its context, which changes no result.
-"""
+without reading its context. The bound changes no result as long as it stays at or above
+what `judge_person` can award: keep the two in step."""
 
 from __future__ import annotations
 

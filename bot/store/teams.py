@@ -33,21 +33,21 @@ class Teams:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def create(self, name: str, *, is_default: bool = False) -> int:
+    async def create(self, name: str, *, is_default: bool = False, language: str = "fr") -> int:
         """Create a team and return its id."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
-                "INSERT INTO teams (name, created_at, is_default) VALUES (?, ?, ?)",
-                (name, to_iso(utcnow()), int(is_default)),
+                "INSERT INTO teams (name, created_at, is_default, language) VALUES (?, ?, ?, ?)",
+                (name, to_iso(utcnow()), int(is_default), language),
             )
             return int(cur.lastrowid or 0)
 
-    async def default_team(self, name: str) -> int:
+    async def default_team(self, name: str, *, language: str = "fr") -> int:
         """The server's own team (the console's), created on first use."""
         row = await self.db.fetchone("SELECT id FROM teams WHERE is_default = 1")
         if row:
             return int(row["id"])
-        return await self.create(name, is_default=True)
+        return await self.create(name, is_default=True, language=language)
 
     async def find_by_name(self, name: str) -> int | None:
         """A team's id from its name (case-insensitive)."""
