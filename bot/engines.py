@@ -7,7 +7,6 @@ import asyncio
 from bot.app import BackgroundTask
 from bot.delivery import Delivery
 from bot.digests import run_digests
-from bot.evidence import auto_capture
 from bot.models import StoredMention
 from bot.monitor import Monitor
 from bot.reminders import run_reminders
@@ -21,6 +20,8 @@ def build_engines(services: Services, transports: list[ChatTransport]) -> list[B
 
     async def on_risk(mention: StoredMention) -> None:
         # Captured in the background: the poll goes on while the browser works.
+        from bot.evidence import auto_capture  # Playwright loads on the first capture
+
         task = asyncio.create_task(auto_capture(services, mention))
         pending.add(task)
         task.add_done_callback(pending.discard)

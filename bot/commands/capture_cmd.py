@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from bot.capture import CaptureBusyError
 from bot.commands.args import mention_ref
 from bot.commands.base import Command, Context, UsageError
-from bot.evidence import capture_reply, take_capture
 from bot.markup import reply
 from bot.models import Reply, StoredMention
 
 
 async def capture(ctx: Context, args: str) -> Reply:
     """Capture a URL, or the page of mention #ID."""
+    # Playwright loads on the first capture, not at start-up (idle memory).
+    from bot.capture import CaptureBusyError
+    from bot.evidence import capture_reply, take_capture
+
     target = args.strip()
     if not target:
         raise UsageError("Indiquez une adresse ou le numéro d'un avis.")
