@@ -197,6 +197,16 @@ class InvalidTargetError(SourceError):
         super().__init__(message, permanent=True)
 
 
+class ConfiguredSource:
+    """What every source kind keeps: the deployment settings and its polling interval."""
+
+    default_interval_s: int = 3600
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        self.interval_s = config.poll_interval_s or self.default_interval_s
+
+
 class Source(Protocol):
     """One kind of source: checks what the team typed, describes it, and polls it."""
 

@@ -14,6 +14,7 @@ import httpx
 from bot.models import Mention
 from bot.sources.base import (
     ConfigError,
+    ConfiguredSource,
     ContentError,
     FetchResult,
     HttpStatusError,
@@ -136,15 +137,14 @@ def _oauth_error(exc: HttpStatusError) -> HttpStatusError:
     return HttpStatusError(text, status=exc.status or 0, body=exc.body, permanent=True)
 
 
-class BusinessSource:
+class BusinessSource(ConfiguredSource):
     """Every review of a managed listing, page by page, newest update first."""
 
     kind = SourceKind.BUSINESS.value
     default_interval_s = 1800
 
     def __init__(self, config: SourceConfig) -> None:
-        self.config = config
-        self.interval_s = config.poll_interval_s or self.default_interval_s
+        super().__init__(config)
         self.tokens = OAuthTokens(config)
 
     def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:

@@ -19,6 +19,7 @@ import httpx
 from bot import netguard
 from bot.models import Mention
 from bot.sources.base import (
+    ConfiguredSource,
     ContentError,
     FetchResult,
     InvalidTargetError,
@@ -81,15 +82,11 @@ def normalize_url(text: str, example: str) -> str:
     return url
 
 
-class FeedSource:
+class FeedSource(ConfiguredSource):
     """Any RSS or Atom feed, with Google Alerts' redirect links and bold titles undone."""
 
     kind = SourceKind.FEED.value
     default_interval_s = 900
-
-    def __init__(self, config: SourceConfig) -> None:
-        self.config = config
-        self.interval_s = config.poll_interval_s or self.default_interval_s
 
     def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
         """Check the feed address; a feed takes no selector."""

@@ -8,6 +8,7 @@ import httpx
 
 from bot.models import Watch
 from bot.sources.base import (
+    ConfiguredSource,
     FetchResult,
     InvalidTargetError,
     SourceConfig,
@@ -44,15 +45,11 @@ def news_feed_url(config: SourceConfig, query: str) -> str:
     return f"{config.news_url}?{params}"
 
 
-class NewsSource:
+class NewsSource(ConfiguredSource):
     """A Google News search on one watched name, read as an RSS feed."""
 
     kind = SourceKind.NEWS.value
     default_interval_s = 1800
-
-    def __init__(self, config: SourceConfig) -> None:
-        self.config = config
-        self.interval_s = config.poll_interval_s or self.default_interval_s
 
     def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
         """Check the search text (built by `news_query_for`); no selector."""

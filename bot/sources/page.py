@@ -14,10 +14,10 @@ from bs4 import BeautifulSoup, Tag
 
 from bot.models import Mention
 from bot.sources.base import (
+    ConfiguredSource,
     ContentError,
     FetchResult,
     InvalidTargetError,
-    SourceConfig,
     SourceKind,
     SourceSpec,
     SourceState,
@@ -63,15 +63,11 @@ def item_key(text: str) -> str:
     return "sha256:" + digest[:32]
 
 
-class PageSource:
+class PageSource(ConfiguredSource):
     """A page's items picked by a CSS selector; a new text is a new item."""
 
     kind = SourceKind.PAGE.value
     default_interval_s = 3600
-
-    def __init__(self, config: SourceConfig) -> None:
-        self.config = config
-        self.interval_s = config.poll_interval_s or self.default_interval_s
 
     def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
         """Check the page address and the selector."""

@@ -12,11 +12,11 @@ import httpx
 from bot.models import Mention
 from bot.sources.base import (
     ConfigError,
+    ConfiguredSource,
     ContentError,
     FetchResult,
     HttpStatusError,
     InvalidTargetError,
-    SourceConfig,
     SourceKind,
     SourceSpec,
     SourceState,
@@ -79,15 +79,11 @@ def _str(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-class PlacesSource:
+class PlacesSource(ConfiguredSource):
     """The reviews of one listing through Place Details; Google returns at most 5 of them."""
 
     kind = SourceKind.PLACES.value
     default_interval_s = 3600
-
-    def __init__(self, config: SourceConfig) -> None:
-        self.config = config
-        self.interval_s = config.poll_interval_s or self.default_interval_s
 
     def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
         """Check the place id; a listing takes no selector."""
