@@ -8,7 +8,6 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.models import Reply
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
@@ -61,14 +60,6 @@ async def serve(
     The console ending (end of input) stops the process cleanly.
     """
     services.adapters = [t.platform for t in transports]
-    by_platform = {t.platform: t for t in transports}
-
-    async def push(chat_ref: int, reply: Reply) -> None:
-        chat = await services.store.teams.chat_by_ref(chat_ref)
-        if chat is not None and chat.platform in by_platform:
-            await by_platform[chat.platform].send(chat.chat_id, reply)
-
-    services.push = push
 
     async def run_transport(transport: ChatTransport) -> None:
         await transport.run()

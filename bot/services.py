@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.clock import utcnow
 from bot.settings import Settings
 from bot.store import Store
-
-if TYPE_CHECKING:
-    from bot.models import Reply
 
 
 @dataclass
@@ -28,8 +25,6 @@ class Services:
     # Engines plugged in by the runtime (capture service, monitor); typed loosely to keep
     # the core importable without them.
     engines: dict[str, Any] = field(default_factory=dict)
-    # Sends a reply to a bound chat outside a command (used by long-running work).
-    push: Callable[[int, Reply], Awaitable[None]] | None = None
 
     async def watchlist_changed(self) -> None:
         """Tell the monitor to rebuild its matcher."""
