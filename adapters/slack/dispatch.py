@@ -86,8 +86,10 @@ class Dispatcher:
         command = self._command(req)
         chat = await store.teams.chat(PLATFORM, req.channel)
         if chat is not None and (command is None or command.name != "rejoindre"):
-            workspaces = await store.teams.workspace_of(chat.team_id, PLATFORM)
-            if workspaces and req.workspace not in workspaces:
+            # The channel answers only the workspace it was bound from (Slack Connect shares
+            # one channel id across organisations).
+            bound_from = await store.teams.chat_workspace(PLATFORM, req.channel)
+            if bound_from is not None and req.workspace != bound_from:
                 log.warning("Slack request from workspace %s refused", req.workspace)
                 await self._private(req, self.texts.other_workspace())
                 return

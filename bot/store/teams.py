@@ -106,14 +106,12 @@ class Teams:
         assert ref is not None
         return ref
 
-    async def workspace_of(self, team_id: int, platform: str) -> set[str]:
-        """The workspaces a team's chats on a platform belong to (Slack)."""
-        rows = await self.db.fetchall(
-            "SELECT DISTINCT workspace_id FROM chats WHERE team_id = ? AND platform = ? "
-            "AND workspace_id IS NOT NULL",
-            (team_id, platform),
+    async def chat_workspace(self, platform: str, chat_id: str) -> str | None:
+        """The workspace a chat was bound from (Slack), if recorded."""
+        row = await self.db.fetchone(
+            "SELECT workspace_id FROM chats WHERE platform = ? AND chat_id = ?", (platform, chat_id)
         )
-        return {str(r["workspace_id"]) for r in rows}
+        return str(row["workspace_id"]) if row and row["workspace_id"] else None
 
     # --- invites ---
 
