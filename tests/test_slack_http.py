@@ -138,7 +138,7 @@ async def test_scripted_flow_join_watch_alert_buttons_and_files(
     await join(user, slack, services, team_id)
     chat = await store.teams.chat("slack", CHANNEL)
     assert chat is not None and chat.team_id == team_id
-    assert await store.teams.workspace_of(team_id, "slack") == {fake_slack.team}
+    assert await store.teams.chat_workspace("slack", CHANNEL) == fake_slack.team
     [joined] = fake_slack.messages(CHANNEL)
     assert "alertes de l'équipe *Cabinet*" in texts_of(joined)
     assert "<@U0ALICE> · /vigie rejoindre" in texts_of(joined)
