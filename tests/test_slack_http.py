@@ -483,3 +483,25 @@ async def test_blocks_slack_refuses_fall_back_to_the_text(
     [posted] = fake_slack.messages(CHANNEL)
     assert ts == posted["_ts"] and "blocks" not in posted
     assert posted["text"] == "*🔔 Nouvel avis* Dr Marie Dupont"
+
+
+async def test_a_team_in_two_workspaces_keeps_each_channel_to_its_own(
+    slack: SlackAdapter,
+    user: SlackUser,
+    fake_slack: FakeSlack,
+    services: Services,
+    team_id: int,
+) -> None:
+    await join(user, slack, services, team_id)
+    # The same team also has a channel in another workspace.
+    await services.store.teams.bind_chat(team_id, "slack", "C0OTHER", workspace=OTHER_TEAM)
+    answer = await user.command(
+        "surveiller Dr Marie Dupont, Lyon",
+        team=OTHER_TEAM,
+        response_url=fake_slack.response_url("z"),
+    )
+    assert answer.status == 200
+    await slack.dispatcher.drain()
+    [refusal] = fake_slack.responses_to("z")
+    assert "Demande refusée" in refusal["text"]
+    assert await services.store.watches.active(team_id) == []
