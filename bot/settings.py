@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+    telegram_webhook_listen: str = "127.0.0.1"
 
     # Slack
     slack_bot_token: SecretStr | None = None
@@ -60,6 +61,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_http_port: int | None = Field(default=None, ge=1, le=65535)
+    slack_http_host: str = "0.0.0.0"  # noqa: S104 - HTTP mode serves Slack from outside
 
     @field_validator("timezone")
     @classmethod

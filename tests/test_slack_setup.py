@@ -48,7 +48,18 @@ def test_http_mode_when_a_port_is_given(settings: Settings, router: Router) -> N
         router,
     )
     assert isinstance(adapter, SlackAdapter)
-    assert (adapter.mode, adapter.http_port) == ("http", 3000)
+    assert (adapter.mode, adapter.http_port, adapter.http_host) == ("http", 3000, "0.0.0.0")
+    local = slack_platform(
+        configured(
+            settings,
+            slack_bot_token="xoxb-1",
+            slack_signing_secret="s3cr3t",
+            slack_http_port=3000,
+            slack_http_host="127.0.0.1",
+        ),
+        router,
+    )
+    assert isinstance(local, SlackAdapter) and local.http_host == "127.0.0.1"
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from adapters.telegram import TelegramAdapter
 from adapters.telegram.webhook import SECRET_HEADER
 from bot.app import StartupError
 from bot.router import Router
+from bot.settings import Settings
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 
 PUBLIC_URL = "https://vigie.exemple.fr/telegram/crochet"
@@ -103,3 +104,13 @@ def test_bad_webhook_settings_are_refused_with_a_fix(
 ) -> None:
     with pytest.raises(StartupError, match=message):
         TelegramAdapter(router, token="1:x", webhook_url=url, webhook_secret=secret)
+
+
+def test_webhook_listen_address_comes_from_the_settings(settings: Settings, router: Router) -> None:
+    from pydantic import SecretStr
+
+    configured = settings.model_copy(
+        update={"telegram_token": SecretStr("123:abc"), "telegram_webhook_listen": "0.0.0.0"}
+    )
+    adapter = TelegramAdapter.from_settings(configured, router)
+    assert adapter.webhook_listen == "0.0.0.0"

@@ -53,6 +53,7 @@ def slack_platform(settings: Settings, router: Router) -> ChatTransport | None:
             signing_secret=signing,
             api_url=settings.slack_api_url,
             http_port=settings.slack_http_port,
+            http_host=settings.slack_http_host,
             lang=settings.language,
         )
     if not app.startswith("xapp-"):

@@ -108,6 +108,7 @@ class TelegramAdapter:
             webhook_url=settings.telegram_webhook_url,
             webhook_secret=secret.get_secret_value() if secret else None,
             webhook_port=settings.telegram_webhook_port,
+            webhook_listen=settings.telegram_webhook_listen,
         )
 
     # --- lifecycle ---
