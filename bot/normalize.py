@@ -215,3 +215,27 @@ def lexicon_lines(name: str) -> list[str]:
         if line and not line.startswith("#"):
             out.append(line)
     return out
+
+
+_LEET = str.maketrans("013457", "oieast")
+_LEET_RE = re.compile(r"(?<=[^\W\d_])[013457]+(?=[^\W\d_])")
+_MASK_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?:[*#$%]+[^\W\d_]*)+")
+
+
+@cache
+def _masked_words() -> tuple[str, ...]:
+    return tuple(lexicon_lines("masked.txt"))
+
+
+def _unmask(match: re.Match[str]) -> str:
+    """« m*rde » → « merde » when one masked word fits, keeping the length."""
+    word = match.group(0)
+    shape = re.compile("".join("." if c in "*#$%" else re.escape(c.lower()) for c in word))
+    fits = [w for w in _masked_words() if len(w) == len(word) and shape.fullmatch(w)]
+    return fits[0] if len(fits) == 1 else word
+
+
+def undisguise(raw: str) -> str:
+    """Undoes the usual disguises of rude words (« c0nnasse », « m*rde »), length kept."""
+    raw = _LEET_RE.sub(lambda m: m.group(0).translate(_LEET), raw)
+    return _MASK_RE.sub(_unmask, raw)

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.models import Cue, Flag, Severity, Triage
-from bot.normalize import Tokenized, lexicon_lines, split_camel, tokenize
+from bot.normalize import Tokenized, lexicon_lines, split_camel, tokenize, undisguise
 
 
 # --- The pattern language of the lexicons -----------------------------------------------------
 # A pattern is a line of elements separated by spaces, matched word by word on folded text:
 # `mot+` (plural allowed), `mot*` (prefix), `a|b` (either), `a/b` (two words as one choice),
-# `[a|b]` (optional word), `_` (any word), `!a|b` (any word but these), `#` (a number),
-# `~` / `~N` (up to 3 / N words).
+# `[a|b]` (optional word, never last), `_` (any word), `!a|b` (any word but these), `#` (a
+# number: digits, « 4h », « 1h20 », or spelt up to « trente »), `~` / `~N` (up to 3 / N words).
+# A line starting with `#` is a comment: start a number pattern with an optional word.
 # A file is split in groups by header lines `@<kind> <reason>`.
 class PatternError(ValueError):
     """A lexicon line that cannot be read as a pattern."""
@@ -47,13 +48,17 @@ class Hit:
     words: str
 
 
+_NUMBER_WORDS = "deux trois quatre cinq six sept huit neuf dix onze douze quinze vingt trente"
+_NUMBER = "(?:[0-9]+(?:h[0-9]*|min|mn)?|" + "|".join(_NUMBER_WORDS.split()) + ")"
+
+
 def _word(word: str) -> str:
     if word.endswith("+") and len(word) > 1:
         return re.escape(word[:-1]) + "(?:s|x)?"
     if word.endswith("*") and len(word) > 1:
         return re.escape(word[:-1]) + "[^ ]*"
     if word == "#":
-        return "[0-9]+"
+        return _NUMBER
     if not re.fullmatch(r"[a-z0-9]+", word):
         raise PatternError(f"mot illisible « {word} »")
     return re.escape(word)
@@ -142,6 +147,9 @@ _BRIDGE = frozenset(
 _RATING_WEIGHT = {1: -3.0, 2: -2.0, 3: 0.0, 4: 2.0, 5: 3.0}
 _POSITIVE_EMOJI = frozenset("👍🙏❤💪✨🙌😍🥰👏👌💕😊🤩💯⭐🌟💖💗😃😄☺🎉")
 _NEGATIVE_EMOJI = frozenset("😤🙄😡🤬👎😠😒💩😭😞😩🤮🚨🙃")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_QUESTION_BLAME = 0.4
+_EMOJI_WEIGHT = 0.75
 _HARMFUL = frozenset({Flag.INSULT, Flag.DEFAMATION, Flag.THREAT})
 LEGAL_ACTIONS = ("capture", "assureur", "signaler")
 #: The reason of the cue marking discriminatory words: such statements are prescribed after
@@ -180,7 +188,7 @@ def _lexicons() -> _Lexicons:
 
 def _prepare(text: str, title: str | None) -> Tokenized:
     raw = f"{title}\n{text}" if title else text
-    return tokenize(split_camel(raw.replace("€", " euros")))
+    return tokenize(split_camel(undisguise(raw).replace("€", " euros")))
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:
@@ -200,21 +208,32 @@ def _flag_hits(search: Searchable) -> dict[Flag, list[Hit]]:
     """The hits that raise each legal-risk flag (weak cues only when confirmed)."""
     lex = _lexicons()
     out: dict[Flag, list[Hit]] = {}
-    insult = _longest(search.find(lex.insult))
+    insult = [h for h in _longest(search.find(lex.insult)) if not _reported(search.tk.words, h)]
     if insult:
         out[Flag.INSULT] = insult
     privacy = _longest(search.find(lex.privacy))
     if privacy:
         out[Flag.PRIVACY] = privacy
-    threat = _longest(search.find(lex.threat))
+    threat = search.find(lex.threat)
     if any(h.pattern.kind == "" for h in threat):
-        out[Flag.THREAT] = threat
+        out[Flag.THREAT] = _longest(threat)
     defamation = _longest(search.find(lex.defamation))
     strong = [h for h in defamation if h.pattern.kind == ""]
     weak = {h.pattern.source for h in defamation if h.pattern.kind == "+"}
     if strong or len(weak) >= 2:
         out[Flag.DEFAMATION] = [h for h in defamation if h.pattern.kind != "=" or strong or weak]
     return out
+
+
+_REPORTING = frozenset(
+    {"traite", "traitee", "traites", "traitees", "traiter", "traitait", "traitant", "qualifie"}
+    | {"qualifiee", "insulte", "insultee", "insulter", "insultait", "crie", "hurle", "lance"}
+)
+
+
+def _reported(words: tuple[str, ...], hit: Hit) -> bool:
+    """True when the rude words are someone else's, reported (« l'a traitée de conne »)."""
+    return any(w in _REPORTING for w in words[max(0, hit.first - 5) : hit.first])
 
 
 def _negated(words: tuple[str, ...], first: int, last: int) -> bool:
@@ -227,8 +246,18 @@ def _negated(words: tuple[str, ...], first: int, last: int) -> bool:
     return bool(after) and (after[0] in _AFTER_NEGATORS or after == ("a", "personne"))
 
 
+def _in_question(tk: Tokenized, last: int) -> bool:
+    """True when the sentence holding word `last` ends with « ? » (asked, not asserted)."""
+    end = _SENTENCE_END.search(tk.raw, tk.ends[last])
+    return end is not None and end.group(0) == "?"
+
+
 def _sentiment(search: Searchable) -> tuple[float, list[Cue]]:
-    """Sum of the sentiment lexicon's weights, a negator before a word turning it over."""
+    """Sum of the sentiment lexicon's weights, a negator before a word turning it over.
+
+    A question asks rather than judges: its praise words do not count, its blame words count
+    less (set phrases like « on fait comment » keep their weight).
+    """
     words = search.tk.words
     score = 0.0
     cues: list[Cue] = []
@@ -236,6 +265,8 @@ def _sentiment(search: Searchable) -> tuple[float, list[Cue]]:
         weight = float(hit.pattern.kind or 0)
         if _negated(words, hit.first, hit.last):
             weight = -weight
+        if weight and hit.first == hit.last and _in_question(search.tk, hit.last):
+            weight = 0.0 if weight > 0 else weight * _QUESTION_BLAME
         if not weight:
             continue
         score += weight
@@ -244,7 +275,7 @@ def _sentiment(search: Searchable) -> tuple[float, list[Cue]]:
     raw = search.tk.raw
     pos = sum(1 for c in raw if c in _POSITIVE_EMOJI)
     neg = sum(1 for c in raw if c in _NEGATIVE_EMOJI)
-    score += min(pos, 3) * 0.75 - min(neg, 3) * 0.75
+    score += min(pos, 3) * _EMOJI_WEIGHT - min(neg, 3) * _EMOJI_WEIGHT
     return score, cues
 
 

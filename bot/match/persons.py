@@ -94,6 +94,8 @@ def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | No
     if span is HOMONYM_SPAN:
         return HOMONYM if first_pts >= 1.0 else None
     titled = span is TITLED_SPAN
+    if not titled and not first_pts and _dateline(doc, occ):
+        return None  # « Fontaine : un cabinet ouvre… » : the surname is the town of the news
     if (
         titled
         and p.title not in PROFESSOR
@@ -131,6 +133,15 @@ def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | No
     if points < need:
         return None
     return points, " + ".join([label, *extras])
+
+
+def _dateline(doc: Doc, occ: Occurrence) -> bool:
+    """True when the bare surname is a town heading a news line (« Fontaine : un cabinet… »)."""
+    if not doc.boundary(occ.start) or occ.end + 1 >= doc.n:
+        return False
+    if not doc.sep(occ.end + 1).strip().startswith(":"):
+        return False
+    return any(s <= occ.start and occ.end <= e for s, e, _ in doc.cities)
 
 
 def _name_part(doc: Doc, p: Person, occ: Occurrence) -> tuple[int, int, float, str] | None:
