@@ -14,13 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.match.doc import Doc
-from bot.match.index import WatchIndex
+from bot.match.index import Person, WatchIndex
 from bot.match.persons import (
     HOMONYM,
     INITIALS_RE,
+    Occurrence,
     initial_matches,
     judge_person,
     person_occurrences,
+    shared_surname_losers,
 )
 from bot.match.practices import judge_place, place_occurrences
 from bot.match.prefilter import fuzzy_hits, plausible
@@ -95,13 +97,18 @@ def _evaluate(
     index = doc.index
     best: dict[int, tuple[float, str]] = {}
     homonyms: set[int] = set()
+    hits: list[tuple[Person, Occurrence]] = []
     for idx, occ in person_occurrences(doc, fuzzy):
         person = index.persons[idx]
         res = judge_person(doc, person, occ)
         if res is HOMONYM:
             homonyms.add(person.watch_id)
-        elif res and (person.watch_id not in best or best[person.watch_id][0] < res[0]):
-            best[person.watch_id] = res
+        elif res:
+            hits.append((person, occ))
+            if person.watch_id not in best or best[person.watch_id][0] < res[0]:
+                best[person.watch_id] = res
+    if len(hits) > 1:
+        homonyms |= shared_surname_losers(doc, hits)
     for wid in homonyms:
         best.pop(wid, None)
     for idx, start, end, full in place_occurrences(doc):

@@ -217,8 +217,8 @@ def lexicon_lines(name: str) -> list[str]:
     return out
 
 
-_LEET = str.maketrans("013457", "oieast")
-_LEET_RE = re.compile(r"(?<=[^\W\d_])[013457]+(?=[^\W\d_])")
+_LEET = str.maketrans("013457@", "oieasta")
+_LEET_RE = re.compile(r"(?<=[^\W\d_])[013457@]+(?=[^\W\d_])")
 _MASK_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?:[*#$%]+[^\W\d_]*)+")
 
 

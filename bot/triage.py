@@ -208,13 +208,13 @@ def _flag_hits(search: Searchable) -> dict[Flag, list[Hit]]:
     """The hits that raise each legal-risk flag (weak cues only when confirmed)."""
     lex = _lexicons()
     out: dict[Flag, list[Hit]] = {}
-    insult = [h for h in _longest(search.find(lex.insult)) if not _reported(search.tk.words, h)]
+    insult = [h for h in _longest(search.find(lex.insult)) if not _reported(search.tk, h)]
     if insult:
         out[Flag.INSULT] = insult
     privacy = _longest(search.find(lex.privacy))
     if privacy:
         out[Flag.PRIVACY] = privacy
-    threat = search.find(lex.threat)
+    threat = [h for h in search.find(lex.threat) if not _reported(search.tk, h)]
     if any(h.pattern.kind == "" for h in threat):
         out[Flag.THREAT] = _longest(threat)
     defamation = _longest(search.find(lex.defamation))
@@ -225,15 +225,24 @@ def _flag_hits(search: Searchable) -> dict[Flag, list[Hit]]:
     return out
 
 
+_CLOSING = re.compile('[»"”]')
 _REPORTING = frozenset(
     {"traite", "traitee", "traites", "traitees", "traiter", "traitait", "traitant", "qualifie"}
     | {"qualifiee", "insulte", "insultee", "insulter", "insultait", "crie", "hurle", "lance"}
+    | {"menace", "menacee", "ecrit", "lache", "crache", "dit", "repete", "aurait", "avait"}
 )
 
 
-def _reported(words: tuple[str, ...], hit: Hit) -> bool:
-    """True when the rude words are someone else's, reported (« l'a traitée de conne »)."""
-    return any(w in _REPORTING for w in words[max(0, hit.first - 5) : hit.first])
+def _reported(tk: Tokenized, hit: Hit) -> bool:
+    """True when the words are someone else's, reported (« l'a traitée de conne »,
+    « « je vais te crever », lui aurait-il lancé »)."""
+    words = tk.words
+    if any(w in _REPORTING for w in words[max(0, hit.first - 5) : hit.first]):
+        return True
+    after = hit.last + 1
+    if after >= len(words) or not _CLOSING.search(tk.raw, tk.ends[hit.last], tk.starts[after]):
+        return False
+    return any(w in _REPORTING for w in words[after : after + 4])
 
 
 def _negated(words: tuple[str, ...], first: int, last: int) -> bool:

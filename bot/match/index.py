@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -85,6 +86,11 @@ class WatchIndex:
         if not phrase:
             return frozenset()
         dept = self.lex.cities.get(phrase)
+        bare = tuple(tokens(re.split(r"[(,/]", city, maxsplit=1)[0]))
+        if dept is None and bare and bare != phrase:
+            # « Saint-Pierre (La Réunion) », « Saint-Denis, 974 »: the commune before the qualifier
+            dept = self.lex.cities.get(bare)
+            phrase = bare if dept is None else phrase
         if dept is None:
             dept = "?" + " ".join(phrase)
             self._extra_cities[phrase] = dept

@@ -51,6 +51,9 @@ class Lex:
     fuzzy_gate: frozenset[str]
     dept_words: dict[str, frozenset[str]]
     group_words: dict[str, frozenset[str]]
+    offtopic: frozenset[str]  # sport, show business, advertising: a celebrity namesake's world
+    animal: frozenset[str]  # a vet's world: a namesake « Dr » there is not the watched one
+    health: frozenset[str]  # care words that keep a name in the practitioner's world
 
 
 def city_index(extra: tuple[tuple[tuple[str, ...], str], ...] = ()) -> PhraseIndex[str]:
@@ -136,4 +139,7 @@ def lexicon() -> Lex:
         group_words=_first_words_by(
             (phrase, group) for phrase, groups in specialties.items() for group in groups
         ),
+        offtopic=_words(m["hors_sante"]),
+        health=_words(m["sante"]),
+        animal=_words(m["animalier"]),
     )

@@ -31,6 +31,12 @@ from bot.match.scoring import (
     need_floor,
 )
 
+_TITLE_KIND = {
+    **dict.fromkeys(("dr", "dre", "docteur", "docteure", "doc", "doct"), "dr"),
+    **dict.fromkeys(("pr", "professeur", "professeure", "prof"), "dr"),
+    **dict.fromkeys(("mme", "madame", "mlle", "mademoiselle"), "f"),
+    **dict.fromkeys(("m", "monsieur", "mr"), "h"),
+}
 HOMONYM = (-1.0, "homonyme")  # a full name shown to be someone else: the whole text is about them
 INITIALS_RE = re.compile(
     r"\b(?:Dr|Pr|Docteure?|Professeure?)\.?\s+([A-Z])\.\s*([A-Z])\.(?![A-Za-z])"
@@ -121,6 +127,12 @@ def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | No
     if city:
         points += city
         extras.append("ville")
+    if not first_pts and not titled and "spécialité" not in extras and _tiny(doc, occ):
+        return None  # « Ly », « Roy » alone: a title or the trade must say it is them
+    if "spécialité" not in extras and (
+        not doc.lex.animal.isdisjoint(doc.present) or (not titled and _celebrity_world(doc))
+    ):
+        return None
     need = THRESHOLD
     if occ.quality == PARTIAL:
         need = STRICT
@@ -133,6 +145,22 @@ def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | No
     if points < need:
         return None
     return points, " + ".join([label, *extras])
+
+
+def _tiny(doc: Doc, occ: Occurrence) -> bool:
+    """True for a surname of three letters or fewer, common to many families."""
+    return sum(len(w) for w in doc.w[occ.start : occ.end + 1]) <= 3
+
+
+def _celebrity_world(doc: Doc) -> bool:
+    """True when the text speaks of sport or show business and never of care or a title."""
+    lex = doc.lex
+    return (
+        not doc.has_title
+        and not doc.specs
+        and not lex.offtopic.isdisjoint(doc.present)
+        and lex.health.isdisjoint(doc.present)
+    )
 
 
 def _dateline(doc: Doc, occ: Occurrence) -> bool:
@@ -181,3 +209,29 @@ def initial_matches(doc: Doc) -> list[tuple[int, tuple[float, str]]]:
             if spec and spec[0] >= 0.5 and city:
                 out.append((idx, (3.0, "initiales + titre + spécialité + ville")))
     return out
+
+
+def title_kind(title: str | None) -> str:
+    """« dr » for a doctor's title, « f » or « h » for a civil one, "" for none."""
+    return _TITLE_KIND.get(title or "", "")
+
+
+def shared_surname_losers(doc: Doc, hits: list[tuple[Person, Occurrence]]) -> set[int]:
+    """Watch ids to drop when two watched people share a surname written once with a title.
+
+    « Mme Kieffer » is the watched Mme, not the watched Dr of the same family; « le docteur
+    Kieffer » is the Dr, not the osteopath. Only applied when one of them fits the title."""
+    by_span: dict[tuple[int, int], list[Person]] = {}
+    for p, occ in hits:
+        by_span.setdefault((occ.start, occ.end), []).append(p)
+    lost: set[tuple[int, int]] = set()
+    for (start, end), people in by_span.items():
+        if len({p.watch_id for p in people}) < 2:
+            continue
+        kind = title_kind(title_word(doc, start, end))
+        fits = {p.watch_id for p in people if kind and title_kind(p.title) == kind}
+        if fits:
+            lost |= {(p.watch_id, start) for p in people if p.watch_id not in fits}
+    # A watch id losing at one span may still be named elsewhere (« Léa Kieffer »).
+    kept = {p.watch_id for p, occ in hits if (p.watch_id, occ.start) not in lost}
+    return {wid for wid, _ in lost} - kept
