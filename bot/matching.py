@@ -27,7 +27,7 @@ from bot.match.persons import (
 from bot.match.practices import judge_place, place_occurrences
 from bot.match.prefilter import fuzzy_hits, plausible
 from bot.models import Watch
-from bot.normalize import flat_words, fold_flat, split_camel, tokenize, tokens
+from bot.normalize import flat_words, fold_flat, split_handles, tokenize, tokens
 
 _TITLE_REVIEWER_RE = re.compile(r"^\s*avis (?:de|d'|d’)\s*[^—–|·]*[—–|·]?", re.IGNORECASE)
 
@@ -59,8 +59,8 @@ class Matcher:
         head = _TITLE_REVIEWER_RE.sub("", title).strip() if title else ""
         raw = f"{head}\n{text}" if head else text
         if "@" in raw or "#" in raw:
-            raw = split_camel(raw)
-            head = split_camel(head)
+            raw = split_handles(raw)
+            head = split_handles(head)
         flat = fold_flat(raw)
         words = flat.split() if flat is not None else tokens(raw)
         anchors = index.anchors.intersection(words)

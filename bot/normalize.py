@@ -116,6 +116,15 @@ def split_camel(text: str) -> str:
     return _CAMEL_RE.sub(" ", text)
 
 
+_HANDLE_RE = re.compile(r"[@#][^\s@#]+")
+
+
+def split_handles(text: str) -> str:
+    """Cut glued words inside @handles and #hashtags only (« @DrLeGall », « #BioMarne » stays
+    whole in running text, where a capital inside a word is part of a brand name)."""
+    return _HANDLE_RE.sub(lambda m: split_camel(m.group(0)), text)
+
+
 def words_of(folded: str) -> list[str]:
     """The words of an already folded text (letters and digits; anything else separates)."""
     return TOKEN_RE.findall(folded)

@@ -14,127 +14,24 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.models import Cue, Flag, Severity, Triage
-from bot.normalize import Tokenized, lexicon_lines, split_camel, tokenize, undisguise
+from bot.normalize import Tokenized, split_camel, tokenize, undisguise
+from bot.triage_patterns import (
+    Hit,
+    Pattern,
+    PatternError,
+    Searchable,
+    compile_pattern,
+    load_patterns,
+)
 
-
-# --- The pattern language of the lexicons -----------------------------------------------------
-# A pattern is a line of elements separated by spaces, matched word by word on folded text:
-# `mot+` (plural allowed), `mot*` (prefix), `a|b` (either), `a/b` (two words as one choice),
-# `[a|b]` (optional word, never last), `_` (any word), `!a|b` (any word but these), `#` (a
-# number: digits, « 4h », « 1h20 », or spelt up to « trente »), `~` / `~N` (up to 3 / N words).
-# A line starting with `#` is a comment: start a number pattern with an optional word.
-# A file is split in groups by header lines `@<kind> <reason>`.
-class PatternError(ValueError):
-    """A lexicon line that cannot be read as a pattern."""
-
-
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    """One compiled line of a lexicon, with its group's kind and reason."""
-
-    kind: str
-    reason: str
-    source: str
-    regex: re.Pattern[str]
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """Where a pattern matched: word positions and the raw words."""
-
-    pattern: Pattern
-    first: int
-    last: int
-    words: str
-
-
-_NUMBER_WORDS = "deux trois quatre cinq six sept huit neuf dix onze douze quinze vingt trente"
-_NUMBER = "(?:[0-9]+(?:h[0-9]*|min|mn)?|" + "|".join(_NUMBER_WORDS.split()) + ")"
-
-
-def _word(word: str) -> str:
-    if word.endswith("+") and len(word) > 1:
-        return re.escape(word[:-1]) + "(?:s|x)?"
-    if word.endswith("*") and len(word) > 1:
-        return re.escape(word[:-1]) + "[^ ]*"
-    if word == "#":
-        return _NUMBER
-    if not re.fullmatch(r"[a-z0-9]+", word):
-        raise PatternError(f"mot illisible « {word} »")
-    return re.escape(word)
-
-
-def _alternatives(element: str) -> str:
-    choices = []
-    for alt in element.split("|"):
-        if not alt:
-            raise PatternError(f"choix vide dans « {element} »")
-        choices.append(" ".join(_word(w) for w in alt.split("/")))
-    return "(?:" + "|".join(choices) + ")"
-
-
-def compile_pattern(line: str) -> re.Pattern[str]:
-    """The regex (over space-joined folded words) for one pattern line."""
-    out: list[str] = []
-    pending = ""
-    for element in line.split():
-        if element.startswith("~"):
-            n = int(element[1:]) if element[1:].isdigit() else 3
-            pending += f"(?:[^ ]+ ){{0,{n}}}"
-            continue
-        if element.startswith("[") and element.endswith("]"):
-            pending += f"(?:{_alternatives(element[1:-1])} )?"
-            continue
-        if element == "_":
-            body = "[^ ]+"
-        elif element.startswith("!") and len(element) > 1:
-            body = f"(?!{_alternatives(element[1:])}(?![^ ]))[^ ]+"
-        else:
-            body = _alternatives(element)
-        out.append(pending + body)
-        pending = ""
-    if not out:
-        raise PatternError(f"motif vide « {line} »")
-    return re.compile("(?<![^ ])" + " ".join(out) + "(?![^ ])")
-
-
-def load_patterns(name: str) -> list[Pattern]:
-    """The patterns of lexicon file `name`, grouped under their `@` headers."""
-    kind, reason = "", ""
-    out: list[Pattern] = []
-    for line in lexicon_lines(name):
-        if line.startswith("@"):
-            head, _, rest = line.partition(" ")
-            kind, reason = head[1:], rest.strip()
-            continue
-        try:
-            out.append(Pattern(kind, reason, line, compile_pattern(line)))
-        except PatternError as exc:
-            raise PatternError(f"{name} : {exc}") from exc
-    return out
-
-
-class Searchable:
-    """A text's folded words joined by spaces, to run patterns and map hits back."""
-
-    def __init__(self, tk: Tokenized) -> None:
-        self.tk = tk
-        self.joined = " ".join(tk.words)
-        self._offsets: list[int] = []
-        pos = 0
-        for w in tk.words:
-            self._offsets.append(pos)
-            pos += len(w) + 1
-
-    def find(self, patterns: list[Pattern]) -> list[Hit]:
-        """Every match of every pattern, with the raw words it covers."""
-        hits: list[Hit] = []
-        for p in patterns:
-            for m in p.regex.finditer(self.joined):
-                first = bisect.bisect_right(self._offsets, m.start()) - 1
-                last = bisect.bisect_right(self._offsets, max(m.end() - 1, m.start())) - 1
-                hits.append(Hit(p, first, last, self.tk.raw_span(first, last)))
-        return hits
+__all__ = [
+    "DISCRIMINATORY_REASON",
+    "PatternError",
+    "compile_pattern",
+    "is_discriminatory",
+    "load_patterns",
+    "triage",
+]
 
 
 # --- Triage ----------------------------------------------------------------------------------
@@ -211,18 +108,37 @@ def _flag_hits(search: Searchable) -> dict[Flag, list[Hit]]:
     insult = [h for h in _longest(search.find(lex.insult)) if not _reported(search.tk, h)]
     if insult:
         out[Flag.INSULT] = insult
-    privacy = _longest(search.find(lex.privacy))
+    privacy = _longest(search.find(lex.privacy)) + _plates(search)
     if privacy:
         out[Flag.PRIVACY] = privacy
     threat = [h for h in search.find(lex.threat) if not _reported(search.tk, h)]
     if any(h.pattern.kind == "" for h in threat):
         out[Flag.THREAT] = _longest(threat)
-    defamation = _longest(search.find(lex.defamation))
+    found = search.find(lex.defamation)
+    judged = any(h.pattern.kind == "-" for h in found)
+    defamation = [] if judged else _longest(found)
     strong = [h for h in defamation if h.pattern.kind == ""]
     weak = {h.pattern.source for h in defamation if h.pattern.kind == "+"}
     if strong or len(weak) >= 2:
         out[Flag.DEFAMATION] = [h for h in defamation if h.pattern.kind != "=" or strong or weak]
     return out
+
+
+_PLATE = re.compile(r"(?<![\w-])[A-HJ-NP-TV-Z]{2}[- ]?[0-9]{3}[- ]?[A-HJ-NP-TV-Z]{2}(?![\w-])")
+_PLATE_REASON = "plaque d'immatriculation divulguée (vie privée)"
+
+
+def _plates(search: Searchable) -> list[Hit]:
+    """French number plates (« AB-123-CD ») in the raw text: they lead to the person."""
+    tk = search.tk
+    hits: list[Hit] = []
+    for m in _PLATE.finditer(tk.raw):
+        first = bisect.bisect_right(tk.starts, m.start()) - 1
+        last = bisect.bisect_left(tk.ends, m.end())
+        if 0 <= first <= last < len(tk.words):
+            pattern = Pattern("", _PLATE_REASON, "plaque", _PLATE)
+            hits.append(Hit(pattern, first, last, tk.raw_span(first, last)))
+    return hits
 
 
 _CLOSING = re.compile('[»"”]')
@@ -261,6 +177,22 @@ def _in_question(tk: Tokenized, last: int) -> bool:
     return end is not None and end.group(0) == "?"
 
 
+def _ironic(tk: Tokenized, weighed: list[tuple[Hit, float]]) -> list[tuple[Hit, float]]:
+    """Praise that a colon turns into a grievance is irony: « Super l'accueil : 2h de retard »,
+    « merci pour cette belle nuit : 5h d'attente ». Such praise counts as blame."""
+    out: list[tuple[Hit, float]] = []
+    for hit, weight in weighed:
+        if weight > 0:
+            colon = tk.raw.find(":", tk.ends[hit.last])
+            end = _SENTENCE_END.search(tk.raw, tk.ends[hit.last])
+            if colon >= 0 and (end is None or colon < end.start()):
+                stop = len(tk.raw) if end is None else end.start()
+                if any(w < 0 and colon < tk.starts[h.first] < stop for h, w in weighed):
+                    weight = -weight
+        out.append((hit, weight))
+    return out
+
+
 def _sentiment(search: Searchable) -> tuple[float, list[Cue]]:
     """Sum of the sentiment lexicon's weights, a negator before a word turning it over.
 
@@ -270,14 +202,16 @@ def _sentiment(search: Searchable) -> tuple[float, list[Cue]]:
     words = search.tk.words
     score = 0.0
     cues: list[Cue] = []
+    weighed: list[tuple[Hit, float]] = []
     for hit in _longest(search.find(_lexicons().sentiment)):
         weight = float(hit.pattern.kind or 0)
         if _negated(words, hit.first, hit.last):
             weight = -weight
         if weight and hit.first == hit.last and _in_question(search.tk, hit.last):
             weight = 0.0 if weight > 0 else weight * _QUESTION_BLAME
-        if not weight:
-            continue
+        if weight:
+            weighed.append((hit, weight))
+    for hit, weight in _ironic(search.tk, weighed):
         score += weight
         tone = "ton positif" if weight > 0 else "ton négatif"
         cues.append(Cue(flag=None, words=hit.words, reason=f"{tone} ({hit.pattern.reason})"))

@@ -168,7 +168,17 @@ class Doc:
         named = self._city_depts
         if named is None:
             named = self._city_depts = frozenset(d for _, _, d in cities) | self.scoped_depts
-        if not named.isdisjoint(depts) or any(self.compatible(depts, d) for d in named):
+        if not named.isdisjoint(depts):
+            return 1.0
+        if any(self.compatible(depts, d) for d in named):
+            # a neighbouring commune written right after the name (« … Jean-Jaurès de
+            # Villejuif ») places it there, not in the watched commune of the same area
+            # (or in the headline that names it)
+            if any(
+                (0 < s - end <= 2 and self.gap_ok(end + 1, s)) or s < self.n_title > start
+                for s, _, _ in cities
+            ):
+                return None
             return 1.0
         if self.scoped_depts and not cities:
             return None

@@ -12,6 +12,10 @@ from bot.match.phrases import PhraseIndex
 from bot.models import Watch, WatchKind
 from bot.normalize import fold, tokens
 
+_ARRONDISSEMENT = re.compile(
+    r"\s+[0-9]{1,2}\s*(?:e|er|eme|ème|è)?(?:\s+arr(?:ondissement|\.)?)?\s*$", re.IGNORECASE
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -91,6 +95,10 @@ class WatchIndex:
             # « Saint-Pierre (La Réunion) », « Saint-Denis, 974 »: the commune before the qualifier
             dept = self.lex.cities.get(bare)
             phrase = bare if dept is None else phrase
+        commune = _ARRONDISSEMENT.sub("", city).strip()
+        if dept is None and commune and commune != city:
+            # « Paris 19e », « Lyon 3e arrondissement »: the district lies in its commune
+            dept = self.lex.cities.get(tuple(tokens(commune)))
         if dept is None:
             dept = "?" + " ".join(phrase)
             self._extra_cities[phrase] = dept
