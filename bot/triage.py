@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from bot.accusation import accusations, unvoided
 from bot.models import Cue, Flag, Severity, Triage
 from bot.normalize import Tokenized, split_camel, tokenize, undisguise
 from bot.triage_patterns import (
@@ -116,12 +117,25 @@ def _flag_hits(search: Searchable) -> dict[Flag, list[Hit]]:
         out[Flag.THREAT] = _longest(threat)
     found = search.find(lex.defamation)
     judged = any(h.pattern.kind == "-" for h in found)
+    found = unvoided(search, found)
     defamation = [] if judged else _longest(found)
     strong = [h for h in defamation if h.pattern.kind == ""]
     weak = {h.pattern.source for h in defamation if h.pattern.kind == "+"}
     if strong or len(weak) >= 2:
         out[Flag.DEFAMATION] = [h for h in defamation if h.pattern.kind != "=" or strong or weak]
     return out
+
+
+def _flag_cues(search: Searchable) -> dict[Flag, list[Cue]]:
+    """The cues of each legal-risk flag: the lexicons', then the accusation frames'."""
+    cues = {flag: [_cue(flag, h) for h in hits] for flag, hits in _flag_hits(search).items()}
+    if Flag.DEFAMATION in cues:
+        return cues
+    judged = [p for p in _lexicons().defamation if p.kind == "-"]
+    framed = [] if search.find(judged) else accusations(search)
+    if framed:
+        cues[Flag.DEFAMATION] = framed
+    return cues
 
 
 _PLATE = re.compile(r"(?<![\w-])[A-HJ-NP-TV-Z]{2}[- ]?[0-9]{3}[- ]?[A-HJ-NP-TV-Z]{2}(?![\w-])")
@@ -234,9 +248,9 @@ def _actions(severity: Severity, flags: frozenset[Flag]) -> tuple[str, ...]:
 def triage(text: str, *, title: str | None = None, rating: int | None = None) -> Triage:
     """Severity, legal-risk flags with their cues, and the recommended commands."""
     search = Searchable(_prepare(text, title))
-    flagged = _flag_hits(search)
+    flagged = _flag_cues(search)
     flags = frozenset(flagged)
-    cues: list[Cue] = [_cue(flag, h) for flag, hits in flagged.items() for h in hits]
+    cues: list[Cue] = [c for found in flagged.values() for c in found]
     discriminatory = search.find(_lexicons().discrimination)
     if discriminatory:
         hit = discriminatory[0]
