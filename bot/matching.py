@@ -97,14 +97,14 @@ def _evaluate(
     index = doc.index
     best: dict[int, tuple[float, str]] = {}
     homonyms: set[int] = set()
-    hits: list[tuple[Person, Occurrence]] = []
+    hits: list[tuple[Person, Occurrence, str]] = []
     for idx, occ in person_occurrences(doc, fuzzy):
         person = index.persons[idx]
         res = judge_person(doc, person, occ)
         if res is HOMONYM:
             homonyms.add(person.watch_id)
         elif res:
-            hits.append((person, occ))
+            hits.append((person, occ, res[1]))
             if person.watch_id not in best or best[person.watch_id][0] < res[0]:
                 best[person.watch_id] = res
     if len(hits) > 1:

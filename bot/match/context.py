@@ -58,12 +58,13 @@ def other_name(doc: Doc, p: Person, s: int, e: int) -> bool:
     """True when the surname belongs to someone else: another first name, a compound."""
     lex = doc.lex
     w = doc.w
+    first_names = doc.index.first_names
     if s > 0 and not doc.boundary(s):
         prev = w[s - 1]
         sep = doc.sep(s)
         if (
             sep.strip() == ""
-            and prev in lex.first_names
+            and (prev in first_names or _titled_unknown(doc, s - 1))
             and prev not in p.first
             and doc.cap(s - 1)
             and prev not in lex.titles
@@ -80,11 +81,26 @@ def other_name(doc: Doc, p: Person, s: int, e: int) -> bool:
             return True
     if e + 1 < doc.n and not doc.boundary(e + 1) and doc.bare(e + 1):
         nxt = w[e + 1]
-        if nxt in lex.first_names and nxt not in p.first and doc.cap(e + 1):
+        if nxt in first_names and nxt not in p.first and doc.cap(e + 1):
             return nxt not in lex.titles and not _name_follows(doc, e + 2)
         if _name_follows(doc, e + 1) and not doc.all_caps(e):
             return not _known_word(doc, e + 1)
     return False
+
+
+def _titled_unknown(doc: Doc, i: int) -> bool:
+    """True for « Dr Hoang Ly »: a capitalised unknown word between a title and the surname."""
+    return (
+        i > 0
+        and not doc.flat_case
+        and doc.w[i - 1] in doc.lex.titles
+        and doc.w[i - 1] != "m"
+        and not doc.boundary(i)
+        and doc.capitalized(i)
+        and not doc.all_caps(i)
+        and doc.w[i] not in doc.lex.common_words
+        and not _known_word(doc, i)
+    )
 
 
 def _known_word(doc: Doc, i: int) -> bool:

@@ -82,6 +82,11 @@ class WatchIndex:
         self.person_keys = frozenset(self.person_index)
         self.place_keys = frozenset(self.place_index)
         self.anchors = self.person_keys | self.place_keys
+        # a watched person's first name is a first name even when no list knows it: beside
+        # a shared surname it names that person, not their relative
+        self.first_names: frozenset[str] = lex.first_names | frozenset(
+            p.first_word for p in self.persons if p.first_word
+        )
 
     def _depts(self, city: str | None) -> frozenset[str]:
         if not city:

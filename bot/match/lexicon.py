@@ -54,6 +54,8 @@ class Lex:
     offtopic: frozenset[str]  # sport, show business, advertising: a celebrity namesake's world
     animal: frozenset[str]  # a vet's world: a namesake « Dr » there is not the watched one
     health: frozenset[str]  # care words that keep a name in the practitioner's world
+    physician_words: frozenset[str]  # « médecin », « toubib »: a doctor, not a dentist
+    non_physicians: frozenset[str]  # specialty groups that are not doctors
 
 
 def city_index(extra: tuple[tuple[tuple[str, ...], str], ...] = ()) -> PhraseIndex[str]:
@@ -142,4 +144,6 @@ def lexicon() -> Lex:
         offtopic=_words(m["hors_sante"]),
         health=_words(m["sante"]),
         animal=_words(m["animalier"]),
+        physician_words=_words(s["mots_medecin"]),
+        non_physicians=frozenset(s["non_medecins"]),
     )

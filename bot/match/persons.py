@@ -216,22 +216,39 @@ def title_kind(title: str | None) -> str:
     return _TITLE_KIND.get(title or "", "")
 
 
-def shared_surname_losers(doc: Doc, hits: list[tuple[Person, Occurrence]]) -> set[int]:
-    """Watch ids to drop when two watched people share a surname written once with a title.
+def _says_doctor(doc: Doc, start: int, end: int) -> bool:
+    """True when « médecin » or « toubib » stands within a few words of the name."""
+    near = doc.w[max(0, start - 6) : end + 7]
+    return not doc.lex.physician_words.isdisjoint(near)
+
+
+def _physician(doc: Doc, p: Person) -> bool:
+    """True for a watched doctor (not a dentist, a midwife, a physiotherapist…)."""
+    return bool(p.groups) and not p.groups <= doc.lex.non_physicians
+
+
+def shared_surname_losers(doc: Doc, hits: list[tuple[Person, Occurrence, str]]) -> set[int]:
+    """Watch ids to drop when two watched people share a surname written once.
 
     « Mme Kieffer » is the watched Mme, not the watched Dr of the same family; « le docteur
-    Kieffer » is the Dr, not the osteopath. Only applied when one of them fits the title."""
-    by_span: dict[tuple[int, int], list[Person]] = {}
-    for p, occ in hits:
-        by_span.setdefault((occ.start, occ.end), []).append(p)
+    Kieffer » is the Dr, not the osteopath; « Kieffer, le dentiste » is the one whose trade
+    it is. Only applied when some but not all of them fit the title or the trade."""
+    by_span: dict[tuple[int, int], list[tuple[Person, str]]] = {}
+    for p, occ, reason in hits:
+        by_span.setdefault((occ.start, occ.end), []).append((p, reason))
     lost: set[tuple[int, int]] = set()
     for (start, end), people in by_span.items():
-        if len({p.watch_id for p in people}) < 2:
+        ids = {p.watch_id for p, _ in people}
+        if len(ids) < 2:
             continue
         kind = title_kind(title_word(doc, start, end))
-        fits = {p.watch_id for p in people if kind and title_kind(p.title) == kind}
-        if fits:
-            lost |= {(p.watch_id, start) for p in people if p.watch_id not in fits}
+        fits = {p.watch_id for p, _ in people if kind and title_kind(p.title) == kind}
+        if not fits or fits == ids:
+            fits = {p.watch_id for p, reason in people if "spécialité" in reason}
+        if (not fits or fits == ids) and _says_doctor(doc, start, end):
+            fits = {p.watch_id for p, _ in people if _physician(doc, p)}
+        if fits and fits != ids:
+            lost |= {(p.watch_id, start) for p, _ in people if p.watch_id not in fits}
     # A watch id losing at one span may still be named elsewhere (« Léa Kieffer »).
-    kept = {p.watch_id for p, occ in hits if (p.watch_id, occ.start) not in lost}
+    kept = {p.watch_id for p, occ, _ in hits if (p.watch_id, occ.start) not in lost}
     return {wid for wid, _ in lost} - kept
