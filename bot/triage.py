@@ -9,6 +9,7 @@ commands that fit (capture, insurer letter, notice to the platform, reply guidan
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -119,22 +120,39 @@ def _flag_hits(search: Searchable) -> dict[Flag, list[Hit]]:
     judged = any(h.pattern.kind == "-" for h in found)
     found = unvoided(search, found)
     defamation = [] if judged else _longest(found)
-    strong = [h for h in defamation if h.pattern.kind == ""]
-    weak = {h.pattern.source for h in defamation if h.pattern.kind == "+"}
+    asked = [h for h in defamation if _asked_word(search.tk, h)]
+    strong = [h for h in defamation if h.pattern.kind == "" and h not in asked]
+    weak = {h.pattern.source for h in defamation if h.pattern.kind == "+" or h in asked}
     if strong or len(weak) >= 2:
         out[Flag.DEFAMATION] = [h for h in defamation if h.pattern.kind != "=" or strong or weak]
     return out
 
 
+_TIED_FACT = frozenset({"a", "ont", "avait", "avaient", "aurait", "auraient"})
+
+
+def _absorbed(tk: Tokenized, insult: Hit) -> bool:
+    """An insult that a relative clause ties to a precise fact (« un escroc qui a détourné… »)
+    is part of the defamation, not a separate insult (loi de 1881, art. 29)."""
+    after = tk.words[insult.last + 1 : insult.last + 5]
+    return any(w == "qui" and nxt in _TIED_FACT for w, nxt in itertools.pairwise(after))
+
+
 def _flag_cues(search: Searchable) -> dict[Flag, list[Cue]]:
     """The cues of each legal-risk flag: the lexicons', then the accusation frames'."""
-    cues = {flag: [_cue(flag, h) for h in hits] for flag, hits in _flag_hits(search).items()}
-    if Flag.DEFAMATION in cues:
-        return cues
-    judged = [p for p in _lexicons().defamation if p.kind == "-"]
-    framed = [] if search.find(judged) else accusations(search)
-    if framed:
-        cues[Flag.DEFAMATION] = framed
+    hits = _flag_hits(search)
+    cues = {flag: [_cue(flag, h) for h in found] for flag, found in hits.items()}
+    if Flag.DEFAMATION not in cues:
+        judged = [p for p in _lexicons().defamation if p.kind == "-"]
+        framed = [] if search.find(judged) else accusations(search)
+        if framed:
+            cues[Flag.DEFAMATION] = framed
+    if Flag.DEFAMATION in cues and Flag.INSULT in hits:
+        kept = [_cue(Flag.INSULT, h) for h in hits[Flag.INSULT] if not _absorbed(search.tk, h)]
+        if kept:
+            cues[Flag.INSULT] = kept
+        else:
+            del cues[Flag.INSULT]
     return cues
 
 
@@ -181,6 +199,8 @@ def _negated(words: tuple[str, ...], first: int, last: int) -> bool:
         return True
     if first >= 2 and words[first - 1] in _BRIDGE and words[first - 2] in _NEGATORS:
         return True
+    if first >= 3 and words[first - 2 : first] == ("du", "tout") and words[first - 3] in _NEGATORS:
+        return True
     after = words[last + 1 : last + 3]
     return bool(after) and (after[0] in _AFTER_NEGATORS or after == ("a", "personne"))
 
@@ -189,6 +209,11 @@ def _in_question(tk: Tokenized, last: int) -> bool:
     """True when the sentence holding word `last` ends with « ? » (asked, not asserted)."""
     end = _SENTENCE_END.search(tk.raw, tk.ends[last])
     return end is not None and end.group(0) == "?"
+
+
+def _asked_word(tk: Tokenized, hit: Hit) -> bool:
+    """A lone accusing word asked as a question (« Escroquerie ? ») is a hint, not a charge."""
+    return hit.pattern.kind == "" and hit.first == hit.last and _in_question(tk, hit.last)
 
 
 def _ironic(tk: Tokenized, weighed: list[tuple[Hit, float]]) -> list[tuple[Hit, float]]:

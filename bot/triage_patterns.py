@@ -16,8 +16,9 @@ from bot.normalize import Tokenized, lexicon_lines
 # --- The pattern language of the lexicons -----------------------------------------------------
 # A pattern is a line of elements separated by spaces, matched word by word on folded text:
 # `mot+` (plural allowed), `mot*` (prefix), `a|b` (either), `a/b` (two words as one choice),
-# `[a|b]` (optional word, never last), `_` (any word), `!a|b` (any word but these), `#` (a
-# number: digits, « 4h », « 1h20 », or spelt up to « trente »), `~` / `~N` (up to 3 / N words).
+# `[a|b]` (optional word, never last), `[!a|b]` (optional word but these), `_` (any word),
+# `!a|b` (any word but these), `#` (a number: digits, « 4h », « 1h20 », or spelt up to
+# « trente »), `~` / `~N` (up to 3 / N words).
 # A line starting with `#` is a comment: start a number pattern with an optional word.
 # A file is split in groups by header lines `@<kind> <reason>`.
 class PatternError(ValueError):
@@ -77,6 +78,9 @@ def compile_pattern(line: str) -> re.Pattern[str]:
         if element.startswith("~"):
             n = int(element[1:]) if element[1:].isdigit() else 3
             pending += f"(?:[^ ]+ ){{0,{n}}}"
+            continue
+        if element.startswith("[!") and element.endswith("]") and len(element) > 3:
+            pending += f"(?:(?!{_alternatives(element[2:-1])}(?![^ ]))[^ ]+ )?"
             continue
         if element.startswith("[") and element.endswith("]"):
             pending += f"(?:{_alternatives(element[1:-1])} )?"

@@ -74,6 +74,10 @@ def test_pattern_syntax() -> None:
     assert rx.search("on sais ou il nous habitait la")
     assert not rx.search("je sais ou tu habites rue")
     assert compile_pattern("medecin+ #").search("deux medecins 12")
+    skip = compile_pattern("habite [!meme] [!meme] rue")
+    assert skip.search("il habite dans la rue")
+    assert skip.search("il habite rue")
+    assert not skip.search("il habite la meme rue")
     with pytest.raises(PatternError):
         compile_pattern("mot-interdit")
     with pytest.raises(PatternError):
