@@ -26,9 +26,9 @@ typecheck: $(STAMP)
 
 check: lint typecheck
 
-# Debian's chromium for evidence captures (apt-get as root, or via sudo).
+# Debian packages the tests use: chromium (captures), openssl (apt-get as root, or via sudo).
 system-deps:
-	bash .ci/install-chromium.sh
+	bash .ci/install-system-packages.sh
 
 test: system-deps check
 	$(BIN)/python -m pytest

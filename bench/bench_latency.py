@@ -25,6 +25,7 @@ from bot.monitor import Monitor
 from bot.settings import load_settings
 from bot.sources import SourceConfig
 from tests.feeds import Item, atom
+from tests.loopback import serve_on_free_port
 
 TARGET_P99_MS = 500.0
 FEED_LENGTH = 50
@@ -77,10 +78,7 @@ async def measure(alerts: int, batch: int) -> list[float]:
     app.router.add_get("/feed", feed)
     app.router.add_post("/chat", chat)
     runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = await serve_on_free_port(runner)
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
+from pydantic import SecretStr
 
 from bot.alerts import (
     baseline_alert,
@@ -59,8 +60,8 @@ def source_config(services: Services) -> SourceConfig:
     """The sources' settings, read from Vigie's settings."""
     s = services.settings
 
-    def secret(value: object) -> str | None:
-        return value.get_secret_value() if value is not None else None  # type: ignore[attr-defined]
+    def secret(value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value is not None else None
 
     return SourceConfig(
         places_api_url=s.google_places_api_url,
@@ -306,8 +307,9 @@ class Monitor:
             outcome.vanished = await self._record_vanished(batch, gone)
         if batch.baseline:
             average = batch.average()
-            if isinstance(result.summary.get("rating"), int | float):
-                average = float(result.summary["rating"])  # type: ignore[arg-type]
+            listed = result.summary.get("rating")
+            if isinstance(listed, int | float):
+                average = float(listed)
             message = baseline_alert(
                 source.describe(spec), batch.count, average, batch.risky, batch.settings.language
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     google_places_api_url: str = "https://places.googleapis.com/v1"
     google_places_api_key: SecretStr | None = None
     google_business_api_url: str = "https://mybusiness.googleapis.com/v4"
-    google_oauth_token_url: str = "https://oauth2.googleapis.com/token"  # noqa: S105
+    google_oauth_token_url: str = "https://oauth2.googleapis.com/token"  # noqa: S105 (a URL)
     google_client_id: str | None = None
     google_client_secret: SecretStr | None = None
     google_refresh_token: SecretStr | None = None
@@ -80,10 +80,10 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read the settings, turning validation errors into one readable `SettingsError`."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():

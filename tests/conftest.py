@@ -11,8 +11,10 @@ from bot.app import make_router, open_services
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings, load_settings
-from tests.fakeweb import fakeweb  # noqa: F401  (a fixture shared by several modules)
 from tests.harness import ChatHarness
+
+# The loopback web server fixture (`fakeweb`) is shared by several test modules.
+pytest_plugins = ("tests.fakeweb",)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import itertools
 import json
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +27,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 from aiohttp import web
+
+from tests.loopback import serve_on_free_port
 
 BOT_TOKEN = "xoxb-test-0000-vigie"
 APP_TOKEN = "xapp-1-test-vigie"
@@ -90,12 +91,7 @@ class FakeSlack:
         app.router.add_get("/socket/{n}", self._socket)
         app.router.add_get("/_stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, 0))
-        self.port = sock.getsockname()[1]
-        await web.SockSite(self._runner, sock).start()
+        self.port = await serve_on_free_port(self._runner, self.host)
 
     async def close(self) -> None:
         """Stop serving (open WebSockets are closed)."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,8 @@ from types import TracebackType
 
 import pytest_asyncio
 from aiohttp import web
+
+from tests.loopback import serve_on_free_port
 
 DATA_DIR = Path(__file__).parent / "data" / "sources"
 
@@ -67,17 +68,7 @@ class FakeWeb:
         self._runner = web.AppRunner(
             app, access_log=None, handler_cancellation=True, shutdown_timeout=0.5
         )
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((self.host, 0))
-            self.port = sock.getsockname()[1]
-            await web.SockSite(self._runner, sock).start()
-        except BaseException:
-            sock.close()
-            await self._runner.cleanup()
-            raise
+        self.port = await serve_on_free_port(self._runner, self.host)
 
     async def close(self) -> None:
         """Release hanging handlers and stop serving."""

@@ -369,8 +369,9 @@ async def test_page_that_never_finishes_is_captured_as_it_stands(
 @pytest.fixture(scope="module")
 def self_signed(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
     """A TLS context with a throwaway self-signed certificate for 127.0.0.1."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl est nécessaire pour fabriquer un certificat de test")
+    assert shutil.which("openssl"), (
+        "openssl manque : `make test` l'installe (.ci/install-system-packages.sh)"
+    )
     folder = tmp_path_factory.mktemp("tls")
     key, cert = folder / "key.pem", folder / "cert.pem"
     command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"

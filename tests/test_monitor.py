@@ -180,5 +180,6 @@ async def test_delivery_retries_in_order_and_quiet_hours_silence(
     assert "attente" in first and "tarifs" in second
     # Negative (normal) alerts are silenced during quiet hours.
     assert all(r.urgency is Urgency.SILENT for _, r in transport.sent)
-    team = (await services.store.teams.chat("test", chat.chat_id)).team_id  # type: ignore[union-attr]
-    assert (await services.store.alerts.counts(team)).get("pending", 0) == 0
+    bound = await services.store.teams.chat("test", chat.chat_id)
+    assert bound is not None
+    assert (await services.store.alerts.counts(bound.team_id)).get("pending", 0) == 0

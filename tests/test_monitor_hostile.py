@@ -58,8 +58,9 @@ async def test_one_poll_over_hostile_sources(
         row = rows[name]
         assert row.consecutive_failures == 1 and row.last_error, name
         assert outcomes[row.id].error
-    assert rows["slow-down"].next_poll_at is not None
-    assert (rows["slow-down"].next_poll_at - rows["slow-down"].last_poll_at).total_seconds() >= 119  # type: ignore[operator]
+    slowed = rows["slow-down"]
+    assert slowed.next_poll_at is not None and slowed.last_poll_at is not None
+    assert (slowed.next_poll_at - slowed.last_poll_at).total_seconds() >= 119
     # Unreadable feeds are reported, never expanded or crashing.
     for name in ("malformed", "laughs"):
         assert outcomes[rows[name].id].error or outcomes[rows[name].id].new == 0

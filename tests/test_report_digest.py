@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.models import Flag, Severity, StoredMention, TeamSettings, Urgency
@@ -91,7 +92,7 @@ def test_inputs_pick_the_week_and_the_averages() -> None:
     assert inputs.previous_avg == sum(before) / len(before)
 
 
-def _mention(k: int, **changes: object) -> StoredMention:
+def _mention(k: int, **changes: Any) -> StoredMention:
     base = StoredMention(
         id=k,
         team_id=1,
@@ -112,7 +113,7 @@ def _mention(k: int, **changes: object) -> StoredMention:
         cues=(),
         watch_ids=(3,),
     )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(base, **changes)
 
 
 def test_digest_says_the_week_the_trend_and_the_deadlines() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.models import Button, Mention, Severity, Triage, WatchKind
+from bot.models import Button, Flag, Mention, Severity, Triage, WatchKind
 from bot.router import Router
 from bot.services import Services
 from tests.harness import ChatHarness
@@ -164,7 +164,15 @@ async def test_settings_are_validated_and_shown(
     assert "Section inconnue" in await chat.text("/reglages couleur rouge")
 
 
-async def _mention(services: Services, team_id: int, external: str, text: str, **kw: object) -> int:
+async def _mention(
+    services: Services,
+    team_id: int,
+    external: str,
+    text: str,
+    *,
+    severity: Severity = Severity.NEGATIVE,
+    flags: frozenset[Flag] = frozenset(),
+) -> int:
     store = services.store
     source_id = await store.sources.find(team_id, "feed", "https://exemple.fr/flux", None)
     if source_id is None:
@@ -182,9 +190,7 @@ async def _mention(services: Services, team_id: int, external: str, text: str, *
             text=text,
         ),
         content_hash=external,
-        triage=Triage(
-            severity=kw.get("severity", Severity.NEGATIVE), flags=kw.get("flags", frozenset())
-        ),  # type: ignore[arg-type]
+        triage=Triage(severity=severity, flags=flags),
         watch_ids=[w.id for w in watches],
         alerts=lambda _id: [],
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from bot.commands.args import fold, key_values, split_first
 from bot.commands.base import Command, Context, UsageError
 from bot.dates import DAYS_EN, DAYS_FR
 from bot.markup import NL, b, code, reply, t
-from bot.models import Coverage, Reply, Span, TeamSettings
+from bot.models import Coverage, Insurer, Practitioner, Reply, Span, TeamSettings
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
 _RPPS = re.compile(r"^\d{11}$")
@@ -50,8 +51,13 @@ def _clean_value(key: str, value: str) -> str | None:
     return value or None
 
 
-def _apply(settings_obj: object, keys: dict[str, str], pairs: dict[str, str], where: str) -> object:
-    changes: dict[str, object] = {}
+_Section = TypeVar("_Section", Practitioner, Insurer)
+
+
+def _apply(
+    settings_obj: _Section, keys: dict[str, str], pairs: dict[str, str], where: str
+) -> _Section:
+    changes: dict[str, Any] = {}  # field names and values checked below, one by one
     for key, value in pairs.items():
         field = keys.get(key)
         if field is None:
@@ -71,7 +77,7 @@ def _apply(settings_obj: object, keys: dict[str, str], pairs: dict[str, str], wh
                 raise UsageError("garantie=oui, garantie=non ou garantie=inconnue.") from exc
             continue
         changes[field] = cleaned
-    return replace(settings_obj, **changes)  # type: ignore[type-var]
+    return replace(settings_obj, **changes)
 
 
 def show(s: TeamSettings, lang: str) -> list[Span]:
@@ -132,13 +138,13 @@ async def reglages(ctx: Context, args: str) -> Reply:
         if not pairs:
             raise UsageError("Indiquez au moins une valeur, par exemple rpps=10001234567.")
         practitioner = _apply(current.practitioner, PRACTITIONER_KEYS, pairs, "praticien")
-        updated = replace(current, practitioner=practitioner)  # type: ignore[arg-type]
+        updated = replace(current, practitioner=practitioner)
     elif section in ("assureur", "insurer", "assurance"):
         pairs = key_values(rest)
         if not pairs:
             raise UsageError("Indiquez au moins une valeur, par exemple nom=MACSF.")
         insurer = _apply(current.insurer, INSURER_KEYS, pairs, "assureur")
-        updated = replace(current, insurer=insurer)  # type: ignore[arg-type]
+        updated = replace(current, insurer=insurer)
     elif section in ("silence", "quiet"):
         word = fold(rest.strip())
         if word in ("aucun", "off", "non", "none"):

@@ -36,7 +36,7 @@ class SourceConfig:
     places_api_url: str = "https://places.googleapis.com/v1"
     places_api_key: str | None = None
     business_api_url: str = "https://mybusiness.googleapis.com/v4"
-    oauth_token_url: str = "https://oauth2.googleapis.com/token"  # noqa: S105
+    oauth_token_url: str = "https://oauth2.googleapis.com/token"  # noqa: S105 (a URL)
     google_client_id: str | None = None
     google_client_secret: str | None = None
     google_refresh_token: str | None = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.clock import from_iso, to_iso, utcnow
@@ -243,12 +242,6 @@ class Teams:
                     settings.team_id,
                 ),
             )
-
-    async def update_settings(self, team_id: int, **changes: object) -> TeamSettings:
-        """Read, change some top-level fields, write back."""
-        updated = replace(await self.settings(team_id), **changes)  # type: ignore[arg-type]
-        await self.save_settings(updated)
-        return updated
 
 
 def _chat(row: sqlite3.Row) -> ChatRef:
