@@ -8,15 +8,19 @@ from bot.store.alerts import Alerts, OutboxRow
 from bot.store.captures import Captures
 from bot.store.db import Database, StoreError
 from bot.store.mentions import Mentions, NewAlert
+from bot.store.polls import EditRow, NewMentionRow, Polls, SourceSuccess
 from bot.store.sources import SourceRow, Sources
 from bot.store.teams import Teams, normalise_code
 from bot.store.watches import DuplicateWatch, Watches, identity_key
 
 __all__ = [
     "DuplicateWatch",
+    "EditRow",
     "NewAlert",
+    "NewMentionRow",
     "OutboxRow",
     "SourceRow",
+    "SourceSuccess",
     "Store",
     "StoreError",
     "identity_key",
@@ -35,6 +39,7 @@ class Store:
         self.mentions = Mentions(db)
         self.alerts = Alerts(db)
         self.captures = Captures(db)
+        self.polls = Polls(db)
 
     @classmethod
     async def open(cls, path: Path) -> Store:

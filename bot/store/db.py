@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from bot.store.schema import APPLICATION_ID, MIGRATIONS
+
+T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -123,6 +126,17 @@ class Database:
                 await self.conn.execute("ROLLBACK")
                 raise
             await self.conn.execute("COMMIT")
+
+    async def in_thread(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run `fn(sqlite3_connection, *args)` in the connection's thread: one hand-off.
+
+        For a batch of statements inside `transaction()`: each `await conn.execute` is a
+        thread hand-off, and a poll's writes are many statements. aiosqlite has no public
+        way to do this; `_execute` is the method its own `execute` uses.
+        """
+        sync: sqlite3.Connection = self.conn._conn
+        result: T = await self.conn._execute(fn, sync, *args)  # type: ignore[no-untyped-call]
+        return result
 
     async def fetchall(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         """Run a read query and return every row."""

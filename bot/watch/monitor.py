@@ -42,8 +42,8 @@ from bot.sources import (
     new_client,
 )
 from bot.sources.http import host_of
-from bot.store import NewAlert, SourceRow
-from bot.watch.ingest import EditedItem, IngestPlan, NewItem, ingest
+from bot.store import EditRow, NewAlert, NewMentionRow, SourceRow, SourceSuccess
+from bot.watch.ingest import EditedItem, IngestPlan, ingest
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,7 @@ class Monitor:
             self.outbox.subscribe(on_new_alerts)
         self.on_risk = on_risk
         self._running: set[int] = set()
+        self._cycles: list[list[SourceSuccess]] = []
         services.monitor = self
 
     async def rebuild_matcher(self) -> None:
@@ -136,17 +137,27 @@ class Monitor:
         rows = [
             r for r in await self.services.store.sources.due(utcnow()) if r.id not in self._running
         ]
-        return list(await asyncio.gather(*(self._guarded_poll(r) for r in rows)))
+        return await self.poll_sources(rows)
 
     async def poll_sources(self, rows: list[SourceRow]) -> list[PollOutcome]:
-        """Poll these sources now, whatever their schedule (for /bilan)."""
-        return list(await asyncio.gather(*(self._guarded_poll(r) for r in rows)))
+        """Poll these sources now, whatever their schedule (for /bilan).
 
-    async def _guarded_poll(self, row: SourceRow) -> PollOutcome:
+        The sources that answer « not modified » are recorded together at the end, in one
+        statement: most polls of a cycle are those.
+        """
+        cycle: list[SourceSuccess] = []
+        self._cycles.append(cycle)
+        try:
+            return list(await asyncio.gather(*(self._guarded_poll(r, cycle) for r in rows)))
+        finally:
+            self._cycles.remove(cycle)
+            await self.services.store.polls.record_successes(cycle)
+
+    async def _guarded_poll(self, row: SourceRow, cycle: list[SourceSuccess]) -> PollOutcome:
         self._running.add(row.id)
         try:
             async with self._limit, self._hosts[self._host(row)]:
-                return await self.poll(row)
+                return await self.poll(row, cycle)
         finally:
             self._running.discard(row.id)
 
@@ -155,8 +166,11 @@ class Monitor:
             return host_of(row.target)
         return row.kind
 
-    async def poll(self, row: SourceRow) -> PollOutcome:
-        """Poll one source and record everything it brought, or its failure."""
+    async def poll(self, row: SourceRow, cycle: list[SourceSuccess] | None = None) -> PollOutcome:
+        """Poll one source and record everything it brought, or its failure.
+
+        A « not modified » answer is added to `cycle` when given (recorded with the others).
+        """
         if self._matcher is None:
             await self.rebuild_matcher()
         store = self.services.store
@@ -183,14 +197,14 @@ class Monitor:
             outcome.error = f"erreur inattendue ({type(exc).__name__})"
             await self._failed(row, source, outcome.error, None, False)
             return outcome
+        success = SourceSuccess(row.id, result.state.to_json(), self._next_poll(source))
         try:
-            await self._record(row, source, spec, result, outcome)
+            await self._record(row, source, spec, result, outcome, success, cycle)
         except Exception:
             log.exception("recording source %s failed", row.id)
             outcome.error = "erreur interne à l'enregistrement"
             await self._failed(row, source, outcome.error, None, False)
             return outcome
-        await store.sources.record_success(row.id, result.state.to_json(), self._next_poll(source))
         if row.failing_notified:
             await store.sources.set_failing_notified(row.id, False)
             lang = (await store.teams.settings(row.team_id)).language
@@ -251,12 +265,18 @@ class Monitor:
         spec: SourceSpec,
         result: FetchResult,
         outcome: PollOutcome,
+        success: SourceSuccess,
+        cycle: list[SourceSuccess] | None,
     ) -> None:
-        """Run the ingest step on what the poll brought, then store its events in order."""
+        """Run the ingest step on what the poll brought, then store its events at once."""
+        store = self.services.store
         if result.not_modified:
             outcome.not_modified = True
+            if cycle is not None:
+                cycle.append(success)
+            else:
+                await store.polls.record_successes([success])
             return
-        store = self.services.store
         plan = ingest(
             result.mentions,
             known=await store.mentions.known_keys(row.id),
@@ -270,25 +290,47 @@ class Monitor:
             chats=[c.id for c in await store.teams.chats_of(row.team_id)],
             watches=[w for w in self._watches.values() if w.team_id == row.team_id],
         )
-        risky_new: list[StoredMention] = []
-        for item in plan.items:
-            if isinstance(item, NewItem):
-                stored = await self._store_new(batch, item, baseline=plan.baseline)
-                outcome.new += 1
-                if item.verdict.flags and not plan.baseline:
-                    risky_new.append(stored)
-            else:
-                await self._store_edit(batch, item)
-                outcome.edited += 1
+        new, edits = plan.new, [await self._edit_row(batch, item) for item in plan.edited]
+        stored: list[StoredMention] = []
+
+        def new_alerts(ids: list[int]) -> list[list[NewAlert]]:
+            stored.extend(
+                _as_stored(mid, row, i.mention, i.verdict, i.digest, list(i.watch_ids))
+                for mid, i in zip(ids, new, strict=True)
+            )
+            if plan.baseline:
+                return [[] for _ in ids]
+            return [self._alert_rows(batch, "new", s) for s in stored]
+
+        await store.polls.record(
+            row.team_id,
+            new=[NewMentionRow(i.mention, i.digest, i.verdict, i.watch_ids) for i in new],
+            new_alerts=new_alerts,
+            edits=edits,
+            success=success,
+        )
+        outcome.new, outcome.edited = len(new), len(edits)
         if plan.vanished:
             outcome.vanished = await self._record_vanished(batch, plan.vanished)
         if plan.baseline:
             await self._baseline(row, source.describe(spec), plan, result, batch.settings)
         if outcome.new or outcome.edited:
             self.outbox.wake()
-        if self.on_risk is not None:
-            for stored in risky_new:
-                await self.on_risk(stored)
+        if self.on_risk is not None and not plan.baseline:
+            for mention in stored:
+                if mention.flags:
+                    await self.on_risk(mention)
+
+    def _alert_rows(
+        self, batch: _Batch, kind: str, m: StoredMention, old_rating: int | None = None
+    ) -> list[NewAlert]:
+        """The outbox rows of a new or edited mention's alert, one per chat of the team."""
+        tz = self.services.settings.tz
+        if kind == "edited":
+            message = edited_alert(m, batch.watches, batch.settings, tz, old_rating=old_rating)
+        else:
+            message = new_mention_alert(m, batch.watches, batch.settings, tz)
+        return Outbox.rows(batch.chats, kind, message)
 
     async def _baseline(
         self,
@@ -306,53 +348,21 @@ class Monitor:
         message = baseline_alert(label, count, average, risky, settings.language)
         await self._team_alert(row.team_id, "baseline", message)
 
-    async def _store_new(self, batch: _Batch, item: NewItem, *, baseline: bool) -> StoredMention:
-        """A mention never seen: store it with one alert per chat (none during a baseline)."""
-        tz = self.services.settings.tz
-        stored_ref: list[StoredMention] = []
-
-        def build(mention_id: int) -> list[NewAlert]:
-            stored = _as_stored(mention_id, batch.row, item.mention, item.verdict, item.digest,
-                                list(item.watch_ids))  # fmt: skip
-            stored_ref.append(stored)
-            if baseline:
-                return []
-            message = new_mention_alert(stored, batch.watches, batch.settings, tz)
-            return Outbox.rows(batch.chats, "new", message)
-
-        await self.services.store.mentions.insert(
-            batch.row.team_id,
-            item.mention,
-            content_hash=item.digest,
-            triage=item.verdict,
-            watch_ids=list(item.watch_ids),
-            alerts=build,
-        )
-        if not baseline:
-            self.outbox.wake()  # deliver this alert now, while the rest of the poll is recorded
-        return stored_ref[0]
-
-    async def _store_edit(self, batch: _Batch, item: EditedItem) -> None:
-        """A known mention whose content changed: record it and raise an « avis modifié »."""
-        store = self.services.store
-        old = await store.mentions.get(batch.row.team_id, item.mention_id)
+    async def _edit_row(self, batch: _Batch, item: EditedItem) -> EditRow:
+        """A known mention whose content changed: its new content and « avis modifié » alert."""
+        old = await self.services.store.mentions.get(batch.row.team_id, item.mention_id)
         old_rating = old.rating if old else None
         ids = list(item.watch_ids) or list(old.watch_ids if old else ())
-        tz = self.services.settings.tz
-
-        def build(mention_id: int) -> list[NewAlert]:
-            stored = _as_stored(mention_id, batch.row, item.mention, item.verdict, item.digest, ids)
-            message = edited_alert(stored, batch.watches, batch.settings, tz, old_rating=old_rating)
-            return Outbox.rows(batch.chats, "edited", message)
-
-        await store.mentions.update_content(
+        stored = _as_stored(
+            item.mention_id, batch.row, item.mention, item.verdict, item.digest, ids
+        )
+        return EditRow(
             item.mention_id,
-            batch.row.team_id,
             item.mention,
-            content_hash=item.digest,
-            triage=item.verdict,
-            alerts=build,
+            item.digest,
+            item.verdict,
             detail=f"note {old_rating} → {item.mention.rating}",
+            alerts=self._alert_rows(batch, "edited", stored, old_rating),
         )
 
     async def _record_vanished(self, batch: _Batch, gone: list[int]) -> int:
