@@ -69,15 +69,15 @@ class Router:
     async def _handle(self, incoming: Incoming, progress: Progress | None) -> list[Reply]:
         store = self.services.store
         lang: str = self.services.settings.language
+        chat = await store.teams.chat(incoming.platform, incoming.chat_id)
+        if chat is not None:
+            lang = (await store.teams.settings(chat.team_id)).language or lang
         if incoming.button is not None:
             word, args = incoming.button.action, incoming.button.arg
         else:
             if len(incoming.text) > MAX_TEXT:
                 return [reply(messages(lang).message_too_long(len(incoming.text)))]
             word, args = split_command(clean_text(incoming.text))
-        chat = await store.teams.chat(incoming.platform, incoming.chat_id)
-        if chat is not None:
-            lang = (await store.teams.settings(chat.team_id)).language or lang
         command, suggestion = find_command(word) if word else (None, None)
         joining = command is not None and command.name == "rejoindre"
         if chat is not None and not joining and await self.member_chat(incoming) is None:
@@ -109,7 +109,8 @@ class Router:
         try:
             result = await command.handler(ctx, args)
         except UsageError as exc:
-            return [reply(*messages(lang).usage(str(exc), command.usage, _example(command)))]
+            say = messages(lang)
+            return [reply(*say.usage(exc.said_by(say), command.usage, _example(command)))]
         return result if isinstance(result, list) else [result]
 
     def _not_bound(self, incoming: Incoming, lang: str) -> Reply:

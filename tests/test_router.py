@@ -244,5 +244,5 @@ async def test_language_setting_switches_replies_and_letters_language(
     assert "Settings saved." in switched and "Language : en" in switched
     assert (await services.store.teams.settings(team_id)).language == "en"
     assert "Vigie commands" in await chat.text("/aide")
-    assert "fr (français) ou en" in await chat.text("/reglages langue de")
+    assert "fr (French) or en (English)" in await chat.text("/reglages langue de")
     assert "Réglages enregistrés" in await chat.text("/reglages langue fr")

@@ -21,7 +21,7 @@ def mention_ref(text: str) -> int:
     """`#12`, `12` or `n°12` → 12."""
     match = _MENTION_REF.match(text)
     if not match:
-        raise UsageError("Indiquez le numéro d'un avis, par exemple #12 (voir /avis).")
+        raise UsageError(lambda say: say.need_mention_number())
     return int(match.group(1))
 
 
@@ -32,7 +32,7 @@ def key_values(text: str) -> dict[str, str]:
             text.replace("“", '"').replace("”", '"').replace("«", '"').replace("»", '"')
         )
     except ValueError as exc:
-        raise UsageError('Guillemet non fermé : entourez les valeurs avec espaces de "…".') from exc
+        raise UsageError(lambda say: say.unclosed_quote()) from exc
     pairs: dict[str, str] = {}
     last_key: str | None = None
     for token in tokens:
@@ -44,7 +44,7 @@ def key_values(text: str) -> dict[str, str]:
             # nom=Dr Marie Dupont without quotes: glue the words to the previous value.
             pairs[last_key] = f"{pairs[last_key]} {token}".strip()
         else:
-            raise UsageError(f"« {token[:40]} » n'est pas de la forme clé=valeur.")
+            raise _not_key_value(token[:40])
     return pairs
 
 
@@ -54,3 +54,7 @@ def split_first(text: str) -> tuple[str, str]:
     if not parts:
         return "", ""
     return fold(parts[0]), parts[1].strip() if len(parts) > 1 else ""
+
+
+def _not_key_value(token: str) -> UsageError:
+    return UsageError(lambda say: say.not_key_value(token))

@@ -7,13 +7,26 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.chat.types import Incoming, Reply
+from bot.messages import Messages
 from bot.services import Services
 
 Progress = Callable[[Reply], Awaitable[None]]
 
 
 class UsageError(Exception):
-    """A malformed command: the router answers with the message and the command's usage."""
+    """A malformed command: the router answers with the message and the command's usage.
+
+    The message is a catalogue sentence, `UsageError(lambda say: say.need_name())`, said in
+    the team's language by the router (a plain string is said as it is).
+    """
+
+    def __init__(self, message: str | Callable[[Messages], str]) -> None:
+        super().__init__(message if isinstance(message, str) else "")
+        self._message = message
+
+    def said_by(self, say: Messages) -> str:
+        """The message in the catalogue `say`'s language."""
+        return self._message if isinstance(self._message, str) else self._message(say)
 
 
 class CommandBook(Protocol):

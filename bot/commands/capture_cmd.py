@@ -17,14 +17,14 @@ async def capture(ctx: Context, args: str) -> Reply:
 
     target = args.strip()
     if not target:
-        raise UsageError("Indiquez une adresse ou le numéro d'un avis.")
+        raise UsageError(lambda say: say.need_url_or_mention())
     mention: StoredMention | None = None
     url: str | None = target
     if target.startswith("#") or target.isdigit() or target.lower().startswith("n°"):
         mention_id = mention_ref(target)
         mention = await ctx.services.store.mentions.get(ctx.team, mention_id)
         if mention is None:
-            raise UsageError(f"Aucun avis n° {mention_id} pour votre équipe. Voir /avis.")
+            raise UsageError(lambda say: say.no_such_mention(mention_id))
         url = mention.url
 
     async def progress(text: str) -> None:

@@ -18,7 +18,7 @@ async def rejoindre(ctx: Context, args: str) -> Reply:
     """Bind this chat to a team with a code from `vigie invite`."""
     raw = args.strip()
     if not raw:
-        raise UsageError("Indiquez le code donné par la personne qui gère le serveur Vigie.")
+        raise UsageError(lambda say: say.need_join_code())
     store = ctx.services.store
     msg = ctx.incoming
     failures = await store.teams.recent_failures(
@@ -34,7 +34,7 @@ async def rejoindre(ctx: Context, args: str) -> Reply:
             )
         )
     if len(raw) > 20:
-        raise UsageError("Un code ressemble à K7P-2QX.")
+        raise UsageError(lambda say: say.join_code_shape())
     team_id = await store.teams.redeem(
         normalise_code(raw),
         msg.platform,

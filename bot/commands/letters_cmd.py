@@ -30,11 +30,11 @@ def team_dir(ctx: Context, *parts: str) -> Path:
 
 async def _mention(ctx: Context, args: str) -> StoredMention:
     if not args.strip():
-        raise UsageError("Indiquez le numéro de l'avis (voir /avis).")
+        raise UsageError(lambda say: say.need_mention())
     mention_id = mention_ref(args)
     mention = await ctx.services.store.mentions.get(ctx.team, mention_id)
     if mention is None:
-        raise UsageError(f"Aucun avis n° {mention_id} pour votre équipe. Voir /avis.")
+        raise UsageError(lambda say: say.no_such_mention(mention_id))
     return mention
 
 

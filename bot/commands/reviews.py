@@ -61,12 +61,12 @@ def ctx_hint(ctx: Context) -> Span:
 async def traite(ctx: Context, args: str) -> Reply:
     """Mark a mention handled: its reminders stop."""
     if not args.strip():
-        raise UsageError("Indiquez le numéro de l'avis traité.")
+        raise UsageError(lambda say: say.need_handled_mention())
     mention_id = mention_ref(args)
     store = ctx.services.store
     mention = await store.mentions.get(ctx.team, mention_id)
     if mention is None:
-        raise UsageError(f"Aucun avis n° {mention_id} pour votre équipe. Voir /avis.")
+        raise UsageError(lambda say: say.no_such_mention(mention_id))
     if mention.handled_at is not None:
         return reply(ctx.tr(f"L'avis #{mention_id} était déjà marqué traité.",
                             f"Mention #{mention_id} was already marked handled."))  # fmt: skip

@@ -88,12 +88,12 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
     elif kind == "page":
         parts = target_text.split(None, 1)
         if len(parts) != 2:
-            raise UsageError("Indiquez l'adresse de la page puis le sélecteur CSS des avis.")
+            raise UsageError(lambda say: say.need_page_and_selector())
         target_text, selector = parts
     elif kind in ("places", "business") and watch is None:
-        raise UsageError("Précisez le nom surveillé de cette fiche : « pour N » (voir /liste).")
+        raise UsageError(lambda say: say.need_listing_owner())
     if not target_text:
-        raise UsageError("Indiquez la source à ajouter.")
+        raise UsageError(lambda say: say.need_source())
     from bot.watch.monitor import source_config
 
     config = source_config(services)
@@ -140,7 +140,7 @@ async def _remove(ctx: Context, ref: str) -> Reply:
     rows = await store.sources.active(ctx.team)
     ref = ref.strip().upper().lstrip("S#")
     if not ref.isdigit() or not 1 <= int(ref) <= len(rows):
-        raise UsageError(f"Indiquez le numéro d'une source (S1 à S{len(rows)}, voir /source).")
+        raise UsageError(lambda say: say.need_source_number(len(rows)))
     row = rows[int(ref) - 1]
     await store.sources.remove(ctx.team, row.id)
     return reply(ctx.tr(f"Source S{ref} retirée ; ses avis sont conservés.",
@@ -156,11 +156,9 @@ async def source(ctx: Context, args: str) -> Reply:
         return await _remove(ctx, rest)
     kind = KINDS.get(fold(word))
     if kind is None:
-        raise UsageError(
-            f"Type de source inconnu « {word[:20]} » : flux, actus, google, fiche ou page."
-        )
+        raise UsageError(lambda say: say.unknown_source_kind(word[:20]))
     if not rest:
-        raise UsageError(f"Il manque la source après « {word} ».")
+        raise UsageError(lambda say: say.missing_source_after(word))
     return await _add(ctx, kind, rest)
 
 

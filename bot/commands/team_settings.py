@@ -37,18 +37,16 @@ def parse_time(text: str) -> str:
     """`7h30`, `07:30` → `07:30`."""
     match = _TIME.match(text.strip())
     if not match:
-        raise UsageError(f"« {text[:20]} » n'est pas une heure (exemple : 21:00).")
+        raise UsageError(lambda say: say.not_a_time(text[:20]))
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
 def _clean_value(key: str, value: str) -> str | None:
     value = " ".join(value.split())
     if len(value) > MAX_VALUE:
-        raise UsageError(
-            f"La valeur de « {key} » est trop longue ({MAX_VALUE} caractères au plus)."
-        )
+        raise UsageError(lambda say: say.value_too_long(key, MAX_VALUE))
     if any(ord(ch) < 32 for ch in value):
-        raise UsageError(f"La valeur de « {key} » contient des caractères de contrôle.")
+        raise UsageError(lambda say: say.value_has_control_chars(key))
     return value or None
 
 
@@ -63,19 +61,19 @@ def _apply(
         field = keys.get(key)
         if field is None:
             known = ", ".join(sorted({k for k in keys if k.isascii()}))
-            raise UsageError(f"Clé inconnue « {key[:30]} » pour {where}. Clés possibles : {known}.")
+            raise _unknown_key(key[:30], where, known)
         cleaned = _clean_value(key, value)
         if field == "rpps" and cleaned and not _RPPS.match(cleaned.replace(" ", "")):
-            raise UsageError("Le numéro RPPS compte 11 chiffres (exemple : rpps=10001234567).")
+            raise UsageError(lambda say: say.bad_rpps())
         if field == "rpps" and cleaned:
             cleaned = cleaned.replace(" ", "")
         if field == "email" and cleaned and not _EMAIL.match(cleaned):
-            raise UsageError(f"« {cleaned[:60]} » n'est pas une adresse e-mail valable.")
+            raise _bad_email(cleaned[:60])
         if field == "coverage":
             try:
                 changes[field] = Coverage(fold(cleaned or "inconnue"))
             except ValueError as exc:
-                raise UsageError("garantie=oui, garantie=non ou garantie=inconnue.") from exc
+                raise UsageError(lambda say: say.bad_coverage()) from exc
             continue
         changes[field] = cleaned
     return replace(settings_obj, **changes)
@@ -137,13 +135,13 @@ async def reglages(ctx: Context, args: str) -> Reply:
     if section in ("praticien", "practitioner", "praticienne"):
         pairs = key_values(rest)
         if not pairs:
-            raise UsageError("Indiquez au moins une valeur, par exemple rpps=10001234567.")
+            raise UsageError(lambda say: say.need_practitioner_value())
         practitioner = _apply(current.practitioner, PRACTITIONER_KEYS, pairs, "praticien")
         updated = replace(current, practitioner=practitioner)
     elif section in ("assureur", "insurer", "assurance"):
         pairs = key_values(rest)
         if not pairs:
-            raise UsageError("Indiquez au moins une valeur, par exemple nom=MACSF.")
+            raise UsageError(lambda say: say.need_insurer_value())
         insurer = _apply(current.insurer, INSURER_KEYS, pairs, "assureur")
         updated = replace(current, insurer=insurer)
     elif section in ("silence", "quiet"):
@@ -153,7 +151,7 @@ async def reglages(ctx: Context, args: str) -> Reply:
         else:
             parts = re.split(r"\s*[-–à]\s*|\s+", rest.strip(), maxsplit=1)
             if len(parts) != 2:
-                raise UsageError("Donnez un intervalle, par exemple 21:00-07:30 (ou « aucun »).")
+                raise UsageError(lambda say: say.need_quiet_hours())
             updated = replace(
                 current, quiet_start=parse_time(parts[0]), quiet_end=parse_time(parts[1])
             )
@@ -161,7 +159,7 @@ async def reglages(ctx: Context, args: str) -> Reply:
         day_word, time_part = split_first(rest)
         days = [fold(d) for d in DAYS_FR] + [fold(d) for d in DAYS_EN]
         if day_word not in days:
-            raise UsageError("Donnez un jour et une heure, par exemple « lundi 08:00 ».")
+            raise UsageError(lambda say: say.need_digest_slot())
         updated = replace(
             current,
             digest_day=days.index(day_word) % 7,
@@ -170,12 +168,10 @@ async def reglages(ctx: Context, args: str) -> Reply:
     elif section in ("langue", "language", "lang"):
         choice = fold(rest.strip())[:2]
         if choice not in ("fr", "en"):
-            raise UsageError("Langue : fr (français) ou en (anglais), par exemple « langue en ».")
+            raise UsageError(lambda say: say.bad_language())
         updated = replace(current, language=choice)
     else:
-        raise UsageError(
-            f"Section inconnue « {section[:30]} » : praticien, assureur, silence, resume ou langue."
-        )
+        raise UsageError(lambda say: say.unknown_settings_section(section[:30]))
     await store.teams.save_settings(updated)
     saved = "Settings saved." if updated.language == "en" else "Réglages enregistrés."
     return reply("✅ ", saved, NL, *show(updated, updated.language))
@@ -198,3 +194,11 @@ COMMANDS = (
         ),
     ),
 )
+
+
+def _unknown_key(key: str, where: str, known: str) -> UsageError:
+    return UsageError(lambda say: say.unknown_key(key, where, known))
+
+
+def _bad_email(text: str) -> UsageError:
+    return UsageError(lambda say: say.bad_email(text))

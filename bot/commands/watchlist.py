@@ -48,7 +48,7 @@ def parse_watch(
     name = fields[0] if fields else ""
     extra = [f for f in fields[1:] if f]
     if not name:
-        raise UsageError("Indiquez le nom à surveiller.")
+        raise UsageError(lambda say: say.need_name())
     words = name.split()
     title = None
     if words:
@@ -68,15 +68,13 @@ def parse_watch(
         else:
             city = extra[0]
     if len(extra) > 2:
-        raise UsageError(
-            "Trop de champs : nom, spécialité et ville au plus, séparés par des virgules."
-        )
+        raise UsageError(lambda say: say.too_many_fields())
     _check(name, "nom", MAX_NAME)
     for label, value in (("spécialité", specialty), ("ville", city)):
         if value:
             _check(value, label, MAX_FIELD)
     if len(aliases) > MAX_ALIASES:
-        raise UsageError(f"{MAX_ALIASES} alias au plus.")
+        raise UsageError(lambda say: say.too_many_aliases(MAX_ALIASES))
     for alias in aliases:
         _check(alias, "alias", MAX_NAME)
     return name, kind, title, specialty, city, aliases
@@ -90,16 +88,11 @@ def _clean(text: str) -> str:
 
 def _check(value: str, label: str, limit: int) -> None:
     if len(value) > limit:
-        raise UsageError(
-            f"Le champ « {label} » est trop long ({len(value)} caractères, {limit} au plus)."
-        )
+        raise UsageError(lambda say: say.field_too_long(label, len(value), limit))
     if _FORBIDDEN.search(value):
-        raise UsageError(
-            f"Le champ « {label} » contient des caractères non autorisés (< > * _ # @ …). "
-            "Écrivez le nom tel qu'il apparaît en ligne."
-        )
+        raise UsageError(lambda say: say.field_forbidden_chars(label))
     if not any(ch.isalpha() for ch in value):
-        raise UsageError(f"Le champ « {label} » doit contenir des lettres.")
+        raise UsageError(lambda say: say.field_needs_letters(label))
 
 
 def describe(watch: Watch, lang: str) -> list[Span]:
@@ -120,14 +113,12 @@ async def watch_by_ref(ctx: Context, ref: str) -> Watch:
     watches = await ctx.services.store.watches.active(ctx.team)
     ref = ref.strip().lstrip("#")
     if not ref:
-        raise UsageError("Indiquez le numéro (voir /liste) ou le nom.")
+        raise UsageError(lambda say: say.need_watch_ref())
     if ref.isdigit():
         number = int(ref)
         if 1 <= number <= len(watches):
             return watches[number - 1]
-        raise UsageError(
-            f"Il n'y a pas de n° {number} dans la liste ({len(watches)} nom(s)). Voir /liste."
-        )
+        raise UsageError(lambda say: say.no_such_watch_number(number, len(watches)))
     from bot.store import identity_key
 
     key = identity_key(ref)
@@ -137,13 +128,13 @@ async def watch_by_ref(ctx: Context, ref: str) -> Watch:
     candidates = [w for w in watches if key and key in identity_key(w.display)]
     if len(candidates) == 1:
         return candidates[0]
-    raise UsageError(f"Aucun nom surveillé ne correspond à « {ref[:60]} ». Voir /liste.")
+    raise UsageError(lambda say: say.no_such_watch_name(ref[:60]))
 
 
 async def surveiller(ctx: Context, args: str) -> Reply:
     """Add a watched name."""
     if not args.strip():
-        raise UsageError("Indiquez le nom à surveiller.")
+        raise UsageError(lambda say: say.need_name())
     name, kind, title, specialty, city, aliases = parse_watch(args)
     try:
         watch = await ctx.services.store.watches.add(

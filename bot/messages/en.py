@@ -63,6 +63,121 @@ class English:
             " with a code from whoever runs the Vigie server.",
         )
 
+    # --- command errors ---
+    def need_mention_number(self) -> str:
+        return "Give a mention's number, for example #12 (see /avis)."
+
+    def unclosed_quote(self) -> str:
+        return 'Unclosed quote: put values with spaces between "…".'
+
+    def not_key_value(self, token: str) -> str:
+        return f"“{token}” is not of the form key=value."
+
+    def need_url_or_mention(self) -> str:
+        return "Give a web address or a mention's number."
+
+    def no_such_mention(self, number: int) -> str:
+        return f"No mention #{number} for your team. See /avis."
+
+    def need_join_code(self) -> str:
+        return "Give the code from whoever runs the Vigie server."
+
+    def join_code_shape(self) -> str:
+        return "A code looks like K7P-2QX."
+
+    def need_mention(self) -> str:
+        return "Give the mention's number (see /avis)."
+
+    def need_handled_mention(self) -> str:
+        return "Give the number of the mention dealt with."
+
+    def need_page_and_selector(self) -> str:
+        return "Give the page's address, then the CSS selector of its reviews."
+
+    def need_listing_owner(self) -> str:
+        return "Say which watched name this listing is for: “pour N” (see /liste)."
+
+    def need_source(self) -> str:
+        return "Give the source to add."
+
+    def need_source_number(self, count: int) -> str:
+        return f"Give a source's number (S1 to S{count}, see /source)."
+
+    def unknown_source_kind(self, word: str) -> str:
+        return f"Unknown source kind “{word}”: flux, actus, google, fiche or page."
+
+    def missing_source_after(self, word: str) -> str:
+        return f"The source is missing after “{word}”."
+
+    def not_a_time(self, text: str) -> str:
+        return f"“{text}” is not a time (example: 21:00)."
+
+    def value_too_long(self, key: str, limit: int) -> str:
+        return f"The value of “{key}” is too long ({limit} characters at most)."
+
+    def value_has_control_chars(self, key: str) -> str:
+        return f"The value of “{key}” contains control characters."
+
+    def unknown_key(self, key: str, section: str, known: str) -> str:
+        return f"Unknown key “{key}” for {section}. Possible keys: {known}."
+
+    def bad_rpps(self) -> str:
+        return "An RPPS number has 11 digits (example: rpps=10001234567)."
+
+    def bad_email(self, text: str) -> str:
+        return f"“{text}” is not a valid e-mail address."
+
+    def bad_coverage(self) -> str:
+        return "garantie=oui (yes), garantie=non (no) or garantie=inconnue (unknown)."
+
+    def need_practitioner_value(self) -> str:
+        return "Give at least one value, for example rpps=10001234567."
+
+    def need_insurer_value(self) -> str:
+        return "Give at least one value, for example nom=MACSF (name)."
+
+    def need_quiet_hours(self) -> str:
+        return "Give a time range, for example 21:00-07:30 (or “aucun” for none)."
+
+    def need_digest_slot(self) -> str:
+        return "Give a day and a time, for example “lundi 08:00” (Monday)."
+
+    def bad_language(self) -> str:
+        return "Language: fr (French) or en (English), for example “langue en”."
+
+    def unknown_settings_section(self, section: str) -> str:
+        return f"Unknown section “{section}”: praticien, assureur, silence, resume or langue."
+
+    def need_name(self) -> str:
+        return "Give the name to watch."
+
+    def too_many_fields(self) -> str:
+        return "Too many fields: name, specialty and city at most, separated by commas."
+
+    def too_many_aliases(self, limit: int) -> str:
+        return f"{limit} aliases at most."
+
+    def field_too_long(self, field: str, length: int, limit: int) -> str:
+        return f"The “{field}” field is too long ({length} characters, {limit} at most)."
+
+    def field_forbidden_chars(self, field: str) -> str:
+        return (
+            f"The “{field}” field contains characters that are not allowed (< > * _ # @ …). "
+            "Write the name as it appears online."
+        )
+
+    def field_needs_letters(self, field: str) -> str:
+        return f"The “{field}” field must contain letters."
+
+    def need_watch_ref(self) -> str:
+        return "Give the number (see /liste) or the name."
+
+    def no_such_watch_number(self, number: int, count: int) -> str:
+        return f"There is no #{number} in the list ({count} name(s)). See /liste."
+
+    def no_such_watch_name(self, ref: str) -> str:
+        return f"No watched name matches “{ref}”. See /liste."
+
     # --- alerts ---
     def new_mention_title(self) -> str:
         return "🔔 New mention"

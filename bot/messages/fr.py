@@ -63,6 +63,121 @@ class French:
             " avec un code donné par la personne qui gère le serveur Vigie.",
         )
 
+    # --- command errors ---
+    def need_mention_number(self) -> str:
+        return "Indiquez le numéro d'un avis, par exemple #12 (voir /avis)."
+
+    def unclosed_quote(self) -> str:
+        return 'Guillemet non fermé : entourez les valeurs avec espaces de "…".'
+
+    def not_key_value(self, token: str) -> str:
+        return f"« {token} » n'est pas de la forme clé=valeur."
+
+    def need_url_or_mention(self) -> str:
+        return "Indiquez une adresse ou le numéro d'un avis."
+
+    def no_such_mention(self, number: int) -> str:
+        return f"Aucun avis n° {number} pour votre équipe. Voir /avis."
+
+    def need_join_code(self) -> str:
+        return "Indiquez le code donné par la personne qui gère le serveur Vigie."
+
+    def join_code_shape(self) -> str:
+        return "Un code ressemble à K7P-2QX."
+
+    def need_mention(self) -> str:
+        return "Indiquez le numéro de l'avis (voir /avis)."
+
+    def need_handled_mention(self) -> str:
+        return "Indiquez le numéro de l'avis traité."
+
+    def need_page_and_selector(self) -> str:
+        return "Indiquez l'adresse de la page puis le sélecteur CSS des avis."
+
+    def need_listing_owner(self) -> str:
+        return "Précisez le nom surveillé de cette fiche : « pour N » (voir /liste)."
+
+    def need_source(self) -> str:
+        return "Indiquez la source à ajouter."
+
+    def need_source_number(self, count: int) -> str:
+        return f"Indiquez le numéro d'une source (S1 à S{count}, voir /source)."
+
+    def unknown_source_kind(self, word: str) -> str:
+        return f"Type de source inconnu « {word} » : flux, actus, google, fiche ou page."
+
+    def missing_source_after(self, word: str) -> str:
+        return f"Il manque la source après « {word} »."
+
+    def not_a_time(self, text: str) -> str:
+        return f"« {text} » n'est pas une heure (exemple : 21:00)."
+
+    def value_too_long(self, key: str, limit: int) -> str:
+        return f"La valeur de « {key} » est trop longue ({limit} caractères au plus)."
+
+    def value_has_control_chars(self, key: str) -> str:
+        return f"La valeur de « {key} » contient des caractères de contrôle."
+
+    def unknown_key(self, key: str, section: str, known: str) -> str:
+        return f"Clé inconnue « {key} » pour {section}. Clés possibles : {known}."
+
+    def bad_rpps(self) -> str:
+        return "Le numéro RPPS compte 11 chiffres (exemple : rpps=10001234567)."
+
+    def bad_email(self, text: str) -> str:
+        return f"« {text} » n'est pas une adresse e-mail valable."
+
+    def bad_coverage(self) -> str:
+        return "garantie=oui, garantie=non ou garantie=inconnue."
+
+    def need_practitioner_value(self) -> str:
+        return "Indiquez au moins une valeur, par exemple rpps=10001234567."
+
+    def need_insurer_value(self) -> str:
+        return "Indiquez au moins une valeur, par exemple nom=MACSF."
+
+    def need_quiet_hours(self) -> str:
+        return "Donnez un intervalle, par exemple 21:00-07:30 (ou « aucun »)."
+
+    def need_digest_slot(self) -> str:
+        return "Donnez un jour et une heure, par exemple « lundi 08:00 »."
+
+    def bad_language(self) -> str:
+        return "Langue : fr (français) ou en (anglais), par exemple « langue en »."
+
+    def unknown_settings_section(self, section: str) -> str:
+        return f"Section inconnue « {section} » : praticien, assureur, silence, resume ou langue."
+
+    def need_name(self) -> str:
+        return "Indiquez le nom à surveiller."
+
+    def too_many_fields(self) -> str:
+        return "Trop de champs : nom, spécialité et ville au plus, séparés par des virgules."
+
+    def too_many_aliases(self, limit: int) -> str:
+        return f"{limit} alias au plus."
+
+    def field_too_long(self, field: str, length: int, limit: int) -> str:
+        return f"Le champ « {field} » est trop long ({length} caractères, {limit} au plus)."
+
+    def field_forbidden_chars(self, field: str) -> str:
+        return (
+            f"Le champ « {field} » contient des caractères non autorisés (< > * _ # @ …). "
+            "Écrivez le nom tel qu'il apparaît en ligne."
+        )
+
+    def field_needs_letters(self, field: str) -> str:
+        return f"Le champ « {field} » doit contenir des lettres."
+
+    def need_watch_ref(self) -> str:
+        return "Indiquez le numéro (voir /liste) ou le nom."
+
+    def no_such_watch_number(self, number: int, count: int) -> str:
+        return f"Il n'y a pas de n° {number} dans la liste ({count} nom(s)). Voir /liste."
+
+    def no_such_watch_name(self, ref: str) -> str:
+        return f"Aucun nom surveillé ne correspond à « {ref} ». Voir /liste."
+
     # --- alerts ---
     def new_mention_title(self) -> str:
         return "🔔 Nouvel avis"
