@@ -30,7 +30,7 @@ async def rejoindre(ctx: Context, args: str) -> Reply:
                 "Trop de codes erronés : réessayez dans 15 minutes avec un nouveau code "
                 "(commande « vigie invite » sur le serveur).",
                 "Too many wrong codes: try again in 15 minutes with a new code "
-                "(« vigie invite » on the server).",
+                "(“vigie invite” on the server).",
             )
         )
     if len(raw) > 20:

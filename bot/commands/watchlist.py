@@ -142,7 +142,7 @@ async def surveiller(ctx: Context, args: str) -> Reply:
         )
     except DuplicateWatch:
         return reply(
-            ctx.tr(f"« {name} » est déjà surveillé. Voir ", f"« {name} » is already watched. See "),
+            ctx.tr(f"« {name} » est déjà surveillé. Voir ", f"“{name}” is already watched. See "),
             code("/liste"),
             ".",
         )
@@ -220,7 +220,7 @@ COMMANDS = (
             "type. La spécialité et la ville évitent les homonymes."
         ),
         details_en=(
-            "A title (Dr, Pr) or a word like « cabinet », « centre », « clinique » sets the kind."
+            "A title (Dr, Pr) or a word like “cabinet”, “centre”, “clinique” sets the kind."
         ),
     ),
     Command(

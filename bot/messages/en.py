@@ -7,6 +7,33 @@ from datetime import date
 from bot.chat.markup import NL, b, code, t
 from bot.dates import format_date_en
 from bot.messages.catalogue import Parts
+from bot.models import Flag, Severity
+
+_FLAGS = {
+    Flag.INSULT: "insult",
+    Flag.DEFAMATION: "defamation",
+    Flag.PRIVACY: "privacy violation",
+    Flag.THREAT: "threat",
+}
+_SEVERITIES = {
+    Severity.POSITIVE: "positive",
+    Severity.NEUTRAL: "neutral",
+    Severity.NEGATIVE: "negative",
+}
+_SOURCE_KINDS = {
+    "feed": "Feed",
+    "news": "Google News",
+    "places": "Google (listing)",
+    "business": "Google Business Profile",
+    "page": "Web page",
+}
+_ACTIONS = {
+    "capture": "📸 Capture",
+    "assureur": "✉️ Insurer letter",
+    "signaler": "🚩 Report",
+    "repondre": "💬 Reply",
+    "traite": "✅ Done",
+}
 
 
 class English:
@@ -178,6 +205,38 @@ class English:
     def no_such_watch_name(self, ref: str) -> str:
         return f"No watched name matches “{ref}”. See /liste."
 
+    # --- a mention ---
+    def flag_name(self, flag: Flag) -> str:
+        return _FLAGS[flag]
+
+    def severity_name(self, severity: Severity) -> str:
+        return _SEVERITIES[severity]
+
+    def source_kind_name(self, kind: str) -> str:
+        return _SOURCE_KINDS.get(kind, kind)
+
+    def by_author(self, author: str) -> str:
+        return "by " + author
+
+    def view_online(self) -> str:
+        return "View online"
+
+    def tone(self, severity: Severity) -> str:
+        return "Tone: " + _SEVERITIES[severity]
+
+    def legal_risk(self, flags: list[Flag]) -> str:
+        return "⚠️ Legal risk: " + ", ".join(_FLAGS[f] for f in flags)
+
+    def flag_reason(self, words: str, reason: str, flag: Flag | None) -> str:
+        # The lexicons explain their cues in French: in English, the flag says why.
+        return f"“{words}” — {_FLAGS[flag]}" if flag is not None else f"“{words}”"
+
+    def handled(self) -> str:
+        return "Handled"
+
+    def action_label(self, action: str) -> str:
+        return _ACTIONS.get(action, action)
+
     # --- alerts ---
     def new_mention_title(self) -> str:
         return "🔔 New mention"
@@ -231,6 +290,44 @@ class English:
 
     def source_recovered(self, label: str) -> Parts:
         return (b("✅ Source back: "), t(label))
+
+    # --- captures ---
+    def capture_title(self, ok: bool, capture_id: int, mention_id: int | None) -> str:
+        about = f" of mention #{mention_id}" if mention_id is not None else ""
+        return ("📸 Capture" if ok else "⚠️ Incomplete capture") + f" #{capture_id}{about}"
+
+    def capture_address(self, url: str) -> str:
+        return f"Address: {url}"
+
+    def capture_time_utc(self, when: str) -> str:
+        return f"Time (UTC): {when}"
+
+    def capture_bundle_hash(self, sha256: str) -> str:
+        return f"SHA-256 of the bundle: {sha256}"
+
+    def capture_image_hash(self, sha256: str) -> str:
+        return f"SHA-256 of the image: {sha256}"
+
+    def capture_verify(self) -> str:
+        return "Check the bundle: "
+
+    def capture_strength(self) -> str:
+        return (
+            "This capture is strong evidence; before a court, a bailiff's report (“constat de "
+            "commissaire de justice”) remains the reference."
+        )
+
+    def capture_preview_caption(self) -> str:
+        return "Preview"
+
+    def capture_page_caption(self) -> str:
+        return "Full page"
+
+    def capture_bundle_caption(self) -> str:
+        return "Evidence bundle"
+
+    def automatic_capture(self) -> str:
+        return "Automatic capture (legal-risk mention)"
 
     # --- reminders and deadlines ---
     def reminder_title(self) -> str:

@@ -7,6 +7,33 @@ from datetime import date
 from bot.chat.markup import NL, b, code, t
 from bot.dates import format_date_fr
 from bot.messages.catalogue import Parts
+from bot.models import Flag, Severity
+
+_FLAGS = {
+    Flag.INSULT: "injure",
+    Flag.DEFAMATION: "diffamation",
+    Flag.PRIVACY: "atteinte à la vie privée",
+    Flag.THREAT: "menace",
+}
+_SEVERITIES = {
+    Severity.POSITIVE: "positif",
+    Severity.NEUTRAL: "neutre",
+    Severity.NEGATIVE: "négatif",
+}
+_SOURCE_KINDS = {
+    "feed": "Flux",
+    "news": "Google Actualités",
+    "places": "Google (fiche)",
+    "business": "Google Business Profile",
+    "page": "Page web",
+}
+_ACTIONS = {
+    "capture": "📸 Capture",
+    "assureur": "✉️ Courrier assureur",
+    "signaler": "🚩 Signaler",
+    "repondre": "💬 Répondre",
+    "traite": "✅ Traité",
+}
 
 
 class French:
@@ -178,6 +205,37 @@ class French:
     def no_such_watch_name(self, ref: str) -> str:
         return f"Aucun nom surveillé ne correspond à « {ref} ». Voir /liste."
 
+    # --- a mention ---
+    def flag_name(self, flag: Flag) -> str:
+        return _FLAGS[flag]
+
+    def severity_name(self, severity: Severity) -> str:
+        return _SEVERITIES[severity]
+
+    def source_kind_name(self, kind: str) -> str:
+        return _SOURCE_KINDS.get(kind, kind)
+
+    def by_author(self, author: str) -> str:
+        return "par " + author
+
+    def view_online(self) -> str:
+        return "Voir en ligne"
+
+    def tone(self, severity: Severity) -> str:
+        return "Tonalité : " + _SEVERITIES[severity]
+
+    def legal_risk(self, flags: list[Flag]) -> str:
+        return "⚠️ Risque juridique : " + ", ".join(_FLAGS[f] for f in flags)
+
+    def flag_reason(self, words: str, reason: str, flag: Flag | None) -> str:
+        return f"« {words} » — {reason}"
+
+    def handled(self) -> str:
+        return "Traité"
+
+    def action_label(self, action: str) -> str:
+        return _ACTIONS.get(action, action)
+
     # --- alerts ---
     def new_mention_title(self) -> str:
         return "🔔 Nouvel avis"
@@ -228,6 +286,44 @@ class French:
 
     def source_recovered(self, label: str) -> Parts:
         return (b("✅ Source rétablie : "), t(label))
+
+    # --- captures ---
+    def capture_title(self, ok: bool, capture_id: int, mention_id: int | None) -> str:
+        about = f" de l'avis #{mention_id}" if mention_id is not None else ""
+        return ("📸 Capture" if ok else "⚠️ Capture incomplète") + f" n° {capture_id}{about}"
+
+    def capture_address(self, url: str) -> str:
+        return f"Adresse : {url}"
+
+    def capture_time_utc(self, when: str) -> str:
+        return f"Heure (UTC) : {when}"
+
+    def capture_bundle_hash(self, sha256: str) -> str:
+        return f"SHA-256 du lot : {sha256}"
+
+    def capture_image_hash(self, sha256: str) -> str:
+        return f"SHA-256 de l'image : {sha256}"
+
+    def capture_verify(self) -> str:
+        return "Vérifier le lot : "
+
+    def capture_strength(self) -> str:
+        return (
+            "Cette capture est une preuve solide ; devant un tribunal, le constat d'un commissaire "
+            "de justice reste la référence."
+        )
+
+    def capture_preview_caption(self) -> str:
+        return "Aperçu"
+
+    def capture_page_caption(self) -> str:
+        return "Page entière"
+
+    def capture_bundle_caption(self) -> str:
+        return "Lot de preuve"
+
+    def automatic_capture(self) -> str:
+        return "Capture automatique (avis à risque)"
 
     # --- reminders and deadlines ---
     def reminder_title(self) -> str:

@@ -13,9 +13,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.chat.markup import NL, b, code, excerpt, i, quote, reply, t
-from bot.chat.mention_view import SOURCE_FR, headline
+from bot.chat.mention_view import headline
 from bot.chat.types import Reply, Span, Urgency
 from bot.dates import as_utc, format_date, local_date
+from bot.messages import messages
 from bot.models import Severity, StoredMention, TeamSettings, Watch
 from bot.report import fmt
 from bot.report.fmt import tr
@@ -187,7 +188,7 @@ def _risk_section(
                   "✅ No legal-risk mention waiting.")  # fmt: skip
         return [t(none)]
     names = {w.id: w.display for w in watches}
-    items = [mention_item(m, names, SOURCE_FR.get(m.source_kind, m.source_kind), now, tz)
+    items = [mention_item(m, names, messages(lang).source_kind_name(m.source_kind), now, tz)
              for m in risky]  # fmt: skip
     items.sort(key=risk_order)
     count, more = len(items), len(items) - MAX_RISKS

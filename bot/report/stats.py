@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.chat.mention_view import SOURCE_FR
 from bot.dates import as_utc, local_date
 from bot.deadlines import Deadline, press_deadline
 from bot.documents.safe import clean, shorten
+from bot.messages import messages
 from bot.models import Coverage, Flag, Severity, StoredMention, TeamSettings, Watch, WatchKind
 from bot.report.tally import Counter, Tally
 from bot.sources.base import SourceSpec
@@ -183,7 +183,7 @@ def source_label(row: SourceRow) -> str:
 
 def removed_label(m: StoredMention) -> str:
     """A label for a source that is no longer polled, from one of its mentions."""
-    kind = SOURCE_FR.get(m.source_kind, m.source_kind)
+    kind = messages("fr").source_kind_name(m.source_kind)  # the report is written in French
     return outside_text(f"{kind} · {m.source_label}", 120)
 
 

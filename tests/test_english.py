@@ -1,0 +1,178 @@
+"""A team set to English reads no French: every command, alert kind and error message."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.chat.types import Reply, SpanStyle
+from bot.clock import utcnow
+from bot.notify.reminders import send_due_reminders
+from bot.notify.weekly import send_due_digests
+from bot.services import Services
+from tests.fakeweb import FakeWeb
+from tests.feeds import Item, atom
+from tests.harness import ChatHarness
+from tests.test_monitor import make_engines, poll_and_deliver
+
+# Words and letters that only French sentences have (names and quoted reviews are skipped).
+FRENCH = re.compile(
+    r"[éèêàùçôîœ«»]|\b(le|la|les|des|du|une|est|pour|avec|aucun|aucune|votre|vos|vous|pas|sur|"
+    r"dans|ou|et|nom|avis|équipe|réglages|commande|exemple|syntaxe)\b",
+    re.IGNORECASE,
+)
+# Commands and their arguments are the same words in every language (/reglages praticien nom=…).
+COMMAND = re.compile(r"(?<!\w)/[a-z]+[^\n]*")
+# Words quoted in English text are data: a review's words, a typed value, a command word.
+QUOTED = re.compile(r"“[^”]*”")
+# Said by bot/sources, which has no catalogue yet: a source's own error messages (documented).
+NOT_YET = ("127.0.0.1 est en difficulté", "Le site ")
+# What a team's own data may contain in any language: names, cities, specialties, commands.
+DATA = ("Marie Dupont", "Dupont", "dermatologue", "Lyon", "Cabinet Test", "MACSF")
+
+
+def french_in(reply: Reply) -> list[str]:
+    """The French fragments of a reply's own words (code, quotes and links' targets skipped)."""
+    found: list[str] = []
+    for span in reply.spans:
+        if span.style in (SpanStyle.CODE, SpanStyle.QUOTE):
+            continue
+        text = QUOTED.sub("", COMMAND.sub("", span.text))
+        if any(text.startswith(known) for known in NOT_YET):
+            continue
+        for data in DATA:
+            text = text.replace(data, "")
+        found += [f"{m.group(0)!r} in {span.text!r}" for m in FRENCH.finditer(text)]
+    for button in reply.buttons:
+        found += [
+            f"{m.group(0)!r} in button {button.label!r}" for m in FRENCH.finditer(button.label)
+        ]
+    return found
+
+
+COMMANDS = [
+    "",
+    "/nimportequoi",
+    "/aide",
+    "/aide surveiller",
+    "/aide inconnue",
+    "/surveiller",
+    "/surveiller Dr Marie Dupont, dermatologue, Lyon",
+    "/surveiller Dr Marie Dupont, dermatologue, Lyon",
+    "/liste",
+    "/liste 2",
+    "/retirer",
+    "/retirer 99",
+    "/source",
+    "/source flux pas-une-url",
+    "/source page https://exemple.fr",
+    "/source google ABC",
+    "/source retirer 99",
+    "/avis",
+    "/avis risque",
+    "/avis ouverts",
+    "/avis 99",
+    "/traite",
+    "/traite 99",
+    "/capture",
+    "/capture #99",
+    "/assureur",
+    "/assureur 99",
+    "/assureur garantie",
+    "/signaler 99",
+    "/repondre 99",
+    "/dossier 99",
+    "/statut",
+    "/reglages",
+    "/reglages silence 25:00",
+    "/reglages resume jamais-jour",
+    "/reglages langue xx",
+    "/reglages inconnue",
+    "/reglages praticien nom=",
+    "/rejoindre",
+    "/rejoindre ABC-DEF",
+    "/surveiller " + "x" * 5000,
+    "x" * 9000,
+]
+
+
+async def test_every_command_and_error_in_english_has_no_french(chat: ChatHarness) -> None:
+    await chat.say("/reglages langue en")
+    problems: list[str] = []
+    for command in COMMANDS:
+        for reply in await chat.say(command):
+            problems += [f"{command[:40]}: {p}" for p in french_in(reply)]
+    assert problems == [], "\n".join(problems)
+
+
+async def test_every_alert_kind_in_english_has_no_french(
+    chat: ChatHarness, services: Services, fakeweb: FakeWeb, team_id: int
+) -> None:
+    await chat.say("/reglages langue en")
+    monitor, delivery, transport = make_engines(services, fakeweb)
+    items = [Item("a1", "Forum", "Le Dr Marie Dupont, dermatologue à Lyon, très à l'écoute.")]
+    broken = {"now": False}
+
+    async def handler(request: web.Request) -> web.Response:
+        if broken["now"]:
+            return web.Response(status=500)
+        return web.Response(text=atom(items), content_type="application/atom+xml")
+
+    fakeweb.route("/alerts", handler)
+    await chat.say("/surveiller Dr Marie Dupont, dermatologue, Lyon")
+    await chat.say(f"/source flux {fakeweb.url('/alerts')}")
+    await poll_and_deliver(monitor, delivery)  # baseline
+    items.append(Item("a2", "Forum", "Le Dr Marie Dupont de Lyon est une voleuse, à fuir."))
+    await poll_and_deliver(monitor, delivery)  # legal-risk mention
+    items[1] = Item("a2", "Forum", "Le Dr Marie Dupont de Lyon est une menteuse et une voleuse.")
+    await poll_and_deliver(monitor, delivery)  # edited
+    broken["now"] = True
+    for _ in range(3):
+        await poll_and_deliver(monitor, delivery)  # failing source
+    broken["now"] = False
+    await poll_and_deliver(monitor, delivery)  # back
+    store = services.store
+    [risky] = await store.mentions.latest(team_id, limit=1, risky_only=True)
+    old = utcnow() - timedelta(days=70)
+    await store.db.conn.execute(
+        "UPDATE mentions SET detected_at = ?, published_at = ? WHERE id = ?",
+        (old.isoformat(), old.isoformat(), risky.id),
+    )
+    await send_due_reminders(services)
+    await store.teams.set_digest_sent(team_id, utcnow() - timedelta(days=8))
+    assert await send_due_digests(services) == 1
+    await delivery.send_due()
+    kinds = [reply.plain_text.split("\n")[0].split(":")[0] for _, reply in transport.sent]
+    assert kinds == [
+        "📋 Source added",
+        "🚨 Legal-risk mention",
+        "✏️ Mention edited",
+        "⚠️ Source failing",
+        "✅ Source back",
+        "⏳ Reminder",
+        kinds[-1],
+    ]
+    assert "digest" in kinds[-1].lower() or "week" in kinds[-1].lower(), kinds[-1]
+    problems = [p for _, reply in transport.sent for p in french_in(reply)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_capture_answers_in_english_have_no_french(tmp_path: Path) -> None:
+    from bot.capture import CaptureResult
+    from bot.capture.evidence import capture_reply
+
+    now = utcnow()
+    result = CaptureResult(
+        ok=False, status="unreachable", url="https://exemple.fr/avis", folder=tmp_path,
+        zip_path=tmp_path / "capture-1.zip", bundle_sha256="ab" * 32, manifest={},
+        started_at=now, finished_at=now, note="", screenshot_path=tmp_path / "capture.png",
+        screenshot_sha256="cd" * 32, preview_path=tmp_path / "preview.jpg",
+    )  # fmt: skip
+    answer = capture_reply(result, 3, None, "en")
+    assert french_in(answer) == []
+    assert [a.caption for a in answer.attachments] == ["Preview", "Full page", "Evidence bundle"]
+    assert answer.plain_text.startswith("⚠️ Incomplete capture #3")
+    assert capture_reply(result, 3, None).plain_text.startswith("⚠️ Capture incomplète n° 3")
