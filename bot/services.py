@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import utcnow
+from bot.ops.metrics import Metrics
 from bot.settings import Settings
 from bot.store import Store
 
@@ -25,6 +26,8 @@ class Services:
     # Engines plugged in by the runtime (capture service, monitor); typed loosely to keep
     # the core importable without them.
     engines: dict[str, Any] = field(default_factory=dict)
+    # Poll counters for the metrics endpoint (bot/ops).
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def watchlist_changed(self) -> None:
         """Tell the monitor to rebuild its matcher."""

@@ -1,0 +1,50 @@
+"""What works and what does not, said once at start: the doctor's local checks, no network."""
+
+from __future__ import annotations
+
+import logging
+
+from bot import __version__
+from bot.ops import checks
+from bot.ops.checks import Check, Status
+from bot.services import Services
+
+log = logging.getLogger("vigie.start")
+
+
+async def start_checks(services: Services) -> list[Check]:
+    """The local checks of `vigie doctor` (captures, timestamp, keys): well under a second."""
+    settings = services.settings
+    return [await checks.captures(settings), checks.timestamp(settings), *checks.keys(settings)]
+
+
+async def start_report(services: Services, adapters: list[str]) -> list[str]:
+    """The block: adapters, teams and sources, captures, timestamp, keys; then where to look."""
+    f = await services.store.ops.figures()
+    lines = [
+        f"Vigie {__version__} — démarrage",
+        f"Adaptateurs : {', '.join(adapters) or 'aucun'}",
+        f"Équipes : {f.teams} ({f.chats} conversation(s) reliée(s)) · sources : {f.sources}"
+        + (f" (dont {f.failing_sources} en échec)" if f.failing_sources else ""),
+    ]
+    captures, timestamp, *keys = await start_checks(services)
+    lines += captures.lines()
+    stamp = timestamp.detail.split(" — ")[0]
+    hint = f" ({timestamp.fix})" if timestamp.fix and timestamp.status is not Status.OK else ""
+    lines.append(f"{timestamp.status.value} {timestamp.name} : {stamp}{hint}")
+    lines.append("Clés : " + " · ".join(f"{k.status.value} {k.name}" for k in keys))
+    for key in keys:
+        if key.status is Status.FAIL:
+            lines += key.lines()
+    lines.append("Diagnostic complet (appelle chaque service) : vigie doctor")
+    return lines
+
+
+async def announce(services: Services, adapters: list[str], *, console: bool) -> list[str]:
+    """Print the block on the console, or write it to the log for Telegram and Slack."""
+    lines = await start_report(services, adapters)
+    if console:
+        print("\n".join(lines), flush=True)
+    else:
+        log.info("%s", "\n".join(lines))
+    return lines
