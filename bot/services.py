@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import utcnow
-from bot.ops.metrics import Metrics
+from bot.metrics import Metrics
 from bot.ports import CapturePort, MonitorPort, Outbox
 from bot.settings import Settings
 from bot.store import Store
@@ -25,7 +25,7 @@ class Services:
     # The capture engine, created on first use (bot.capture.evidence.capture_service).
     capture: CapturePort | None = None
     outbox: Outbox = field(init=False)
-    # Poll and capture counters for the metrics endpoint (bot/ops).
+    # Poll and capture counters for the metrics endpoint (vigie/ops).
     metrics: Metrics = field(default_factory=Metrics)
 
     def __post_init__(self) -> None:

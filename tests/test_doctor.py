@@ -10,13 +10,13 @@ from pathlib import Path
 
 import yaml
 
-from bot.ops import checks
-from bot.ops.doctor import SLACK_SCOPES, diagnose
 from bot.settings import load_settings
 from tests import fake_google
 from tests.fake_google import FakeGoogle, FakeTsa
 from tests.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from tests.fake_telegram import TOKEN, FakeTelegram
+from vigie.ops import checks
+from vigie.ops.doctor import SLACK_SCOPES, diagnose
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,7 @@ async def doctor(tmp_path: Path, **env: str) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        "vigie",
         "doctor",
         env=environment,
         cwd=tmp_path,

@@ -28,7 +28,7 @@ def environment(tmp_path: Path, **env: str) -> dict[str, str]:
 
 def console(tmp_path: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
+        [sys.executable, "-m", "vigie", "console"],
         input=stdin,
         capture_output=True,
         text=True,
@@ -90,7 +90,7 @@ async def test_with_telegram_and_slack_the_report_goes_to_the_log(tmp_path: Path
                 VIGIE_SLACK_API_URL=slack.api_url,
             )
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+                sys.executable, "-m", "vigie", "run", env=env, cwd=tmp_path,
                 stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
             )  # fmt: skip

@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     purge = sub.add_parser("purge", help="supprime les avis détectés avant une date")
     purge.add_argument("--before", required=True, help="date AAAA-MM-JJ")
     purge.add_argument("--yes", action="store_true", help="ne pas demander confirmation")
-    # --- ops (bot/ops) ---
+    # --- ops (vigie/ops) ---
     sub.add_parser("doctor", help="vérifie chaque service configuré et dit comment corriger")
     backup = sub.add_parser("backup", help="sauvegarde la base et les données (archive + SHA-256)")
     backup.add_argument("--out", type=Path, help="dossier (par défaut VIGIE_BACKUP_DIR)")
@@ -71,8 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from vigie.runtime import run_vigie
 
             return asyncio.run(run_vigie(settings, force_console=command == "console"))
-        if command in ("doctor", "backup", "restore"):  # ops (bot/ops)
-            from bot.ops.commands import run_ops_command
+        if command in ("doctor", "backup", "restore"):  # ops (vigie/ops)
+            from vigie.ops.commands import run_ops_command
 
             return run_ops_command(command, args, settings)
         if command == "invite":

@@ -53,7 +53,7 @@ def setup_logging(settings: Settings) -> None:
     """Configure the root logger once, quietening chatty HTTP libraries."""
     handler = logging.StreamHandler()
     if settings.log_format == "json":
-        from bot.ops.jsonlog import JsonFormatter
+        from vigie.ops.jsonlog import JsonFormatter
 
         handler.setFormatter(JsonFormatter())
     else:

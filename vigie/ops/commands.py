@@ -6,14 +6,14 @@ import argparse
 import asyncio
 import sys
 
-from bot.ops.backup import BackupError, create_backup, restore_backup
 from bot.settings import Settings
+from vigie.ops.backup import BackupError, create_backup, restore_backup
 
 
 def run_ops_command(command: str, args: argparse.Namespace, settings: Settings) -> int:
     """Run one operations command; its exit status."""
     if command == "doctor":
-        from bot.ops.doctor import run_doctor
+        from vigie.ops.doctor import run_doctor
 
         return asyncio.run(run_doctor(settings, sys.stdout))
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from bot import __version__
-from bot.ops import checks
-from bot.ops.checks import Check, Status
 from bot.services import Services
+from vigie.ops import checks
+from vigie.ops.checks import Check, Status
 
 log = logging.getLogger("vigie.start")
 

@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from bot.ops.backup import run_daily_backups, running_lock
-from bot.ops.start_report import announce
 from bot.services import Services
+from vigie.ops.backup import run_daily_backups, running_lock
+from vigie.ops.start_report import announce
 
 Task = Callable[[], Coroutine[Any, Any, None]]
 
@@ -31,7 +31,7 @@ async def ops_tasks(services: Services, platforms: list[str]) -> list[Task]:
         tasks.append(backups)
     port = settings.ops_port
     if port is not None:
-        from bot.ops.endpoint import serve_endpoint
+        from vigie.ops.endpoint import serve_endpoint
 
         async def endpoint() -> None:
             await serve_endpoint(services, settings.ops_host, port)

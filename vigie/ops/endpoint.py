@@ -9,7 +9,7 @@ import time
 from aiohttp import web
 
 from bot import __version__
-from bot.ops.metrics import CAPTURE_BUCKETS
+from bot.metrics import CAPTURE_BUCKETS
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ async def serve_endpoint(services: Services, host: str, port: int) -> None:
         try:
             await web.TCPSite(runner, host, port).start()
         except OSError as exc:
-            from bot.app import StartupError
+            from bot.chat.transport import StartupError
 
             raise StartupError(
                 f"Le point de santé ne peut pas écouter sur {host}:{port} ({exc.strerror}). "

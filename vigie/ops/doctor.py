@@ -12,10 +12,10 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from bot import __version__
-from bot.ops import checks
-from bot.ops.checks import Check, Status
-from bot.ops.tsa_probe import probe_tsa
 from bot.settings import Settings
+from vigie.ops import checks
+from vigie.ops.checks import Check, Status
+from vigie.ops.tsa_probe import probe_tsa
 
 TIMEOUT = httpx.Timeout(10.0)
 MAX_DRIFT_S = 30.0
