@@ -227,21 +227,21 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return gone
 
 
-def next_backup_at(folder: Path, now: datetime) -> datetime:
+def next_backup_at(folder: Path, now: datetime, first_delay_s: float = FIRST_DELAY_S) -> datetime:
     """A day after the newest archive; a few minutes after start when none is recent."""
     found = archives(folder)
     if found:
         last = datetime.fromtimestamp(found[-1].stat().st_mtime, UTC)
         if last + DAY > now:
             return last + DAY
-    return now + timedelta(seconds=FIRST_DELAY_S)
+    return now + timedelta(seconds=first_delay_s)
 
 
-async def run_daily_backups(settings: Settings) -> None:
+async def run_daily_backups(settings: Settings, first_delay_s: float = FIRST_DELAY_S) -> None:
     """Back up once a day and keep the `VIGIE_BACKUP_KEEP` newest archives."""
     folder = settings.backup_dir
     while True:
-        due = next_backup_at(folder, datetime.now(UTC))
+        due = next_backup_at(folder, datetime.now(UTC), first_delay_s)
         await asyncio.sleep(max(1.0, (due - datetime.now(UTC)).total_seconds()))
         try:
             made = await asyncio.to_thread(create_backup, settings, folder)
