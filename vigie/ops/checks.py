@@ -112,7 +112,7 @@ async def browser_version(executable: str, within: float = 0.8) -> str | None:
         return None
     text = out.decode("utf-8", "replace").strip().splitlines()
     if proc.returncode != 0 or not text:
-        return None
+        return None  # the capture engine's launch will say what is wrong
     return text[-1].split(" built on ")[0].strip()
 
 
@@ -122,13 +122,8 @@ async def captures(settings: Settings) -> Check:
     if executable is None:
         return Check("Captures", Status.FAIL, "désactivées — " + why, BROWSER_FIX)
     version = await browser_version(executable)
-    if version is None:
-        return Check(
-            "Captures",
-            Status.FAIL,
-            f"désactivées — {executable} ne répond pas à « --version »",
-            BROWSER_FIX,
-        )
+    if version is None:  # a loaded machine may answer late: found is what the report says
+        return Check("Captures", Status.OK, f"activées — {executable} (version non lue ; « vigie doctor » essaie de le lancer)")
     return Check("Captures", Status.OK, f"activées — {version} ({executable})")
 
 
