@@ -123,7 +123,8 @@ async def captures(settings: Settings) -> Check:
         return Check("Captures", Status.FAIL, "désactivées — " + why, BROWSER_FIX)
     version = await browser_version(executable)
     if version is None:  # a loaded machine may answer late: found is what the report says
-        return Check("Captures", Status.OK, f"activées — {executable} (version non lue ; « vigie doctor » essaie de le lancer)")
+        detail = f"activées — {executable} (version non lue ; « vigie doctor » le lance)"
+        return Check("Captures", Status.OK, detail)
     return Check("Captures", Status.OK, f"activées — {version} ({executable})")
 
 
