@@ -145,12 +145,38 @@ def _data_files(data_dir: Path, skip: list[Path]) -> Iterator[tuple[Path, str]]:
             yield path, "data/" + path.relative_to(data_dir).as_posix()
 
 
+class _HashingReader:
+    """A file read once into the archive, hashed on the way (large files never sit in memory)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
+
+
 def _add(tar: tarfile.TarFile, name: str, content: bytes, mtime: float) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(content)
     info.mtime = int(mtime)
     info.mode = 0o600
     tar.addfile(info, io.BytesIO(content))
+
+
+def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> str:
+    """Stream `path` into the archive as `name`; return its SHA-256."""
+    with path.open("rb") as handle:
+        stat = os.fstat(handle.fileno())
+        info = tarfile.TarInfo(name)
+        info.size = stat.st_size
+        info.mtime = int(stat.st_mtime)
+        info.mode = 0o600
+        reader = _HashingReader(handle)
+        tar.addfile(info, reader)  # tarfile only calls read()
+    return reader.digest.hexdigest()
 
 
 def create_backup(settings: Settings, out_dir: Path | None = None) -> Backup:
@@ -176,19 +202,13 @@ def create_backup(settings: Settings, out_dir: Path | None = None) -> Backup:
         snapshot = Path(tmp) / DB_NAME
         _copy_database(settings.database, snapshot)
         try:
-            with tarfile.open(partial, "w:gz") as tar:
-                content = snapshot.read_bytes()
-                files[DB_NAME] = hashlib.sha256(content).hexdigest()
-                _add(tar, DB_NAME, content, stamp.timestamp())
+            with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+                files[DB_NAME] = _add_file(tar, DB_NAME, snapshot)
                 for path, name in _data_files(settings.data_dir, [out]):
                     try:
-                        content = path.read_bytes()
-                        mtime = path.stat().st_mtime
-                    except OSError:
+                        files[name] = _add_file(tar, name, path)
+                    except FileNotFoundError:
                         skipped.append(name)  # removed while we walked (a purge, a temp file)
-                        continue
-                    files[name] = hashlib.sha256(content).hexdigest()
-                    _add(tar, name, content, mtime)
                 manifest = {
                     "vigie": __version__,
                     "schema": len(MIGRATIONS),
@@ -305,7 +325,7 @@ def verify_archive(archive: Path) -> dict[str, object]:
                     "rien n'a été restauré."
                 )
             for name, digest in listed.items():
-                if hashlib.sha256(_read_member(tar, name)).hexdigest() != digest:
+                if _hash_member(tar, name) != digest:
                     raise BackupError(
                         f"Le fichier {name} de {archive.name} ne correspond pas à son "
                         "empreinte : rien n'a été restauré."
@@ -324,6 +344,17 @@ def _read_member(tar: tarfile.TarFile, name: str) -> bytes:
         raise KeyError(name)
     with handle:
         return handle.read()
+
+
+def _hash_member(tar: tarfile.TarFile, name: str) -> str:
+    handle: IO[bytes] | None = tar.extractfile(name)
+    if handle is None:
+        raise KeyError(name)
+    digest = hashlib.sha256()
+    with handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _check_database(path: Path) -> None:
