@@ -64,6 +64,10 @@ def test_without_a_browser_the_report_says_captures_are_off_and_how_to_enable_th
     assert "VIGIE_CHROMIUM_PATH" in fix and "playwright install chromium" in fix
     assert "– Horodatage qualifié : non configuré" in report
     assert "Clés : – Telegram · – Slack · – Google Places · – Google Business Profile" in report
+    assert (
+        f"✓ Sauvegarde quotidienne : {tmp_path / 'backups'} (7 gardées), dernière : aucune"
+        in report
+    )
     assert "Traceback" not in result.stderr
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from bot import __version__
 from bot.services import Services
+from bot.settings import Settings
 from vigie.ops import checks
+from vigie.ops.backup import archives
 from vigie.ops.checks import Check, Status
 
 log = logging.getLogger("vigie.start")
@@ -36,8 +39,25 @@ async def start_report(services: Services, adapters: list[str]) -> list[str]:
     for key in keys:
         if key.status is Status.FAIL:
             lines += key.lines()
+    lines.append(backups_line(services.settings))
     lines.append("Diagnostic complet (appelle chaque service) : vigie doctor")
     return lines
+
+
+def backups_line(settings: Settings) -> str:
+    """Where the daily backups go and when the last one was taken."""
+    if settings.backup_keep == 0:
+        return "– Sauvegarde quotidienne : désactivée (VIGIE_BACKUP_KEEP=0) ; « vigie backup »"
+    found = archives(settings.backup_dir)
+    last = (
+        datetime.fromtimestamp(found[-1].stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        if found
+        else "aucune encore"
+    )
+    return (
+        f"✓ Sauvegarde quotidienne : {settings.backup_dir} ({settings.backup_keep} gardées), "
+        f"dernière : {last}"
+    )
 
 
 async def announce(services: Services, adapters: list[str], *, console: bool) -> list[str]:
