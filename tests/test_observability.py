@@ -18,13 +18,14 @@ from aiohttp import web
 from bot.chat.types import Urgency
 from bot.notify.delivery import Delivery
 from bot.services import Services
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from bot.sources import SourceConfig
 from bot.store import NewAlert
 from bot.watch.monitor import Monitor
 from tests.fakeweb import FakeWeb
 from tests.feeds import Item, atom
 from tests.harness import ChatHarness, MemoryTransport
+from vigie.app import open_services
 from vigie.logging_setup import setup_logging
 from vigie.ops.endpoint import serve_endpoint
 
@@ -129,6 +130,26 @@ async def test_health_endpoint_of_a_running_vigie_is_on_loopback_only_when_asked
     assert health.status_code == 200
     assert health.json()["adapters"] == ["console"]
     assert proc.returncode == 0, err.decode()
+
+
+async def test_health_says_503_when_the_database_does_not_answer(settings: Settings) -> None:
+    services = await open_services(settings)
+    await services.store.close()
+    port = free_port()
+    server = asyncio.create_task(serve_endpoint(services, "127.0.0.1", port))
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(100):
+                try:
+                    health = await client.get(f"http://127.0.0.1:{port}/health")
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.02)
+    finally:
+        server.cancel()
+        await asyncio.gather(server, return_exceptions=True)
+    assert health.status_code == 503
+    assert health.json()["status"] == "database unavailable"
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])

@@ -193,7 +193,8 @@ class Doctor:
                 url + quote(PROBE_PLACE_ID, safe=""),
                 headers={"X-Goog-Api-Key": key, "X-Goog-FieldMask": "id"},
             )
-            if not isinstance(got, str) and got.status_code == 200:
+            # 404: the probe place is unknown, but the key itself was accepted.
+            if not isinstance(got, str) and got.status_code in (200, 404):
                 self.results.append(Check("Google Places", Status.OK, "clé acceptée"))
             else:
                 self.results.append(
