@@ -62,7 +62,7 @@ def test_without_a_browser_the_report_says_captures_are_off_and_how_to_enable_th
     fix = report.split(captures[0])[1].splitlines()[1]
     assert "apt-get install chromium" in fix
     assert "VIGIE_CHROMIUM_PATH" in fix and "playwright install chromium" in fix
-    assert "– Horodatage qualifié : non configuré" in report
+    assert "– Horodatage RFC 3161 : non configuré" in report
     assert "Clés : – Telegram · – Slack · – Google Places · – Google Business Profile" in report
     assert (
         f"✓ Sauvegarde quotidienne : {tmp_path / 'backups'} (7 gardées), dernière : aucune"
@@ -77,7 +77,7 @@ def test_with_the_browser_the_report_says_captures_are_on_with_its_version(
     result = console(tmp_path, VIGIE_TSA_URL="https://horodatage.exemple.fr/tsa")
     assert result.returncode == 0, result.stderr
     assert re.search(r"^✓ Captures : activées — Chromium \d+\.\d+", result.stdout, re.M)
-    assert "✓ Horodatage qualifié : autorité configurée" in result.stdout
+    assert "✓ Horodatage RFC 3161 : autorité configurée" in result.stdout
 
 
 async def test_with_telegram_and_slack_the_report_goes_to_the_log(tmp_path: Path) -> None:

@@ -135,9 +135,9 @@ def timestamp(settings: Settings) -> Check:
     """Whether evidence bundles will carry an RFC 3161 token from a timestamp authority."""
     url = tsa_url(settings)
     if url:
-        return Check("Horodatage qualifié", Status.OK, f"autorité configurée ({url})")
+        return Check("Horodatage RFC 3161", Status.OK, f"autorité configurée ({url})")
     return Check(
-        "Horodatage qualifié",
+        "Horodatage RFC 3161",
         Status.OFF,
         "non configuré — les lots de preuve n'auront pas de jeton d'horodatage RFC 3161",
         "indiquez l'adresse d'une autorité d'horodatage dans VIGIE_TSA_URL",
