@@ -8,6 +8,7 @@ from bot.store.alerts import Alerts, OutboxRow
 from bot.store.captures import Captures
 from bot.store.db import Database, StoreError
 from bot.store.mentions import Mentions, NewAlert
+from bot.store.ops import Ops
 from bot.store.polls import EditRow, NewMentionRow, Polls, SourceSuccess
 from bot.store.sources import SourceRow, Sources
 from bot.store.teams import Teams, normalise_code
@@ -40,6 +41,7 @@ class Store:
         self.alerts = Alerts(db)
         self.captures = Captures(db)
         self.polls = Polls(db)
+        self.ops = Ops(db)
 
     @classmethod
     async def open(cls, path: Path) -> Store:
