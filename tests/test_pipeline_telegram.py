@@ -61,7 +61,8 @@ async def test_feed_review_reaches_the_group_and_buttons_act(
             [alert] = await fake.wait_for(
                 lambda c: c.chat_id == GROUP and "Avis à risque juridique" in c.text, within=10
             )
-            assert alert.params.get("disable_notification") in (None, "False", "false")
+            # An urgent alert rings: Vigie says so explicitly, it does not rely on a default.
+            assert alert.params["disable_notification"] == "false"
             done = next(data for label, data in alert.buttons if "Traité" in label)
             fake.press(alert, done)
             await fake.wait_for(lambda c: c.method == "answerCallbackQuery")
