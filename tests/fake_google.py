@@ -13,7 +13,7 @@ from types import TracebackType
 
 from aiohttp import web
 
-from tests.loopback import serve_on_free_port
+from tests.loopback import serve_on_free_port, stop_serving
 
 API_KEY = "AIza-test-key-for-the-fake"
 CLIENT_ID = "client-123.apps.googleusercontent.com"
@@ -42,8 +42,7 @@ class FakeGoogle:
     async def __aexit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        assert self._runner is not None
-        await self._runner.cleanup()
+        await stop_serving(self._runner)
 
     @property
     def places_url(self) -> str:
@@ -105,8 +104,7 @@ class FakeTsa:
     async def __aexit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        assert self._runner is not None
-        await self._runner.cleanup()
+        await stop_serving(self._runner)
 
     @property
     def url(self) -> str:

@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlencode
 import aiohttp
 from aiohttp import web
 
-from tests.loopback import serve_on_free_port
+from tests.loopback import serve_on_free_port, stop_serving
 
 BOT_TOKEN = "xoxb-test-0000-vigie"
 APP_TOKEN = "xapp-1-test-vigie"
@@ -101,9 +101,8 @@ class FakeSlack:
         """Stop serving (open WebSockets are closed)."""
         if self._ws is not None and not self._ws.closed:
             await self._ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await stop_serving(self._runner)
+        self._runner = None
 
     async def __aenter__(self) -> FakeSlack:
         await self.start()

@@ -36,6 +36,7 @@ from bot.chat.types import Reply, Urgency
 from bot.models import Flag, Mention, Severity, Triage
 from bot.router import Router
 from bot.services import Services
+from tests.loopback import serve_on_free_port, stop_serving
 
 TOKEN = "123456:TEST-token_for-the-fake"
 BOT_ID = 123456
@@ -213,16 +214,12 @@ class FakeTelegram:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        self.port = await serve_on_free_port(self._runner)
         return self
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await stop_serving(self._runner)
+        self._runner = None
 
     @property
     def api_url(self) -> str:

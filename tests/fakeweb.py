@@ -25,7 +25,7 @@ from types import TracebackType
 import pytest_asyncio
 from aiohttp import web
 
-from tests.loopback import serve_on_free_port
+from tests.loopback import serve_on_free_port, stop_serving
 
 DATA_DIR = Path(__file__).parent / "data" / "sources"
 
@@ -73,9 +73,8 @@ class FakeWeb:
     async def close(self) -> None:
         """Release hanging handlers and stop serving."""
         self._release.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await stop_serving(self._runner)
+        self._runner = None
 
     async def __aenter__(self) -> FakeWeb:
         await self.start()

@@ -28,6 +28,7 @@ from bot.capture.band import BACKGROUND, band_lines, render_band
 from bot.capture.page import PageLimits
 from bot.capture.screenshot import ShotLimits
 from tests.fakeweb import FakeWeb
+from tests.loopback import serving
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -393,15 +394,8 @@ async def test_https_goes_through_the_guard_and_bad_certificates_are_named(
 
     app = web.Application()
     app.router.add_get("/", page)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=self_signed)
-    await site.start()
-    try:
-        port = runner.addresses[0][1]
+    async with serving(app, ssl_context=self_signed) as port:
         result = await service.capture(f"https://127.0.0.1:{port}/", requested_by="test")
-    finally:
-        await runner.cleanup()
     assert result.status == "unreachable"
     assert "certificat de sécurité (HTTPS)" in result.note
     # The browser reached the server through the guard's tunnel, to the checked address.
