@@ -7,7 +7,7 @@ A mention is dated by its publication, or by its detection when the platform gav
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -289,6 +289,95 @@ def _month_series(
     )
 
 
+@dataclass
+class _Pass:
+    """What the one pass over the mentions gathers."""
+
+    overall: Counter
+    per_watch: dict[int, Counter]
+    per_source: dict[int, Counter]
+    removed_labels: dict[int, str] = field(default_factory=dict)
+    removed_watch: dict[int, int | None] = field(default_factory=dict)
+    removed_kinds: dict[int, str] = field(default_factory=dict)
+    dated: list[tuple[datetime, StoredMention]] = field(default_factory=list)
+    risks: list[MentionItem] = field(default_factory=list)
+    negatives: list[tuple[datetime, StoredMention]] = field(default_factory=list)
+    unmatched: int = 0
+
+
+def _one_pass(
+    mentions: Iterable[StoredMention],
+    watches: Sequence[Watch],
+    sources: Sequence[SourceRow],
+    labels: dict[int, str],
+    now: datetime,
+    tz: ZoneInfo,
+) -> _Pass:
+    """Count every mention per period, watch and source; keep the risky and negative ones."""
+    names = {w.id: w.display for w in watches}
+    seen = _Pass(Counter(), {w.id: Counter() for w in watches}, {s.id: Counter() for s in sources})
+    for m in mentions:
+        when = moment(m)
+        seen.dated.append((when, m))
+        period = _period(when, now)
+        seen.overall.add(m, period)
+        matched = False
+        for wid in m.watch_ids:
+            counter = seen.per_watch.get(wid)
+            if counter is not None:
+                counter.add(m, period)
+                matched = True
+        if not matched:
+            seen.unmatched += 1
+        counter = seen.per_source.get(m.source_id)
+        if counter is None:
+            counter = seen.per_source[m.source_id] = Counter()
+            seen.removed_labels[m.source_id] = removed_label(m)
+            seen.removed_kinds[m.source_id] = m.source_kind
+            seen.removed_watch[m.source_id] = m.watch_ids[0] if len(m.watch_ids) == 1 else None
+        counter.add(m, period)
+        if m.flags and m.handled_at is None:
+            label = labels.get(m.source_id) or seen.removed_labels[m.source_id]
+            seen.risks.append(mention_item(m, names, label, now, tz))
+        elif m.severity is Severity.NEGATIVE:
+            seen.negatives.append((when, m))
+    return seen
+
+
+def _source_stats(
+    sources: Sequence[SourceRow], watches: Sequence[Watch], labels: dict[int, str], seen: _Pass
+) -> list[SourceStats]:
+    """The polled sources in `/source` order, then the removed ones that left mentions."""
+    by_id = {w.id: w for w in watches}
+    stats: list[SourceStats] = [
+        SourceStats(
+            source_id=s.id,
+            number=number,
+            kind=s.kind,
+            label=labels[s.id],
+            watch=by_id.get(s.watch_id) if s.watch_id is not None else None,
+            tally=seen.per_source[s.id].freeze(),
+            last_success_at=s.last_success_at,
+            last_error=outside_text(s.last_error, ERROR_LIMIT),
+            failures=s.consecutive_failures,
+        )
+        for number, s in enumerate(sources, 1)
+    ]
+    for source_id, label in seen.removed_labels.items():
+        owner = seen.removed_watch[source_id]
+        stats.append(
+            SourceStats(
+                source_id=source_id,
+                number=None,
+                kind=seen.removed_kinds[source_id],
+                label=label,
+                watch=by_id.get(owner) if owner is not None else None,
+                tally=seen.per_source[source_id].freeze(),
+            )
+        )
+    return stats
+
+
 def compute_stats(
     *,
     team: TeamSettings,
@@ -304,95 +393,34 @@ def compute_stats(
     """
     now = as_utc(now)
     names = {w.id: w.display for w in watches}
-    overall = Counter()
-    per_watch = {w.id: Counter() for w in watches}
-    per_source: dict[int, Counter] = {s.id: Counter() for s in sources}
-    removed_labels: dict[int, str] = {}
-    removed_watch: dict[int, int | None] = {}
-    removed_kinds: dict[int, str] = {}
     labels = {s.id: source_label(s) for s in sources}
-    dated: list[tuple[datetime, StoredMention]] = []
-    risks: list[MentionItem] = []
-    negatives: list[tuple[datetime, StoredMention]] = []
-    unmatched = 0
-    for m in mentions:
-        when = moment(m)
-        dated.append((when, m))
-        period = _period(when, now)
-        overall.add(m, period)
-        matched = False
-        for wid in m.watch_ids:
-            counter = per_watch.get(wid)
-            if counter is not None:
-                counter.add(m, period)
-                matched = True
-        if not matched:
-            unmatched += 1
-        counter = per_source.get(m.source_id)
-        if counter is None:
-            counter = per_source[m.source_id] = Counter()
-            removed_labels[m.source_id] = removed_label(m)
-            removed_kinds[m.source_id] = m.source_kind
-            removed_watch[m.source_id] = m.watch_ids[0] if len(m.watch_ids) == 1 else None
-        counter.add(m, period)
-        if m.flags and m.handled_at is None:
-            label = labels.get(m.source_id) or removed_labels[m.source_id]
-            risks.append(mention_item(m, names, label, now, tz))
-        elif m.severity is Severity.NEGATIVE:
-            negatives.append((when, m))
-
-    by_id = {w.id: w for w in watches}
-    source_stats: list[SourceStats] = [
-        SourceStats(
-            source_id=s.id,
-            number=number,
-            kind=s.kind,
-            label=labels[s.id],
-            watch=by_id.get(s.watch_id) if s.watch_id is not None else None,
-            tally=per_source[s.id].freeze(),
-            last_success_at=s.last_success_at,
-            last_error=outside_text(s.last_error, ERROR_LIMIT),
-            failures=s.consecutive_failures,
-        )
-        for number, s in enumerate(sources, 1)
-    ]
-    for source_id, label in removed_labels.items():
-        owner = removed_watch[source_id]
-        source_stats.append(
-            SourceStats(
-                source_id=source_id,
-                number=None,
-                kind=removed_kinds[source_id],
-                label=label,
-                watch=by_id.get(owner) if owner is not None else None,
-                tally=per_source[source_id].freeze(),
-            )
-        )
-    all_labels = {**labels, **removed_labels}
-    risks.sort(key=risk_order)
-    negatives.sort(key=lambda pair: (pair[0], pair[1].id), reverse=True)
+    seen = _one_pass(mentions, watches, sources, labels, now, tz)
+    all_labels = {**labels, **seen.removed_labels}
+    seen.risks.sort(key=risk_order)
+    seen.negatives.sort(key=lambda pair: (pair[0], pair[1].id), reverse=True)
     recent_negative = tuple(
-        mention_item(m, names, all_labels.get(m.source_id, ""), now, tz) for _, m in negatives[:10]
+        mention_item(m, names, all_labels.get(m.source_id, ""), now, tz)
+        for _, m in seen.negatives[:10]
     )
     source_numbers = {
         w.id: tuple(n for n, s in enumerate(sources, 1) if s.watch_id == w.id) for w in watches
     }
-    days = [local_date(when, tz) for when, _ in dated]
-    series = _month_series(days, [m for _, m in dated], watches, local_date(now, tz))
+    days = [local_date(when, tz) for when, _ in seen.dated]
+    series = _month_series(days, [m for _, m in seen.dated], watches, local_date(now, tz))
     return AuditStats(
         team_name=outside_text(team.team_name, 120),
         now=now,
-        overall=overall.freeze(),
+        overall=seen.overall.freeze(),
         watches=tuple(
-            WatchStats(w, number, per_watch[w.id].freeze(), source_numbers[w.id])
+            WatchStats(w, number, seen.per_watch[w.id].freeze(), source_numbers[w.id])
             for number, w in enumerate(watches, 1)
         ),
-        sources=tuple(source_stats),
-        risks=tuple(risks),
+        sources=tuple(_source_stats(sources, watches, labels, seen)),
+        risks=tuple(seen.risks),
         suggestions=_suggestions(watches, sources),
         months=series,
         recent_negative=recent_negative,
-        unmatched=unmatched,
+        unmatched=seen.unmatched,
         first_seen=min(days) if days else None,
         last_seen=max(days) if days else None,
         coverage=team.insurer.coverage,
