@@ -133,18 +133,24 @@ def judge_person(doc: Doc, p: Person, occ: Occurrence) -> tuple[float, str] | No
         not doc.lex.animal.isdisjoint(doc.present) or (not titled and _celebrity_world(doc))
     ):
         return None
-    need = THRESHOLD
-    if occ.quality == PARTIAL:
-        need = STRICT
-    elif occ.quality == FUZZY:
-        need = (3.5 if p.common else LOOSE) if titled else IMPOSSIBLE
-    elif occ.quality == DROPPED:
-        need = LOOSE
-    elif p.common and not first_pts:
-        need = STRICT if titled or proper(doc, occ.start, extras) else IMPOSSIBLE
-    if points < need:
+    if points < _needed(doc, p, occ, titled=titled, first_pts=first_pts, extras=extras):
         return None
     return points, " + ".join([label, *extras])
+
+
+def _needed(
+    doc: Doc, p: Person, occ: Occurrence, *, titled: bool, first_pts: float, extras: list[str]
+) -> float:
+    """The points a match must reach: higher for partial, fuzzy or common bare surnames."""
+    if occ.quality == PARTIAL:
+        return STRICT
+    if occ.quality == FUZZY:
+        return (3.5 if p.common else LOOSE) if titled else IMPOSSIBLE
+    if occ.quality == DROPPED:
+        return LOOSE
+    if p.common and not first_pts:
+        return STRICT if titled or proper(doc, occ.start, extras) else IMPOSSIBLE
+    return THRESHOLD
 
 
 def _tiny(doc: Doc, occ: Occurrence) -> bool:

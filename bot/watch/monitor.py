@@ -292,6 +292,24 @@ class Monitor:
             chats=[c.id for c in await store.teams.chats_of(row.team_id)],
             watches=[w for w in self._watches.values() if w.team_id == row.team_id],
         )
+        stored = await self._write(batch, plan, success)
+        outcome.new, outcome.edited = len(plan.new), len(plan.edited)
+        if plan.vanished:
+            outcome.vanished = await self._record_vanished(batch, plan.vanished)
+        if plan.baseline:
+            await self._baseline(row, source.describe(spec), plan, result, batch.settings)
+        if outcome.new or outcome.edited:
+            self.outbox.wake()
+        if self.on_risk is not None and not plan.baseline:
+            for mention in stored:
+                if mention.flags:
+                    await self.on_risk(mention)
+
+    async def _write(
+        self, batch: _Batch, plan: IngestPlan, success: SourceSuccess
+    ) -> list[StoredMention]:
+        """Store the plan's events with their alerts and the source's success, in one go."""
+        row = batch.row
         new, edits = plan.new, [await self._edit_row(batch, item) for item in plan.edited]
         stored: list[StoredMention] = []
 
@@ -304,24 +322,14 @@ class Monitor:
                 return [[] for _ in ids]
             return [self._alert_rows(batch, "new", s) for s in stored]
 
-        await store.polls.record(
+        await self.services.store.polls.record(
             row.team_id,
             new=[NewMentionRow(i.mention, i.digest, i.verdict, i.watch_ids) for i in new],
             new_alerts=new_alerts,
             edits=edits,
             success=success,
         )
-        outcome.new, outcome.edited = len(new), len(edits)
-        if plan.vanished:
-            outcome.vanished = await self._record_vanished(batch, plan.vanished)
-        if plan.baseline:
-            await self._baseline(row, source.describe(spec), plan, result, batch.settings)
-        if outcome.new or outcome.edited:
-            self.outbox.wake()
-        if self.on_risk is not None and not plan.baseline:
-            for mention in stored:
-                if mention.flags:
-                    await self.on_risk(mention)
+        return stored
 
     def _alert_rows(
         self, batch: _Batch, kind: str, m: StoredMention, old_rating: int | None = None
