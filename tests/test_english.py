@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from aiohttp import web
 
@@ -158,21 +157,3 @@ async def test_every_alert_kind_in_english_has_no_french(
     assert "digest" in kinds[-1].lower() or "week" in kinds[-1].lower(), kinds[-1]
     problems = [p for _, reply in transport.sent for p in french_in(reply)]
     assert problems == [], "\n".join(problems)
-
-
-def test_capture_answers_in_english_have_no_french(tmp_path: Path) -> None:
-    from bot.capture import CaptureResult
-    from bot.capture.evidence import capture_reply
-
-    now = utcnow()
-    result = CaptureResult(
-        ok=False, status="unreachable", url="https://exemple.fr/avis", folder=tmp_path,
-        zip_path=tmp_path / "capture-1.zip", bundle_sha256="ab" * 32, manifest={},
-        started_at=now, finished_at=now, note="", screenshot_path=tmp_path / "capture.png",
-        screenshot_sha256="cd" * 32, preview_path=tmp_path / "preview.jpg",
-    )  # fmt: skip
-    answer = capture_reply(result, 3, None, "en")
-    assert french_in(answer) == []
-    assert [a.caption for a in answer.attachments] == ["Preview", "Full page", "Evidence bundle"]
-    assert answer.plain_text.startswith("⚠️ Incomplete capture #3")
-    assert capture_reply(result, 3, None).plain_text.startswith("⚠️ Capture incomplète n° 3")

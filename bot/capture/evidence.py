@@ -10,7 +10,6 @@ from bot.capture import CaptureBusyError, CaptureResult, CaptureService, mention
 from bot.chat.markup import NL, b, code, reply, t
 from bot.chat.types import Attachment, Reply, Urgency
 from bot.dates import format_datetime_utc
-from bot.messages import messages
 from bot.models import StoredMention
 from bot.services import Services
 
@@ -70,46 +69,43 @@ async def take_capture(
     return result, capture_id
 
 
-def capture_reply(
-    result: CaptureResult, capture_id: int, mention: StoredMention | None, lang: str = "fr"
-) -> Reply:
+def capture_reply(result: CaptureResult, capture_id: int, mention: StoredMention | None) -> Reply:
     """The answer: what was captured, when (UTC), the hashes, the preview and the files."""
-    say = messages(lang)
+    about = f" de l'avis #{mention.id}" if mention else ""
     attachments: list[Attachment] = []
     if result.preview_path is not None:
         attachments.append(
-            Attachment(result.preview_path, result.preview_path.name, "image/jpeg",
-                       say.capture_preview_caption(), True)
-        )  # fmt: skip
+            Attachment(result.preview_path, result.preview_path.name, "image/jpeg", "Aperçu", True)
+        )
     if result.screenshot_path is not None:
         attachments.append(
-            Attachment(result.screenshot_path, "capture.png", "image/png",
-                       say.capture_page_caption())
-        )  # fmt: skip
+            Attachment(result.screenshot_path, "capture.png", "image/png", "Page entière")
+        )
     attachments.append(
-        Attachment(result.zip_path, result.zip_path.name, "application/zip",
-                   say.capture_bundle_caption())
-    )  # fmt: skip
-    about = mention.id if mention else None
+        Attachment(result.zip_path, result.zip_path.name, "application/zip", "Lot de preuve")
+    )
     spans = [
-        b(say.capture_title(result.ok, capture_id, about)),
+        b(("📸 Capture" if result.ok else "⚠️ Capture incomplète") + f" n° {capture_id}{about}"),
         NL,
-        t(say.capture_address(result.url or "—")),
+        t(f"Adresse : {result.url or '—'}"),
         NL,
-        t(say.capture_time_utc(format_datetime_utc(result.started_at))),
+        t(f"Heure (UTC) : {format_datetime_utc(result.started_at)}"),
         NL,
-        t(say.capture_bundle_hash(result.bundle_sha256)),
+        t(f"SHA-256 du lot : {result.bundle_sha256}"),
     ]
     if result.screenshot_sha256:
-        spans += [NL, t(say.capture_image_hash(result.screenshot_sha256))]
+        spans += [NL, t(f"SHA-256 de l'image : {result.screenshot_sha256}")]
     if result.note:
         spans += [NL, t(result.note)]
     spans += [
         NL,
-        t(say.capture_verify()),
+        t("Vérifier le lot : "),
         code("vigie verify " + result.zip_path.name),
         NL,
-        t(say.capture_strength()),
+        t(
+            "Cette capture est une preuve solide ; devant un tribunal, le constat d'un commissaire "
+            "de justice reste la référence."
+        ),
     ]
     return reply(*spans, attachments=attachments)
 
@@ -126,10 +122,9 @@ async def auto_capture(services: Services, mention: StoredMention) -> None:
     except Exception:
         log.exception("automatic capture of mention %s failed", mention.id)
         return
-    lang = (await services.store.teams.settings(mention.team_id)).language
-    message = capture_reply(result, capture_id, mention, lang)
+    message = capture_reply(result, capture_id, mention)
     message = reply(
-        b(messages(lang).automatic_capture()), NL, *message.spans,
+        b("Capture automatique (avis à risque)"), NL, *message.spans,
         attachments=message.attachments, urgency=Urgency.SILENT,
     )  # fmt: skip
     await services.outbox.post(mention.team_id, "capture", message, mention_id=mention.id)

@@ -41,7 +41,7 @@ async def capture(ctx: Context, args: str) -> Reply:
         )
     except CaptureBusyError as exc:
         return reply(str(exc))
-    return capture_reply(result, capture_id, mention, ctx.lang)
+    return capture_reply(result, capture_id, mention)
 
 
 COMMANDS = (

@@ -291,44 +291,6 @@ class English:
     def source_recovered(self, label: str) -> Parts:
         return (b("✅ Source back: "), t(label))
 
-    # --- captures ---
-    def capture_title(self, ok: bool, capture_id: int, mention_id: int | None) -> str:
-        about = f" of mention #{mention_id}" if mention_id is not None else ""
-        return ("📸 Capture" if ok else "⚠️ Incomplete capture") + f" #{capture_id}{about}"
-
-    def capture_address(self, url: str) -> str:
-        return f"Address: {url}"
-
-    def capture_time_utc(self, when: str) -> str:
-        return f"Time (UTC): {when}"
-
-    def capture_bundle_hash(self, sha256: str) -> str:
-        return f"SHA-256 of the bundle: {sha256}"
-
-    def capture_image_hash(self, sha256: str) -> str:
-        return f"SHA-256 of the image: {sha256}"
-
-    def capture_verify(self) -> str:
-        return "Check the bundle: "
-
-    def capture_strength(self) -> str:
-        return (
-            "This capture is strong evidence; before a court, a bailiff's report (“constat de "
-            "commissaire de justice”) remains the reference."
-        )
-
-    def capture_preview_caption(self) -> str:
-        return "Preview"
-
-    def capture_page_caption(self) -> str:
-        return "Full page"
-
-    def capture_bundle_caption(self) -> str:
-        return "Evidence bundle"
-
-    def automatic_capture(self) -> str:
-        return "Automatic capture (legal-risk mention)"
-
     # --- reminders and deadlines ---
     def reminder_title(self) -> str:
         return "⏳ Reminder: time limit"

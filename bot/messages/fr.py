@@ -287,44 +287,6 @@ class French:
     def source_recovered(self, label: str) -> Parts:
         return (b("✅ Source rétablie : "), t(label))
 
-    # --- captures ---
-    def capture_title(self, ok: bool, capture_id: int, mention_id: int | None) -> str:
-        about = f" de l'avis #{mention_id}" if mention_id is not None else ""
-        return ("📸 Capture" if ok else "⚠️ Capture incomplète") + f" n° {capture_id}{about}"
-
-    def capture_address(self, url: str) -> str:
-        return f"Adresse : {url}"
-
-    def capture_time_utc(self, when: str) -> str:
-        return f"Heure (UTC) : {when}"
-
-    def capture_bundle_hash(self, sha256: str) -> str:
-        return f"SHA-256 du lot : {sha256}"
-
-    def capture_image_hash(self, sha256: str) -> str:
-        return f"SHA-256 de l'image : {sha256}"
-
-    def capture_verify(self) -> str:
-        return "Vérifier le lot : "
-
-    def capture_strength(self) -> str:
-        return (
-            "Cette capture est une preuve solide ; devant un tribunal, le constat d'un commissaire "
-            "de justice reste la référence."
-        )
-
-    def capture_preview_caption(self) -> str:
-        return "Aperçu"
-
-    def capture_page_caption(self) -> str:
-        return "Page entière"
-
-    def capture_bundle_caption(self) -> str:
-        return "Lot de preuve"
-
-    def automatic_capture(self) -> str:
-        return "Capture automatique (avis à risque)"
-
     # --- reminders and deadlines ---
     def reminder_title(self) -> str:
         return "⏳ Rappel : délai pour agir"
