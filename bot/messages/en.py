@@ -90,6 +90,82 @@ class English:
             " with a code from whoever runs the Vigie server.",
         )
 
+    # --- alerts ---
+    def new_mention_title(self) -> str:
+        return "🔔 New mention"
+
+    def legal_risk_title(self) -> str:
+        return "🚨 Legal-risk mention"
+
+    def advised_actions(self) -> str:
+        return "Recommended actions: capture, letter to the insurer, report to the platform."
+
+    def coverage_question(self) -> Parts:
+        return (
+            t("💡 Does your professional liability insurance cover e-reputation? "),
+            code("/assureur garantie"),
+        )
+
+    def edited_title(self, change: str) -> str:
+        return "✏️ Mention edited" + change
+
+    def vanished(self, mention_id: int) -> Parts:
+        return (
+            b(f"🗑️ Review #{mention_id} no longer appears on the listing."),
+            NL,
+            t("It stays in Vigie, with its captures if any."),
+        )
+
+    def baseline(self, label: str, count: int, average: float | None, risky: int) -> Parts:
+        avg = f", average rating {average:.1f}" if average is not None else ""
+        risk = f", {risky} with legal risk" if risky else ""
+        return (
+            b("📋 Source added: "),
+            t(label),
+            NL,
+            t(f"{count} existing reviews or mentions{avg}{risk} — "),
+            code("/bilan"),
+            t(" for the details, "),
+            code("/avis risque"),
+            t(" for the legal-risk ones."),
+        )
+
+    def source_failing(self, label: str, error: str | None) -> Parts:
+        return (
+            b("⚠️ Source failing: "),
+            t(label),
+            NL,
+            t((error or "unknown error")[:300]),
+            NL,
+            t("Vigie keeps retrying. Details: "),
+            code("/statut"),
+        )
+
+    def source_recovered(self, label: str) -> Parts:
+        return (b("✅ Source back: "), t(label))
+
+    # --- reminders and deadlines ---
+    def reminder_title(self) -> str:
+        return "⏳ Reminder: time limit"
+
+    def already_dealt_with(self) -> str:
+        return "Already dealt with? "
+
+    def deadline_line(self, expires_on: date, days_left: int, estimated: bool, basis: str) -> str:
+        if days_left > 1:
+            when = f"in {days_left} days"
+        elif days_left == 1:
+            when = "tomorrow"
+        elif days_left == 0:
+            when = "today"
+        else:
+            when = f"expired {-days_left} day{'s' if days_left < -1 else ''} ago"
+        estimate = ", estimate" if estimated else ""
+        return (
+            f"Press-law time limit (Act of 29 July 1881): {format_date_en(expires_on)} "
+            f"({when}{estimate}; {basis})."
+        )
+
     # --- command errors ---
     def need_mention_number(self) -> str:
         return "Give a mention's number, for example #12 (see /avis)."
@@ -236,79 +312,3 @@ class English:
 
     def action_label(self, action: str) -> str:
         return _ACTIONS.get(action, action)
-
-    # --- alerts ---
-    def new_mention_title(self) -> str:
-        return "🔔 New mention"
-
-    def legal_risk_title(self) -> str:
-        return "🚨 Legal-risk mention"
-
-    def advised_actions(self) -> str:
-        return "Recommended actions: capture, letter to the insurer, report to the platform."
-
-    def coverage_question(self) -> Parts:
-        return (
-            t("💡 Does your professional liability insurance cover e-reputation? "),
-            code("/assureur garantie"),
-        )
-
-    def edited_title(self, change: str) -> str:
-        return "✏️ Mention edited" + change
-
-    def vanished(self, mention_id: int) -> Parts:
-        return (
-            b(f"🗑️ Review #{mention_id} no longer appears on the listing."),
-            NL,
-            t("It stays in Vigie, with its captures if any."),
-        )
-
-    def baseline(self, label: str, count: int, average: float | None, risky: int) -> Parts:
-        avg = f", average rating {average:.1f}" if average is not None else ""
-        risk = f", {risky} with legal risk" if risky else ""
-        return (
-            b("📋 Source added: "),
-            t(label),
-            NL,
-            t(f"{count} existing reviews or mentions{avg}{risk} — "),
-            code("/bilan"),
-            t(" for the details, "),
-            code("/avis risque"),
-            t(" for the legal-risk ones."),
-        )
-
-    def source_failing(self, label: str, error: str | None) -> Parts:
-        return (
-            b("⚠️ Source failing: "),
-            t(label),
-            NL,
-            t((error or "unknown error")[:300]),
-            NL,
-            t("Vigie keeps retrying. Details: "),
-            code("/statut"),
-        )
-
-    def source_recovered(self, label: str) -> Parts:
-        return (b("✅ Source back: "), t(label))
-
-    # --- reminders and deadlines ---
-    def reminder_title(self) -> str:
-        return "⏳ Reminder: time limit"
-
-    def already_dealt_with(self) -> str:
-        return "Already dealt with? "
-
-    def deadline_line(self, expires_on: date, days_left: int, estimated: bool, basis: str) -> str:
-        if days_left > 1:
-            when = f"in {days_left} days"
-        elif days_left == 1:
-            when = "tomorrow"
-        elif days_left == 0:
-            when = "today"
-        else:
-            when = f"expired {-days_left} day{'s' if days_left < -1 else ''} ago"
-        estimate = ", estimate" if estimated else ""
-        return (
-            f"Press-law time limit (Act of 29 July 1881): {format_date_en(expires_on)} "
-            f"({when}{estimate}; {basis})."
-        )

@@ -90,6 +90,79 @@ class French:
             " avec un code donné par la personne qui gère le serveur Vigie.",
         )
 
+    # --- alerts ---
+    def new_mention_title(self) -> str:
+        return "🔔 Nouvel avis"
+
+    def legal_risk_title(self) -> str:
+        return "🚨 Avis à risque juridique"
+
+    def advised_actions(self) -> str:
+        return "Actions conseillées : capture, courrier à l'assureur, signalement."
+
+    def coverage_question(self) -> Parts:
+        return (t("💡 Votre contrat RCP couvre-t-il l'e-réputation ? "), code("/assureur garantie"))
+
+    def edited_title(self, change: str) -> str:
+        return "✏️ Avis modifié" + change
+
+    def vanished(self, mention_id: int) -> Parts:
+        return (
+            b(f"🗑️ L'avis #{mention_id} n'apparaît plus sur la fiche."),
+            NL,
+            t("Il reste conservé dans Vigie, avec ses captures éventuelles."),
+        )
+
+    def baseline(self, label: str, count: int, average: float | None, risky: int) -> Parts:
+        avg = f", note moyenne {average:.1f}".replace(".", ",") if average is not None else ""
+        risk = f", {risky} à risque" if risky else ""
+        return (
+            b("📋 Source ajoutée : "),
+            t(label),
+            NL,
+            t(f"{count} avis ou mentions existants{avg}{risk} — "),
+            code("/bilan"),
+            t(" pour le détail, "),
+            code("/avis risque"),
+            t(" pour les avis à risque."),
+        )
+
+    def source_failing(self, label: str, error: str | None) -> Parts:
+        return (
+            b("⚠️ Source en échec : "),
+            t(label),
+            NL,
+            t((error or "erreur inconnue")[:300]),
+            NL,
+            t("Vigie réessaie régulièrement. Détail : "),
+            code("/statut"),
+        )
+
+    def source_recovered(self, label: str) -> Parts:
+        return (b("✅ Source rétablie : "), t(label))
+
+    # --- reminders and deadlines ---
+    def reminder_title(self) -> str:
+        return "⏳ Rappel : délai pour agir"
+
+    def already_dealt_with(self) -> str:
+        return "Déjà réglé ? "
+
+    def deadline_line(self, expires_on: date, days_left: int, estimated: bool, basis: str) -> str:
+        if days_left > 1:
+            when = f"dans {days_left} jours"
+        elif days_left == 1:
+            when = "demain"
+        elif days_left == 0:
+            when = "aujourd'hui"
+        else:
+            when = f"dépassé depuis {-days_left} jour{'s' if days_left < -1 else ''}"
+        estimate = ", estimation" if estimated else ""
+        return (
+            f"Délai pour agir (loi du 29 juillet 1881) : {format_date_fr(expires_on)} "
+            f"({when}{estimate} ; {basis})."
+        )
+
     # --- command errors ---
     def need_mention_number(self) -> str:
         return "Indiquez le numéro d'un avis, par exemple #12 (voir /avis)."
@@ -235,76 +308,3 @@ class French:
 
     def action_label(self, action: str) -> str:
         return _ACTIONS.get(action, action)
-
-    # --- alerts ---
-    def new_mention_title(self) -> str:
-        return "🔔 Nouvel avis"
-
-    def legal_risk_title(self) -> str:
-        return "🚨 Avis à risque juridique"
-
-    def advised_actions(self) -> str:
-        return "Actions conseillées : capture, courrier à l'assureur, signalement."
-
-    def coverage_question(self) -> Parts:
-        return (t("💡 Votre contrat RCP couvre-t-il l'e-réputation ? "), code("/assureur garantie"))
-
-    def edited_title(self, change: str) -> str:
-        return "✏️ Avis modifié" + change
-
-    def vanished(self, mention_id: int) -> Parts:
-        return (
-            b(f"🗑️ L'avis #{mention_id} n'apparaît plus sur la fiche."),
-            NL,
-            t("Il reste conservé dans Vigie, avec ses captures éventuelles."),
-        )
-
-    def baseline(self, label: str, count: int, average: float | None, risky: int) -> Parts:
-        avg = f", note moyenne {average:.1f}".replace(".", ",") if average is not None else ""
-        risk = f", {risky} à risque" if risky else ""
-        return (
-            b("📋 Source ajoutée : "),
-            t(label),
-            NL,
-            t(f"{count} avis ou mentions existants{avg}{risk} — "),
-            code("/bilan"),
-            t(" pour le détail, "),
-            code("/avis risque"),
-            t(" pour les avis à risque."),
-        )
-
-    def source_failing(self, label: str, error: str | None) -> Parts:
-        return (
-            b("⚠️ Source en échec : "),
-            t(label),
-            NL,
-            t((error or "erreur inconnue")[:300]),
-            NL,
-            t("Vigie réessaie régulièrement. Détail : "),
-            code("/statut"),
-        )
-
-    def source_recovered(self, label: str) -> Parts:
-        return (b("✅ Source rétablie : "), t(label))
-
-    # --- reminders and deadlines ---
-    def reminder_title(self) -> str:
-        return "⏳ Rappel : délai pour agir"
-
-    def already_dealt_with(self) -> str:
-        return "Déjà réglé ? "
-
-    def deadline_line(self, expires_on: date, days_left: int, estimated: bool, basis: str) -> str:
-        if days_left > 1:
-            when = f"dans {days_left} jours"
-        elif days_left == 1:
-            when = "demain"
-        elif days_left == 0:
-            when = "aujourd'hui"
-        else:
-            when = f"dépassé depuis {-days_left} jour{'s' if days_left < -1 else ''}"
-        estimate = ", estimation" if estimated else ""
-        return (
-            f"Délai pour agir (loi du 29 juillet 1881) : {format_date_fr(expires_on)} "
-            f"({when}{estimate} ; {basis})."
-        )
