@@ -8,6 +8,7 @@ from typing import TextIO
 
 from adapters.plain import render_plain
 from bot.chat.types import Incoming, Reply
+from bot.messages import messages
 from bot.router import Router
 
 PLATFORM = "console"
@@ -30,9 +31,8 @@ class ConsoleAdapter:
     async def run(self) -> None:
         """Serve until end of input."""
         interactive = self.stdin.isatty()
-        await self._write(
-            "Vigie — console. Tapez /aide pour la liste des commandes, Ctrl-D pour quitter."
-        )
+        say = messages(await self.router.language_of(PLATFORM, CHAT_ID))
+        await self._write(say.console_banner())
         loop = asyncio.get_running_loop()
         while True:
             if interactive:

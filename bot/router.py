@@ -51,6 +51,15 @@ class Router:
             log.exception("command failed on %s", incoming.platform)
             return [reply(messages(self.services.settings.language).internal_error())]
 
+    async def language_of(self, platform: str, chat_id: str) -> str:
+        """The language of the team a chat is bound to (the server's default otherwise)."""
+        store = self.services.store
+        chat = await store.teams.chat(platform, chat_id)
+        default: str = self.services.settings.language
+        if chat is None:
+            return default
+        return (await store.teams.settings(chat.team_id)).language or default
+
     async def member_chat(self, incoming: Incoming) -> ChatRef | None:
         """The chat's binding, if it is bound and the request comes from its own workspace.
 

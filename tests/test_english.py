@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from aiohttp import web
@@ -11,6 +13,7 @@ from bot.chat.types import Reply, SpanStyle
 from bot.clock import utcnow
 from bot.notify.reminders import send_due_reminders
 from bot.notify.weekly import send_due_digests
+from bot.router import Router
 from bot.services import Services
 from tests.fakeweb import FakeWeb
 from tests.feeds import Item, atom
@@ -157,3 +160,17 @@ async def test_every_alert_kind_in_english_has_no_french(
     assert "digest" in kinds[-1].lower() or "week" in kinds[-1].lower(), kinds[-1]
     problems = [p for _, reply in transport.sent for p in french_in(reply)]
     assert problems == [], "\n".join(problems)
+
+
+async def test_the_console_banner_follows_the_team_language(
+    router: Router, services: Services, team_id: int
+) -> None:
+    from adapters.console import CHAT_ID, PLATFORM, ConsoleAdapter
+
+    await services.store.teams.bind_chat(team_id, PLATFORM, CHAT_ID, by="console")
+    settings = await services.store.teams.settings(team_id)
+    await services.store.teams.save_settings(replace(settings, language="en"))
+    out = io.StringIO()
+    await ConsoleAdapter(router, stdin=io.StringIO("/traite 99\n"), stdout=out).run()
+    banner, answer = out.getvalue().splitlines()[:2]
+    assert banner.startswith("Vigie — console. Type /aide") and "No mention #99" in answer

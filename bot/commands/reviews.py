@@ -8,6 +8,7 @@ from bot.chat.types import Reply, Span
 from bot.commands.args import fold, mention_ref
 from bot.commands.base import Command, Context, UsageError
 from bot.commands.watchlist import watch_by_ref
+from bot.messages import messages
 
 PAGE = 8
 
@@ -17,29 +18,21 @@ async def avis(ctx: Context, args: str) -> Reply:
     store = ctx.services.store
     word = fold(args.strip())
     watch_id = None
-    title = ctx.tr("Derniers avis et mentions", "Latest reviews and mentions")
+    say = messages(ctx.lang)
+    title = say.latest_title()
     risky = opened = False
     if word in ("risque", "risques", "risk", "juridique"):
-        risky, title = True, ctx.tr("Avis à risque juridique", "Legal-risk mentions")
+        risky, title = True, say.risky_title()
     elif word in ("ouverts", "ouvert", "open", "a traiter"):
-        opened, title = True, ctx.tr("Avis à traiter", "Open mentions")
+        opened, title = True, say.open_title()
     elif word:
         watch = await watch_by_ref(ctx, args)
-        watch_id, title = watch.id, ctx.tr("Avis concernant ", "Mentions of ") + watch.display
+        watch_id, title = watch.id, say.mentions_of_title(watch.display)
     mentions = await store.mentions.latest(
         ctx.team, limit=PAGE, watch_id=watch_id, risky_only=risky, open_only=opened
     )
     if not mentions:
-        return reply(
-            b(title),
-            NL,
-            ctx.tr(
-                "Rien pour l'instant. Vérifiez vos sources avec ",
-                "Nothing yet. Check your sources with ",
-            ),
-            code("/source"),
-            ".",
-        )
+        return reply(b(title), NL, *say.nothing_yet())
     watches = await store.watches.active(ctx.team)
     spans: list[Span] = [b(title), NL]
     for m in mentions:
@@ -54,8 +47,7 @@ async def avis(ctx: Context, args: str) -> Reply:
 
 def ctx_hint(ctx: Context) -> Span:
     """The commands that act on a mention."""
-    return code(ctx.tr("/capture #N · /assureur #N · /repondre #N · /traite #N",
-                       "/capture #N · /insurer #N · /reply #N · /done #N"))  # fmt: skip
+    return code(messages(ctx.lang).mention_commands())
 
 
 async def traite(ctx: Context, args: str) -> Reply:
@@ -68,15 +60,9 @@ async def traite(ctx: Context, args: str) -> Reply:
     if mention is None:
         raise UsageError(lambda say: say.no_such_mention(mention_id))
     if mention.handled_at is not None:
-        return reply(ctx.tr(f"L'avis #{mention_id} était déjà marqué traité.",
-                            f"Mention #{mention_id} was already marked handled."))  # fmt: skip
+        return reply(messages(ctx.lang).already_handled(mention_id))
     await store.mentions.mark_handled(ctx.team, mention_id, by=ctx.who)
-    return reply(
-        ctx.tr(
-            f"✅ Avis #{mention_id} marqué traité : plus de rappels pour lui.",
-            f"✅ Mention #{mention_id} marked handled: no more reminders.",
-        ),
-    )
+    return reply(messages(ctx.lang).marked_handled(mention_id))
 
 
 COMMANDS = (

@@ -312,3 +312,31 @@ class English:
 
     def action_label(self, action: str) -> str:
         return _ACTIONS.get(action, action)
+
+    # --- /avis, /traite, the console ---
+    def latest_title(self) -> str:
+        return "Latest reviews and mentions"
+
+    def risky_title(self) -> str:
+        return "Legal-risk mentions"
+
+    def open_title(self) -> str:
+        return "Open mentions"
+
+    def mentions_of_title(self, name: str) -> str:
+        return "Mentions of " + name
+
+    def nothing_yet(self) -> Parts:
+        return ("Nothing yet. Check your sources with ", code("/source"), ".")
+
+    def mention_commands(self) -> str:
+        return "/capture #N · /insurer #N · /reply #N · /done #N"
+
+    def already_handled(self, mention_id: int) -> str:
+        return f"Mention #{mention_id} was already marked handled."
+
+    def marked_handled(self, mention_id: int) -> str:
+        return f"✅ Mention #{mention_id} marked handled: no more reminders."
+
+    def console_banner(self) -> str:
+        return "Vigie — console. Type /aide for the list of commands, Ctrl-D to quit."

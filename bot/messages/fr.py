@@ -308,3 +308,31 @@ class French:
 
     def action_label(self, action: str) -> str:
         return _ACTIONS.get(action, action)
+
+    # --- /avis, /traite, the console ---
+    def latest_title(self) -> str:
+        return "Derniers avis et mentions"
+
+    def risky_title(self) -> str:
+        return "Avis à risque juridique"
+
+    def open_title(self) -> str:
+        return "Avis à traiter"
+
+    def mentions_of_title(self, name: str) -> str:
+        return "Avis concernant " + name
+
+    def nothing_yet(self) -> Parts:
+        return ("Rien pour l'instant. Vérifiez vos sources avec ", code("/source"), ".")
+
+    def mention_commands(self) -> str:
+        return "/capture #N · /assureur #N · /repondre #N · /traite #N"
+
+    def already_handled(self, mention_id: int) -> str:
+        return f"L'avis #{mention_id} était déjà marqué traité."
+
+    def marked_handled(self, mention_id: int) -> str:
+        return f"✅ Avis #{mention_id} marqué traité : plus de rappels pour lui."
+
+    def console_banner(self) -> str:
+        return "Vigie — console. Tapez /aide pour la liste des commandes, Ctrl-D pour quitter."
