@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.chat.markup import NL, b, code, reply, t
 from bot.chat.types import Reply, Span
 from bot.commands.base import Command, Context
+from bot.messages import messages
 
 
 def command_help(command: Command, lang: str) -> list[Span]:
@@ -12,12 +13,12 @@ def command_help(command: Command, lang: str) -> list[Span]:
     spans: list[Span] = [code(command.usage), t(" — " + command.summary(lang))]
     alias = ", ".join("/" + a for a in command.aliases)
     if alias:
-        spans += [NL, t(("alias : " if lang != "en" else "alias: ") + alias)]
+        spans += [NL, t(messages(lang).alias_line(alias))]
     details = command.details_en if lang == "en" else command.details_fr
     if details:
         spans += [NL, t(details)]
     if command.examples:
-        spans += [NL, b("Exemples" if lang != "en" else "Examples")]
+        spans += [NL, b(messages(lang).examples_title())]
         for example in command.examples:
             spans += [NL, code(example)]
     return spans
@@ -25,20 +26,19 @@ def command_help(command: Command, lang: str) -> list[Span]:
 
 async def aide(ctx: Context, args: str) -> Reply:
     """The list of commands, or the help of one."""
+    say = messages(ctx.lang)
     wanted = args.strip().lstrip("/")
     if wanted:
         command, suggestion = ctx.commands.find(wanted.split()[0])
         if command is not None:
             return reply(*command_help(command, ctx.lang))
-        hint = f" Vouliez-vous dire /{suggestion} ?" if suggestion else ""
-        return reply(ctx.tr(f"Commande inconnue.{hint} La liste : ", "Unknown command. The list: "),
-                     code("/aide"))  # fmt: skip
-    spans: list[Span] = [b(ctx.tr("Commandes de Vigie", "Vigie commands")), NL]
+        return reply(say.help_unknown_command(suggestion), code("/aide"))
+    spans: list[Span] = [b(say.commands_title()), NL]
     for command in ctx.commands.visible(bound=ctx.team_id is not None):
         spans += [code("/" + command.name), t(" — " + command.summary(ctx.lang)), NL]
     spans += [
         NL,
-        t(ctx.tr("Détail et exemples : ", "Details and examples: ")),
+        t(say.details_and_examples()),
         code("/aide surveiller"),
     ]
     return reply(*spans)

@@ -340,3 +340,20 @@ class English:
 
     def console_banner(self) -> str:
         return "Vigie — console. Type /aide for the list of commands, Ctrl-D to quit."
+
+    # --- /aide ---
+    def alias_line(self, aliases: str) -> str:
+        return "alias: " + aliases
+
+    def examples_title(self) -> str:
+        return "Examples"
+
+    def help_unknown_command(self, suggestion: str | None) -> str:
+        hint = f" Did you mean /{suggestion}?" if suggestion else ""
+        return f"Unknown command.{hint} The list: "
+
+    def commands_title(self) -> str:
+        return "Vigie commands"
+
+    def details_and_examples(self) -> str:
+        return "Details and examples: "

@@ -336,3 +336,20 @@ class French:
 
     def console_banner(self) -> str:
         return "Vigie — console. Tapez /aide pour la liste des commandes, Ctrl-D pour quitter."
+
+    # --- /aide ---
+    def alias_line(self, aliases: str) -> str:
+        return "alias : " + aliases
+
+    def examples_title(self) -> str:
+        return "Exemples"
+
+    def help_unknown_command(self, suggestion: str | None) -> str:
+        hint = f" Vouliez-vous dire /{suggestion} ?" if suggestion else ""
+        return f"Commande inconnue.{hint} La liste : "
+
+    def commands_title(self) -> str:
+        return "Commandes de Vigie"
+
+    def details_and_examples(self) -> str:
+        return "Détail et exemples : "
