@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 FAILURES_BEFORE_TELLING = 3
 MAX_BACKOFF = timedelta(hours=6)
-LISTING_KINDS = ("places", "business", "page")
+LISTING_KINDS = ("places", "business", "page", "youtube", "mastodon")
 
 OnRisk = Callable[[StoredMention], Awaitable[None]]
 
@@ -72,6 +72,18 @@ def source_config(services: Services) -> SourceConfig:
         google_client_secret=secret(s.google_client_secret),
         google_refresh_token=secret(s.google_refresh_token),
         news_url=s.google_news_url,
+        reddit_url=s.reddit_url,
+        reddit_oauth_url=s.reddit_oauth_url,
+        reddit_client_id=s.reddit_client_id,
+        reddit_client_secret=secret(s.reddit_client_secret),
+        youtube_api_url=s.youtube_api_url,
+        youtube_api_key=secret(s.youtube_api_key),
+        youtube_team_daily_units=s.youtube_team_daily_units,
+        bluesky_public_url=s.bluesky_public_url,
+        bluesky_pds_url=s.bluesky_pds_url,
+        bluesky_handle=s.bluesky_handle,
+        bluesky_app_password=secret(s.bluesky_app_password),
+        mastodon_instance=s.mastodon_instance,
         allow_private=s.allow_private_urls,
         poll_interval_s=s.poll_interval,
     )
@@ -163,7 +175,7 @@ class Monitor:
             self._running.discard(row.id)
 
     def _host(self, row: SourceRow) -> str:
-        if row.kind in ("feed", "page"):
+        if row.kind in ("feed", "page", "mastodon"):
             return host_of(row.target)
         return row.kind
 
