@@ -28,6 +28,7 @@ from bot.models import Mention, Reply, StoredMention, TeamSettings, Triage, Watc
 from bot.reply_codec import encode_reply
 from bot.services import Services
 from bot.sources import (
+    ConfigError,
     FetchResult,
     Source,
     SourceConfig,
@@ -200,7 +201,14 @@ class Monitor:
                 result = await source.fetch(client, spec, SourceState.from_json(row.state))
         except SourceError as exc:
             outcome.error = exc.message
-            await self._failed(row, source, exc.message, exc.retry_after_s, exc.permanent)
+            await self._failed(
+                row,
+                source,
+                exc.message,
+                exc.retry_after_s,
+                exc.permanent,
+                tell_now=isinstance(exc, ConfigError),
+            )
             return outcome
         except Exception as exc:  # a bug in one source must not stop the others
             log.exception("source %s failed unexpectedly", row.id)
@@ -233,7 +241,10 @@ class Monitor:
         message: str,
         retry_after: float | None,
         permanent: bool,
+        *,
+        tell_now: bool = False,
     ) -> None:
+        """Schedule the retry; tell the team after a few failures, or at once for a key problem."""
         store = self.services.store
         base = max(60, source.interval_s // 4)
         backoff = min(MAX_BACKOFF.total_seconds(), base * 2 ** min(row.consecutive_failures, 10))
@@ -244,7 +255,7 @@ class Monitor:
         delay = timedelta(seconds=backoff * random.uniform(1.0, 1.2))
         failures = await store.sources.record_failure(row.id, message, utcnow() + delay)
         log.warning("source %s failed (%s in a row): %s", row.id, failures, message)
-        if failures >= FAILURES_BEFORE_TELLING and not row.failing_notified:
+        if (failures >= FAILURES_BEFORE_TELLING or tell_now) and not row.failing_notified:
             await store.sources.set_failing_notified(row.id, True)
             spec = SourceSpec(row.id, row.team_id, row.kind, row.target, row.selector, row.watch_id)
             await self._team_alert(

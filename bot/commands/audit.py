@@ -11,9 +11,11 @@ from bot.documents import DocumentRefused
 from bot.markup import reply
 from bot.models import Reply
 from bot.report import build_report
+from bot.report.web_inventory import not_searched_reply, search_names, web_reply
+from bot.store import SourceRow
 
 
-async def bilan(ctx: Context, args: str) -> Reply:
+async def bilan(ctx: Context, args: str) -> Reply | list[Reply]:
     """Poll every source of the team now, then send the summary, the HTML report and charts."""
     from bot.monitor import Monitor
 
@@ -62,7 +64,26 @@ async def bilan(ctx: Context, args: str) -> Reply:
         )
     except DocumentRefused as exc:
         return reply(str(exc))
-    return report.summary
+    return [report.summary, await web_part(ctx, sources)]
+
+
+async def web_part(ctx: Context, sources: list[SourceRow]) -> Reply:
+    """Search the web for each watched name (when a search key is set), or say it was not."""
+    from bot.monitor import source_config
+
+    settings = ctx.services.settings
+    watches = await ctx.services.store.watches.active(ctx.team)
+    key = settings.web_search_key.get_secret_value() if settings.web_search_key else None
+    if not watches:
+        return reply(ctx.tr("🔎 Aucun nom surveillé : rien à chercher sur le web.",
+                            "🔎 No watched name: nothing to search on the web."))  # fmt: skip
+    if not key:
+        return not_searched_reply(watches, ctx.lang)
+    await ctx.say(reply(ctx.tr("🔎 Recherche sur le web…", "🔎 Searching the web…")))
+    found = await search_names(
+        watches, url=settings.web_search_url, key=key, config=source_config(ctx.services)
+    )
+    return web_reply(found, sources, ctx.lang)
 
 
 COMMANDS = (
@@ -76,7 +97,10 @@ COMMANDS = (
         details_fr=(
             "Le rapport détaille, par nom et par source, le nombre d'avis, la note moyenne et sa "
             "tendance, la part d'avis négatifs, les avis à risque encore ouverts avec leur délai, "
-            "les sources en échec et les recherches à ajouter."
+            "les sources en échec et les recherches à ajouter. Avec une clé de recherche web "
+            "(VIGIE_WEB_SEARCH_KEY), il cherche aussi chaque nom sur le web et classe les "
+            "premiers résultats (sites d'avis, réseaux sociaux, presse, forums), avec la "
+            "commande pour surveiller ceux qui ne le sont pas encore."
         ),
         slow=True,
     ),

@@ -1,0 +1,181 @@
+"""The web part of the « état des lieux »: each watched name searched on the web, results by kind.
+
+Each result shows its triage (from its title and snippet), whether a source already watches
+it, and otherwise the command that would. Without a search key, the message says plainly
+what was not searched, so the team never mistakes a partial inventory for a complete one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.markup import NL, b, code, i, link, reply, t
+from bot.mention_view import SEVERITY_EN, SEVERITY_FR, flag_names
+from bot.models import Button, Reply, Span, Watch
+from bot.report.fmt import tr
+from bot.sources import SourceConfig, SourceError, new_client
+from bot.sources.news import news_query_for
+from bot.sources.text import cap
+from bot.store import SourceRow
+from bot.triage import triage
+from bot.websearch import KIND_LABELS, SiteKind, WebResult, host_of, search_web
+
+MAX_NAMES = 5
+SHOWN_PER_NAME = 10
+_SOCIAL_KINDS = {
+    "reddit.com": "reddit",
+    "youtube.com": "youtube",
+    "youtu.be": "youtube",
+    "bsky.app": "bluesky",
+}
+_CLOSED = ("facebook.com", "instagram.com", "x.com", "twitter.com", "tiktok.com",
+           "linkedin.com", "threads.net", "snapchat.com")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class NameResults:
+    """What the search found for one watched name, or why it was not searched."""
+
+    number: int
+    watch: Watch
+    query: str
+    results: tuple[WebResult, ...] = ()
+    error: str | None = None
+
+
+def _under(host: str, domain: str) -> bool:
+    return host == domain or host.endswith("." + domain)
+
+
+def watched_by(result: WebResult, watch: Watch, sources: Sequence[SourceRow]) -> bool:
+    """True when one of the team's sources already covers this result."""
+    host = result.host
+    kinds = {s.kind for s in sources if s.watch_id in (None, watch.id)}
+    for source in sources:
+        if source.kind in ("feed", "page", "mastodon") and host_of(source.target) == host:
+            return True
+    for domain, kind in _SOCIAL_KINDS.items():
+        if _under(host, domain):
+            return kind in kinds
+    if (host.startswith("google.") or _under(host, "google.com")) and "/maps" in result.url:
+        return bool(kinds & {"places", "business"})
+    if result.kind is SiteKind.PRESS:
+        return "news" in kinds
+    return False
+
+
+def _advice(result: WebResult, number: int, lang: str) -> list[Span]:
+    host = result.host
+    if any(_under(host, d) for d in _SOCIAL_KINDS):
+        return [t(tr(lang, "à surveiller : ", "watch it: ")), code(f"/source reseaux {number}")]
+    if any(_under(host, d) for d in _CLOSED):
+        return [
+            t(tr(lang, "non surveillable (API fermée ou payante) ; preuve : ",
+                 "cannot be watched (closed or paid API); keep proof: ")),
+            code(f"/capture {result.url}"),
+        ]  # fmt: skip
+    if result.kind is SiteKind.PRESS:
+        return [t(tr(lang, "à surveiller : ", "watch it: ")), code(f"/source actus {number}")]
+    if "/maps" in result.url and (host.startswith("google.") or _under(host, "google.com")):
+        return [
+            t(tr(lang, "à surveiller : ", "watch it: ")),
+            code(f"/source google PLACE_ID pour {number}"),
+        ]
+    return [t(tr(lang, "à surveiller : ", "watch it: ")),
+            code(f"/source page {result.url} pour {number}")]  # fmt: skip
+
+
+def _tone(result: WebResult, lang: str) -> str:
+    verdict = triage(result.description, title=result.title)
+    names = flag_names(verdict.flags, lang)
+    severity = (SEVERITY_EN if lang == "en" else SEVERITY_FR)[verdict.severity]
+    return f"⚠️ {', '.join(names)}" if names else severity
+
+
+async def search_names(
+    watches: Sequence[Watch], *, url: str, key: str, config: SourceConfig
+) -> list[NameResults]:
+    """Search each watched name in turn; stop at the first refusal (no storm of retries)."""
+    found: list[NameResults] = []
+    stopped: str | None = None
+    async with new_client(config, max_connections=2) as client:
+        for number, watch in enumerate(watches[:MAX_NAMES], 1):
+            query = news_query_for(watch)
+            if stopped is not None:
+                found.append(NameResults(number, watch, query, error=stopped))
+                continue
+            try:
+                results = await search_web(client, query, url=url, key=key, config=config)
+            except SourceError as exc:  # refused, rate-limited, down: ask no more this time
+                stopped = exc.message
+                found.append(NameResults(number, watch, query, error=exc.message))
+                continue
+            found.append(NameResults(number, watch, query, tuple(results)))
+    return found
+
+
+def web_reply(found: Sequence[NameResults], sources: Sequence[SourceRow], lang: str) -> Reply:
+    """The chat message: per name, the first results grouped by kind of site."""
+    spans: list[Span] = [b(tr(lang, "🔎 Ce que le web montre", "🔎 What the web shows"))]
+    buttons: list[Button] = []
+    for name in found:
+        spans += [NL, NL, b(name.watch.display), t(f" — {cap(name.query, 80)}")]
+        if name.error:
+            spans += [NL, t(tr(lang, "Recherche non faite : ", "Not searched: ") + name.error)]
+            continue
+        if not name.results:
+            spans += [NL, t(tr(lang, "Aucun résultat.", "No result."))]
+            continue
+        shown = name.results[:SHOWN_PER_NAME]
+        unwatched_social = False
+        for kind in SiteKind:
+            group = [r for r in shown if r.kind is kind]
+            if not group:
+                continue
+            spans += [NL, i(tr(lang, *KIND_LABELS[kind]))]
+            for result in group:
+                spans += [NL, t("• "), link(cap(result.title or result.host, 90), result.url)]
+                spans += [t(f" ({result.host}) · {_tone(result, lang)} · ")]
+                if watched_by(result, name.watch, sources):
+                    spans.append(t(tr(lang, "✅ déjà surveillé", "✅ already watched")))
+                else:
+                    spans += _advice(result, name.number, lang)
+                    if any(_under(result.host, d) for d in _SOCIAL_KINDS):
+                        unwatched_social = True
+        if len(name.results) > len(shown):
+            more = len(name.results) - len(shown)
+            spans += [NL, t(tr(lang, f"… et {more} autre(s) résultat(s).", f"… and {more} more."))]
+        if unwatched_social:
+            buttons.append(
+                Button(
+                    tr(lang, f"Surveiller les réseaux ({name.number})",
+                       f"Watch social networks ({name.number})"),
+                    "source",
+                    f"reseaux {name.number}",
+                )
+            )  # fmt: skip
+    return reply(*spans, buttons=buttons[:4])
+
+
+def not_searched_reply(watches: Sequence[Watch], lang: str) -> Reply:
+    """The message when no search key is configured: what was not searched, and how to fix it."""
+    spans: list[Span] = [
+        b(tr(lang, "🔎 Recherche sur le web : non faite", "🔎 Web search: not done")),
+        NL,
+        t(
+            tr(
+                lang,
+                "Aucune clé de recherche web n'est configurée (VIGIE_WEB_SEARCH_KEY, par exemple "
+                "une clé Brave Search API). Ce bilan ne couvre donc que les sources déjà suivies : "
+                "Vigie n'a cherché sur le web (sites d'avis, réseaux sociaux, presse, forums) "
+                "aucun de ces noms :",
+                "No web search key is configured (VIGIE_WEB_SEARCH_KEY, e.g. a Brave Search API "
+                "key). This audit therefore covers only the sources already followed: Vigie did "
+                "not search the web (review sites, social networks, press, forums) for:",
+            )
+        ),
+    ]
+    for watch in watches[:MAX_NAMES]:
+        spans += [NL, t("• "), code(news_query_for(watch))]
+    return reply(*spans)
