@@ -9,7 +9,7 @@ import logging
 import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import httpx
@@ -22,7 +22,9 @@ from bot.alerts import (
     source_health_alert,
     vanished_alert,
 )
+from bot.case_alerts import copy_alert, original_line, places, wave_alert, wave_update
 from bot.clock import utcnow
+from bot.grouping import Grouping, WavePlan, text_signature
 from bot.matching import Matcher
 from bot.models import Mention, Reply, StoredMention, TeamSettings, Triage, Watch
 from bot.reply_codec import encode_reply
@@ -40,6 +42,7 @@ from bot.sources import (
 )
 from bot.sources.http import host_of
 from bot.store import NewAlert, SourceRow
+from bot.store.cases import CaseLink
 from bot.triage import triage
 
 log = logging.getLogger(__name__)
@@ -129,6 +132,7 @@ class Monitor:
         self.on_new_alerts = on_new_alerts
         self.on_risk = on_risk
         self._running: set[int] = set()
+        self.grouping = Grouping(services.store)
         services.on_watchlist_changed = self.rebuild_matcher
 
     async def rebuild_matcher(self) -> None:
@@ -312,6 +316,7 @@ class Monitor:
             baseline=not row.baseline_done,
         )
         seen: set[str] = set()
+        fresh: list[tuple[Mention, str, list[int], Triage]] = []
         for mention in result.mentions:
             seen.add(mention.external_id)
             digest = content_hash(mention)
@@ -320,11 +325,12 @@ class Monitor:
                 continue
             watch_ids = self.concerned(row, mention)
             if previous is None and watch_ids:
-                await self._store_new(batch, mention, digest, watch_ids)
-                outcome.new += 1
+                verdict = triage(mention.text, title=mention.title, rating=mention.rating)
+                fresh.append((mention, digest, watch_ids, verdict))
             elif previous is not None:
                 await self._store_edit(batch, previous[0], mention, digest, watch_ids)
                 outcome.edited += 1
+        outcome.new += await self._store_fresh(batch, fresh)
         if result.complete and row.baseline_done:
             gone = [mid for ext, (mid, _) in known.items() if ext not in seen]
             outcome.vanished = await self._record_vanished(batch, gone)
@@ -343,40 +349,126 @@ class Monitor:
             for stored in batch.risky_new:
                 await self.on_risk(stored)
 
-    async def _store_new(
-        self, batch: _Batch, mention: Mention, digest: str, watch_ids: list[int]
+    async def _store_fresh(
+        self, batch: _Batch, fresh: list[tuple[Mention, str, list[int], Triage]]
+    ) -> int:
+        """New mentions: a wave of negative reviews is grouped, a copied text told briefly."""
+        if not fresh:
+            return 0
+        team = batch.row.team_id
+        plan = None
+        if not batch.baseline:
+            pairs = [(m, v) for m, _, _, v in fresh]
+            plan = await self.grouping.wave_plan(team, batch.row.id, batch.row.kind, pairs)
+        held: list[StoredMention] = []
+        for number, (mention, digest, watch_ids, verdict) in enumerate(fresh):
+            if plan is not None and number in plan.new_indexes:
+                held += await self._store_new(batch, mention, digest, watch_ids, verdict, wave=plan)
+                continue
+            async with self.grouping.lock:
+                await self._store_new(batch, mention, digest, watch_ids, verdict)
+        if plan is not None and held:
+            await self._announce_wave(batch, plan, held)
+        return len(fresh)
+
+    async def _announce_wave(
+        self, batch: _Batch, plan: WavePlan, held: list[StoredMention]
     ) -> None:
-        """A mention never seen: store it with one alert per chat (none during a baseline)."""
-        verdict = triage(mention.text, title=mention.title, rating=mention.rating)
+        """One grouped alert for the whole wave, or a short note when it was announced before."""
+        store = self.services.store
         tz = self.services.settings.tz
+        lang = batch.settings.language
+        if plan.case_id is not None:
+            members = await store.cases.members(batch.row.team_id, plan.case_id, "wave")
+            message = wave_update(held, len(members), members[0], lang, tz)
+            root = plan.case_id
+        else:
+            members = [*plan.earlier, *held]
+            root = members[0].id
+            await store.cases.link([m.id for m in members], CaseLink("wave", root))
+            spec = SourceSpec(
+                batch.row.id, batch.row.team_id, batch.row.kind, batch.row.target,
+                batch.row.selector, batch.row.watch_id,
+            )  # fmt: skip
+            source = self.sources.get(batch.row.kind)
+            listing = source.describe(spec) if source else batch.row.target
+            owner = next((w.display for w in batch.watches if w.id == batch.row.watch_id), None)
+            message = wave_alert(members, listing, owner, plan.wave, lang, tz)
+        payload = encode_reply(message)
+        alerts = [NewAlert(c, "wave", payload, message.urgency) for c in batch.chats]
+        await store.alerts.enqueue(batch.row.team_id, alerts, mention_id=root)
+        self._notify()
+
+    async def _store_new(
+        self,
+        batch: _Batch,
+        mention: Mention,
+        digest: str,
+        watch_ids: list[int],
+        verdict: Triage,
+        *,
+        wave: WavePlan | None = None,
+    ) -> list[StoredMention]:
+        """A mention never seen: store it with one alert per chat (none during a baseline).
+
+        A wave's review is stored with no alert of its own (the wave has one); a copy of a
+        text already announced gets a short « repris sur N sites » alert.
+        """
+        tz = self.services.settings.tz
+        store = self.services.store
+        team = batch.row.team_id
         stored_ref: list[StoredMention] = []
+        sig = text_signature(mention.title, mention.text)
+        copy = None if wave is not None else await self.grouping.copy_plan(team, sig)
+        cases: list[tuple[str, int, float | None]] = []
+        if copy is not None:
+            cases.append(("copy", copy.case_id, copy.similarity))
+        if wave is not None and wave.case_id is not None:
+            cases.append(("wave", wave.case_id, None))
+        members = await store.cases.members(team, copy.case_id, "copy") if copy else []
+        lang = batch.settings.language
 
         def build(mention_id: int) -> list[NewAlert]:
             stored = _as_stored(mention_id, batch.row, mention, verdict, digest, watch_ids)
             stored_ref.append(stored)
-            if batch.baseline:
+            if batch.baseline or wave is not None:
                 return []
-            message = new_mention_alert(stored, batch.watches, batch.settings, tz)
+            if copy is not None and members:
+                count = len(places([*members, stored]))
+                if copy.announced:
+                    message = copy_alert(stored, members[0], count, lang, tz)
+                    kind = "copy"
+                else:
+                    message = new_mention_alert(stored, batch.watches, batch.settings, tz)
+                    extra = original_line(members[0], count, lang, tz)
+                    message = replace(message, spans=message.spans + tuple(extra))
+                    kind = "new"
+            else:
+                message = new_mention_alert(stored, batch.watches, batch.settings, tz)
+                kind = "new"
             payload = encode_reply(message)
-            return [NewAlert(chat, "new", payload, message.urgency) for chat in batch.chats]
+            return [NewAlert(chat, kind, payload, message.urgency) for chat in batch.chats]
 
-        await self.services.store.mentions.insert(
-            batch.row.team_id,
+        mention_id = await store.mentions.insert(
+            team,
             mention,
             content_hash=digest,
             triage=verdict,
             watch_ids=watch_ids,
             alerts=build,
+            cases=cases,
         )
+        self.grouping.remember(mention_id, team, sig)
         if batch.baseline:
             batch.count += 1
             batch.risky += bool(verdict.flags)
             if mention.rating:
                 batch.ratings.append(mention.rating)
-            return
+            return stored_ref
         self._notify()  # deliver this alert now, while the rest of the poll is recorded
         if verdict.flags:
             batch.risky_new.extend(stored_ref)
+        return stored_ref
 
     async def _store_edit(
         self, batch: _Batch, mention_id: int, mention: Mention, digest: str, watch_ids: list[int]
