@@ -17,11 +17,13 @@ import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
+from bot.settings import Settings, load_settings
 from bot.sources import SourceConfig
 from tests.fakeweb import FakeWeb
 
@@ -439,4 +441,15 @@ def _json(data: object, status: int = 200) -> web.Response:
         text=json.dumps(data, ensure_ascii=False),
         status=status,
         content_type="application/json",
+    )
+
+
+def social_settings(tmp_path: Path, social: FakeSocial, overrides: dict[str, Any]) -> Settings:
+    """Vigie's settings with every social and search API on the fake, keys set, then overrides."""
+    return load_settings(
+        _env_file=None,
+        database=tmp_path / "vigie.db",
+        data_dir=tmp_path / "data",
+        allow_private_urls=True,
+        **{**social.settings(), **overrides},
     )

@@ -11,13 +11,14 @@ import pytest
 from bot.delivery import Delivery
 from bot.monitor import Monitor
 from bot.services import Services
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from tests.fake_social import (
     FakeSocial,
     bluesky_post,
     brave_result,
     mastodon_status,
     reddit_post,
+    social_settings,
     youtube_video,
 )
 from tests.harness import ChatHarness, MemoryTransport
@@ -38,14 +39,7 @@ def overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def settings(tmp_path: Path, social: FakeSocial, overrides: dict[str, Any]) -> Settings:
-    values = {**social.settings(), **overrides}
-    return load_settings(
-        _env_file=None,
-        database=tmp_path / "vigie.db",
-        data_dir=tmp_path / "data",
-        allow_private_urls=True,
-        **values,
-    )
+    return social_settings(tmp_path, social, overrides)
 
 
 def engines(services: Services) -> tuple[Monitor, Delivery, MemoryTransport]:
