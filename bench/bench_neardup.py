@@ -15,7 +15,7 @@ import random
 import time
 import tracemalloc
 
-from bot.neardup import NearDupIndex, Signature, signature
+from bot.match.neardup import NearDupIndex, Signature, signature
 
 SEED = 20261204
 STORED = 100_000

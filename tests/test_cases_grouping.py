@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.delivery import Delivery
-from bot.models import Reply, Urgency
-from bot.monitor import Monitor
+from bot.chat.types import Reply, Urgency
+from bot.notify.delivery import Delivery
 from bot.services import Services
 from bot.settings import Settings
+from bot.watch.monitor import Monitor
 from tests.fake_social import FakeSocial, bluesky_post, reddit_post, social_settings
 from tests.feeds import Item, atom
 from tests.harness import ChatHarness, MemoryTransport
@@ -44,7 +44,6 @@ def engines(services: Services, social: FakeSocial) -> tuple[Monitor, Delivery, 
     delivery = Delivery(services, {"test": transport})
     config = social.config(places_api_url=social.web.url("/places-api"), places_api_key="k")
     monitor = Monitor(services, config=config, on_new_alerts=delivery.wake)
-    services.engines["monitor"] = monitor
     return monitor, delivery, transport
 
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from bot.neardup import NearDupIndex, Signature, signature, similarity
+from bot.match.neardup import NearDupIndex, Signature, signature, similarity
 
 ORIGINAL = (
     "Le Dr Dupont est un charlatan qui m'a mal soignée, il a oublié mon dossier et m'a parlé "

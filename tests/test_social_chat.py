@@ -18,11 +18,11 @@ from aiohttp import web
 
 from adapters.slack import SlackAdapter
 from adapters.telegram import TelegramAdapter
-from bot.delivery import Delivery
-from bot.monitor import Monitor
+from bot.notify.delivery import Delivery
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
+from bot.watch.monitor import Monitor
 from tests.fake_slack import BOT_TOKEN, CHANNEL, SIGNING_SECRET, FakeSlack, SlackUser
 from tests.fake_social import (
     FakeSocial,
@@ -72,7 +72,6 @@ async def test_telegram_copies_across_networks_give_one_full_alert_and_two_short
     adapter: TelegramAdapter = make_adapter(router, telegram)
     delivery = Delivery(services, {"telegram": adapter})
     monitor = Monitor(services, on_new_alerts=delivery.wake)
-    services.engines["monitor"] = monitor
 
     def said(text: str) -> Any:
         return lambda c: c.chat_id == GROUP and text in c.text
@@ -171,7 +170,6 @@ async def test_slack_wave_is_one_message_and_bilan_lists_the_web(
     ]  # fmt: skip
     delivery = Delivery(services, {"slack": slack})
     monitor = Monitor(services, on_new_alerts=delivery.wake)
-    services.engines["monitor"] = monitor
     async with aiohttp.ClientSession() as session:
         user = SlackUser(session, f"http://127.0.0.1:{slack.http_port}/slack/events")
         code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.delivery import Delivery
-from bot.monitor import Monitor
+from bot.notify.delivery import Delivery
 from bot.services import Services
 from bot.settings import Settings
+from bot.watch.monitor import Monitor
 from tests.fake_social import (
     FakeSocial,
     bluesky_post,
@@ -46,7 +46,6 @@ def engines(services: Services) -> tuple[Monitor, Delivery, MemoryTransport]:
     transport = MemoryTransport()
     delivery = Delivery(services, {"test": transport})
     monitor = Monitor(services, on_new_alerts=delivery.wake)
-    services.engines["monitor"] = monitor
     return monitor, delivery, transport
 
 

@@ -6,6 +6,8 @@ import asyncio
 from functools import partial
 from pathlib import Path
 
+from bot.chat.markup import NL, b, reply, t
+from bot.chat.types import Attachment, Reply
 from bot.clock import utcnow
 from bot.commands.args import fold, mention_ref
 from bot.commands.base import Command, Context, UsageError
@@ -20,8 +22,7 @@ from bot.documents import (
     reply_guidance,
 )
 from bot.documents.appearances import appearance_facts, case_members, timeline_events
-from bot.markup import NL, b, reply, t
-from bot.models import Attachment, Reply, StoredMention
+from bot.models import StoredMention
 
 
 def team_dir(ctx: Context, *parts: str) -> Path:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Reply, Span
 from bot.commands.base import Context, UsageError
 from bot.commands.watchlist import watch_by_ref
-from bot.markup import NL, b, code, reply, t
-from bot.models import Reply, Span, Watch
+from bot.models import Watch
 from bot.netguard import UnsafeURLError, check_url
 from bot.sources import InvalidTargetError, SourceConfig, SourceSpec, build_source
 from bot.sources.social import LABELS, SOCIAL_KINDS, hashtag_for, search_query
@@ -76,15 +77,14 @@ async def _store(
 
 
 def _config(ctx: Context) -> SourceConfig:
-    from bot.monitor import source_config
+    from bot.watch.monitor import source_config
 
     return source_config(ctx.services)
 
 
 def _wake(ctx: Context) -> None:
-    monitor = ctx.services.engines.get("monitor")
-    if monitor is not None:
-        monitor.wake()
+    if ctx.services.monitor is not None:
+        ctx.services.monitor.wake()
 
 
 async def add_social(ctx: Context, word: str, rest: str) -> Reply:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Reply
 from bot.commands.base import Context, UsageError
-from bot.markup import NL, b, code, reply, t
-from bot.models import Reply
 from bot.store.cases import WaveSettings
 
 _WAVE = re.compile(

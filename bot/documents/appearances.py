@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.case_alerts import place_of
+from bot.chat.mention_view import stars
+from bot.chat.places import place_of
 from bot.dates import format_datetime
 from bot.deadlines import format_datetime_utc
-from bot.documents.context import ascii_url
+from bot.documents.facts import ascii_url
 from bot.documents.safe import Untrusted, shorten, untrusted
-from bot.mention_view import stars
 from bot.models import StoredMention
 from bot.store import Store
 from bot.store.cases import when

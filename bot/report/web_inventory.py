@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.markup import NL, b, code, i, link, reply, t
-from bot.mention_view import SEVERITY_EN, SEVERITY_FR, flag_names
-from bot.models import Button, Reply, Span, Watch
+from bot.chat.markup import NL, b, code, i, link, reply, t
+from bot.chat.mention_view import SEVERITY_EN, SEVERITY_FR, flag_names
+from bot.chat.types import Button, Reply, Span
+from bot.models import Watch
 from bot.report.fmt import tr
 from bot.sources import SourceConfig, SourceError, new_client
 from bot.sources.news import news_query_for
 from bot.sources.text import cap
+from bot.sources.websearch import KIND_LABELS, SiteKind, WebResult, host_of, search_web
 from bot.store import SourceRow
-from bot.triage import triage
-from bot.websearch import KIND_LABELS, SiteKind, WebResult, host_of, search_web
+from bot.triage.classify import triage
 
 MAX_NAMES = 5
 SHOWN_PER_NAME = 10

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from bot.match.normalize import fold
 from bot.models import Mention
-from bot.normalize import fold
 from bot.sources.base import (
     ConfigError,
     ConfiguredSource,
