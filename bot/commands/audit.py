@@ -10,9 +10,11 @@ from bot.clock import utcnow
 from bot.commands.base import Command, Context
 from bot.commands.letters_cmd import team_dir
 from bot.documents import DocumentRefused
+from bot.messages import messages
 from bot.report import build_report
 from bot.report.web_inventory import not_searched_reply, search_names, web_reply
 from bot.store import SourceRow
+from bot.watch.monitor import source_config
 
 
 async def bilan(ctx: Context, args: str) -> Reply | list[Reply]:
@@ -65,17 +67,15 @@ async def bilan(ctx: Context, args: str) -> Reply | list[Reply]:
 
 async def web_part(ctx: Context, sources: list[SourceRow]) -> Reply:
     """Search the web for each watched name (when a search key is set), or say it was not."""
-    from bot.watch.monitor import source_config
-
     settings = ctx.services.settings
+    say = messages(ctx.lang)
     watches = await ctx.services.store.watches.active(ctx.team)
     key = settings.web_search_key.get_secret_value() if settings.web_search_key else None
     if not watches:
-        return reply(ctx.tr("🔎 Aucun nom surveillé : rien à chercher sur le web.",
-                            "🔎 No watched name: nothing to search on the web."))  # fmt: skip
+        return reply(say.web_no_watch())
     if not key:
         return not_searched_reply(watches, ctx.lang)
-    await ctx.say(reply(ctx.tr("🔎 Recherche sur le web…", "🔎 Searching the web…")))
+    await ctx.say(reply(say.web_searching()))
     found = await search_names(
         watches, url=settings.web_search_url, key=key, config=source_config(ctx.services)
     )

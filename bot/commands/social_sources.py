@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.markup import NL, b, reply, t
 from bot.chat.types import Reply, Span
 from bot.commands.base import Context, UsageError
 from bot.commands.watchlist import watch_by_ref
+from bot.messages import messages
 from bot.models import Watch
 from bot.netguard import UnsafeURLError, check_url
 from bot.sources import InvalidTargetError, SourceConfig, SourceSpec, build_source
-from bot.sources.social import LABELS, SOCIAL_KINDS, hashtag_for, search_query
+from bot.sources.social import SOCIAL_KINDS, hashtag_for, search_query
 from bot.sources.youtube import CHANNEL_PREFIX, quota_day, spent_from_states
+from bot.watch.monitor import source_config
 
 SOCIAL_WORDS = {
     "reddit": "reddit",
@@ -21,23 +23,12 @@ SOCIAL_WORDS = {
 }  # fmt: skip
 
 
-def missing_setting(kind: str, config: SourceConfig) -> str | None:
-    """Why a social kind cannot work on this server, in French, or None when it can."""
-    if kind == "youtube" and not config.youtube_api_key:
-        return (
-            "YouTube : clé d'API absente — la personne qui gère le serveur crée une clé "
-            "« YouTube Data API v3 » dans la console Google Cloud et la met dans "
-            "VIGIE_YOUTUBE_API_KEY."
-        )
-    if kind == "bluesky" and not (config.bluesky_handle and config.bluesky_app_password):
-        return (
-            "Bluesky : la recherche demande un compte — renseigner VIGIE_BLUESKY_HANDLE et "
-            "VIGIE_BLUESKY_APP_PASSWORD (mot de passe d'application, Paramètres > "
-            "Confidentialité et sécurité)."
-        )
-    if kind == "mastodon" and not config.mastodon_instance:
-        return "Mastodon : aucune instance choisie — renseigner VIGIE_MASTODON_INSTANCE."
-    return None
+def missing_setting(kind: str, config: SourceConfig, lang: str = "fr") -> str | None:
+    """Why a social kind cannot work on this server, or None when it can."""
+    youtube = kind == "youtube" and not config.youtube_api_key
+    bluesky = kind == "bluesky" and not (config.bluesky_handle and config.bluesky_app_password)
+    mastodon = kind == "mastodon" and not config.mastodon_instance
+    return messages(lang).social_missing(kind) if youtube or bluesky or mastodon else None
 
 
 def _split_for(text: str) -> tuple[str, str | None]:
@@ -77,8 +68,6 @@ async def _store(
 
 
 def _config(ctx: Context) -> SourceConfig:
-    from bot.watch.monitor import source_config
-
     return source_config(ctx.services)
 
 
@@ -91,36 +80,37 @@ async def add_social(ctx: Context, word: str, rest: str) -> Reply:
     """`/source reseaux N`, or one kind: `/source youtube N`, `/source mastodon URL pour N`…"""
     kind = SOCIAL_WORDS[word]
     config = _config(ctx)
+    say = messages(ctx.lang)
     if kind == "social":
         return await _add_all(ctx, rest, config)
     text, ref = _split_for(rest)
     watch = await watch_by_ref(ctx, text if ref is None else ref)
-    missing = missing_setting(kind, config)
+    missing = missing_setting(kind, config, ctx.lang)
     channel = kind == "youtube" and text.lower().startswith(("chaine:", "chaîne:", "channel:"))
     if missing and (kind == "youtube" or (kind == "mastodon" and ref is None)):
         raise UsageError(missing)
     target = _target_for(kind, watch, config) if ref is None else text
     label, new = await _store(ctx, kind, target, watch, config)
     if not new:
-        return reply(ctx.tr("Cette source est déjà suivie. Voir ", "Already followed. See "),
-                     code("/source"))  # fmt: skip
+        return reply(*say.already_followed())
     _wake(ctx)
-    spans: list[Span] = [t("✅ "), t(ctx.tr("Source ajoutée : ", "Source added: ")), b(label)]
-    spans += [t(f" → {watch.display}"), NL, t(_first_poll(ctx))]
+    spans: list[Span | str] = [*say.social_source_added(label, watch.display)]
+    spans += [NL, t(say.social_first_poll())]
     if kind == "bluesky" and missing:
         spans += [NL, t("⚠️ " + missing)]
     if kind == "youtube" and not channel:
-        spans += [NL, t(_youtube_cost(ctx, config))]
+        spans += [NL, t(say.youtube_cost(config.youtube_team_daily_units))]
     return reply(*spans)
 
 
 async def _add_all(ctx: Context, rest: str, config: SourceConfig) -> Reply:
+    say = messages(ctx.lang)
     watch = await watch_by_ref(ctx, rest)
     added: list[str] = []
     already: list[str] = []
     skipped: list[str] = []
     for kind in SOCIAL_KINDS:
-        missing = missing_setting(kind, config)
+        missing = missing_setting(kind, config, ctx.lang)
         if missing:
             skipped.append(missing)
             continue
@@ -128,49 +118,19 @@ async def _add_all(ctx: Context, rest: str, config: SourceConfig) -> Reply:
         (added if new else already).append(label)
     if added:
         _wake(ctx)
-    spans: list[Span] = [b(ctx.tr("Réseaux sociaux pour ", "Social networks for ") + watch.display)]
-    for label in added:
-        spans += [NL, t(f"✅ {label}")]
-    for label in already:
-        spans += [NL, t("• " + label + ctx.tr(" (déjà suivie)", " (already followed)"))]
+    spans: list[Span | str] = [b(say.social_title(watch.display))]
+    spans += [s for label in added for s in (NL, t(f"✅ {label}"))]
+    spans += [s for label in already for s in (NL, t(say.social_already(label)))]
     if not added and not already:
-        spans += [NL, t(ctx.tr("Aucune source ajoutée.", "No source added."))]
+        spans += [NL, t(say.social_none_added())]
     if skipped:
-        spans += [NL, NL, b(ctx.tr("Non ajoutées :", "Not added:"))]
+        spans += [NL, NL, b(say.social_not_added())]
         spans += [s for line in skipped for s in (NL, t("• " + line))]
-    spans += [
-        NL,
-        NL,
-        t(
-            ctx.tr(
-                "Commentaires de votre propre chaîne YouTube : ",
-                "Comments on your own YouTube channel: ",
-            )
-        ),
-        code(f"/source youtube {CHANNEL_PREFIX}UC… pour {rest.strip()}"),
-    ]
+    command = f"/source youtube {CHANNEL_PREFIX}UC… pour {rest.strip()}"
+    spans += [NL, NL, *say.social_own_channel(command)]
     if added:
-        spans += [NL, t(_first_poll(ctx))]
+        spans += [NL, t(say.social_first_poll())]
     return reply(*spans)
-
-
-def _first_poll(ctx: Context) -> str:
-    return ctx.tr(
-        "Premier passage dans un instant : ce qui est déjà en ligne est résumé en un seul "
-        "message, puis chaque nouvelle publication arrive en alerte.",
-        "First poll in a moment: what is already online is summarised in one message, then "
-        "each new post arrives as an alert.",
-    )
-
-
-def _youtube_cost(ctx: Context, config: SourceConfig) -> str:
-    budget = config.youtube_team_daily_units
-    return ctx.tr(
-        f"YouTube : chaque recherche coûte 100 unités de quota ; budget de l'équipe "
-        f"{budget} unités par jour (voir /statut).",
-        f"YouTube: each search costs 100 quota units; the team's budget is {budget} units a "
-        "day (see /statut).",
-    )
 
 
 async def quota_spans(ctx: Context) -> list[Span]:
@@ -180,19 +140,4 @@ async def quota_spans(ctx: Context) -> list[Span]:
         return []
     budget = _config(ctx).youtube_team_daily_units
     spent = spent_from_states([r.state for r in rows], quota_day())
-    return [
-        NL,
-        t(
-            ctx.tr(
-                f"Quota YouTube du jour : {spent} / {budget} unités "
-                f"(une recherche = 100, une page de commentaires = 1)",
-                f"YouTube quota today: {spent} / {budget} units "
-                f"(a search = 100, a page of comments = 1)",
-            )
-        ),
-    ]
-
-
-def social_kinds_help() -> str:
-    """The kinds this module adds, for /aide."""
-    return ", ".join(LABELS[k] for k in SOCIAL_KINDS)
+    return [NL, t(messages(ctx.lang).youtube_quota(spent, budget))]

@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.chat.markup import NL, b, code, i, link, reply, t
+from bot.chat.markup import NL, b, i, link, reply, t
 from bot.chat.mention_view import SEVERITY_EN, SEVERITY_FR, flag_names
 from bot.chat.types import Button, Reply, Span
+from bot.messages import Parts, messages
 from bot.models import Watch
-from bot.report.fmt import tr
 from bot.sources import SourceConfig, SourceError, new_client
 from bot.sources.news import news_query_for
 from bot.sources.text import cap
-from bot.sources.websearch import KIND_LABELS, SiteKind, WebResult, host_of, search_web
+from bot.sources.websearch import SiteKind, WebResult, host_of, search_web
 from bot.store import SourceRow
 from bot.triage.classify import triage
 
@@ -66,25 +66,18 @@ def watched_by(result: WebResult, watch: Watch, sources: Sequence[SourceRow]) ->
     return False
 
 
-def _advice(result: WebResult, number: int, lang: str) -> list[Span]:
+def _advice(result: WebResult, number: int, lang: str) -> Parts:
+    say = messages(lang)
     host = result.host
     if any(_under(host, d) for d in _SOCIAL_KINDS):
-        return [t(tr(lang, "à surveiller : ", "watch it: ")), code(f"/source reseaux {number}")]
+        return say.web_watch_it(f"/source reseaux {number}")
     if any(_under(host, d) for d in _CLOSED):
-        return [
-            t(tr(lang, "non surveillable (API fermée ou payante) ; preuve : ",
-                 "cannot be watched (closed or paid API); keep proof: ")),
-            code(f"/capture {result.url}"),
-        ]  # fmt: skip
+        return say.web_closed(result.url)
     if result.kind is SiteKind.PRESS:
-        return [t(tr(lang, "à surveiller : ", "watch it: ")), code(f"/source actus {number}")]
+        return say.web_watch_it(f"/source actus {number}")
     if "/maps" in result.url and (host.startswith("google.") or _under(host, "google.com")):
-        return [
-            t(tr(lang, "à surveiller : ", "watch it: ")),
-            code(f"/source google PLACE_ID pour {number}"),
-        ]
-    return [t(tr(lang, "à surveiller : ", "watch it: ")),
-            code(f"/source page {result.url} pour {number}")]  # fmt: skip
+        return say.web_watch_it(f"/source google PLACE_ID pour {number}")
+    return say.web_watch_it(f"/source page {result.url} pour {number}")
 
 
 def _tone(result: WebResult, lang: str) -> str:
@@ -118,15 +111,16 @@ async def search_names(
 
 def web_reply(found: Sequence[NameResults], sources: Sequence[SourceRow], lang: str) -> Reply:
     """The chat message: per name, the first results grouped by kind of site."""
-    spans: list[Span] = [b(tr(lang, "🔎 Ce que le web montre", "🔎 What the web shows"))]
+    say = messages(lang)
+    spans: list[Span | str] = [b(say.web_title())]
     buttons: list[Button] = []
     for name in found:
         spans += [NL, NL, b(name.watch.display), t(f" — {cap(name.query, 80)}")]
         if name.error:
-            spans += [NL, t(tr(lang, "Recherche non faite : ", "Not searched: ") + name.error)]
+            spans += [NL, t(say.web_not_searched(name.error))]
             continue
         if not name.results:
-            spans += [NL, t(tr(lang, "Aucun résultat.", "No result."))]
+            spans += [NL, t(say.web_no_result())]
             continue
         shown = name.results[:SHOWN_PER_NAME]
         unwatched_social = False
@@ -134,49 +128,25 @@ def web_reply(found: Sequence[NameResults], sources: Sequence[SourceRow], lang: 
             group = [r for r in shown if r.kind is kind]
             if not group:
                 continue
-            spans += [NL, i(tr(lang, *KIND_LABELS[kind]))]
+            spans += [NL, i(say.site_kind(kind.value))]
             for result in group:
                 spans += [NL, t("• "), link(cap(result.title or result.host, 90), result.url)]
                 spans += [t(f" ({result.host}) · {_tone(result, lang)} · ")]
                 if watched_by(result, name.watch, sources):
-                    spans.append(t(tr(lang, "✅ déjà surveillé", "✅ already watched")))
+                    spans.append(t(say.web_watched()))
                 else:
                     spans += _advice(result, name.number, lang)
                     if any(_under(result.host, d) for d in _SOCIAL_KINDS):
                         unwatched_social = True
         if len(name.results) > len(shown):
-            more = len(name.results) - len(shown)
-            spans += [NL, t(tr(lang, f"… et {more} autre(s) résultat(s).", f"… and {more} more."))]
+            spans += [NL, t(say.web_more(len(name.results) - len(shown)))]
         if unwatched_social:
-            buttons.append(
-                Button(
-                    tr(lang, f"Surveiller les réseaux ({name.number})",
-                       f"Watch social networks ({name.number})"),
-                    "source",
-                    f"reseaux {name.number}",
-                )
-            )  # fmt: skip
+            label = say.web_social_button(name.number)
+            buttons.append(Button(label, "source", f"reseaux {name.number}"))
     return reply(*spans, buttons=buttons[:4])
 
 
 def not_searched_reply(watches: Sequence[Watch], lang: str) -> Reply:
     """The message when no search key is configured: what was not searched, and how to fix it."""
-    spans: list[Span] = [
-        b(tr(lang, "🔎 Recherche sur le web : non faite", "🔎 Web search: not done")),
-        NL,
-        t(
-            tr(
-                lang,
-                "Aucune clé de recherche web n'est configurée (VIGIE_WEB_SEARCH_KEY, par exemple "
-                "une clé Brave Search API). Ce bilan ne couvre donc que les sources déjà suivies : "
-                "Vigie n'a cherché sur le web (sites d'avis, réseaux sociaux, presse, forums) "
-                "aucun de ces noms :",
-                "No web search key is configured (VIGIE_WEB_SEARCH_KEY, e.g. a Brave Search API "
-                "key). This audit therefore covers only the sources already followed: Vigie did "
-                "not search the web (review sites, social networks, press, forums) for:",
-            )
-        ),
-    ]
-    for watch in watches[:MAX_NAMES]:
-        spans += [NL, t("• "), code(news_query_for(watch))]
-    return reply(*spans)
+    queries = [news_query_for(w) for w in watches[:MAX_NAMES]]
+    return reply(*messages(lang).web_search_off(queries))

@@ -34,14 +34,6 @@ class SiteKind(enum.StrEnum):
     OTHER = "other"
 
 
-KIND_LABELS = {
-    SiteKind.REVIEWS: ("Sites d'avis et annuaires", "Review sites and directories"),
-    SiteKind.SOCIAL: ("Réseaux sociaux et vidéo", "Social networks and video"),
-    SiteKind.PRESS: ("Presse", "Press"),
-    SiteKind.FORUMS: ("Forums et blogs", "Forums and blogs"),
-    SiteKind.OTHER: ("Autres sites", "Other sites"),
-}
-
 # Registrable domains (without www.) by kind; a host matches a domain or any subdomain of it.
 _DOMAINS: dict[SiteKind, frozenset[str]] = {
     SiteKind.REVIEWS: frozenset(
