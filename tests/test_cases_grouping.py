@@ -234,3 +234,28 @@ async def test_below_the_threshold_reviews_alert_one_by_one_then_the_wave_groups
     grouped = next(r.plain_text for r in wave if r.plain_text.startswith("🌊"))
     assert "4 avis négatifs" in grouped and "seuil de l'équipe : 4 en 24 h" in grouped
     assert any("Un vieil avis" in r.plain_text and "Nouvel avis" in r.plain_text for r in wave)
+
+
+async def test_case_alerts_speak_english_for_an_english_team(
+    chat: ChatHarness, services: Services, social: FakeSocial
+) -> None:
+    monitor, delivery, transport = engines(services, social)
+    now = datetime.now(UTC)
+    reviews: list[tuple[str, int, str, datetime]] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response(places_payload(reviews))
+
+    social.web.route(f"/places-api/places/{PLACE}", handler)
+    await chat.say("/reglages langue en")
+    await chat.say(WATCH)
+    await chat.say(f"/source google {PLACE} pour 1")
+    await poll_all(monitor, delivery)
+    transport.sent.clear()
+    reviews += [(f"e{n}", 1, f"Terrible ({n}).", now - timedelta(hours=n)) for n in range(3)]
+    await poll_all(monitor, delivery)
+    (alert,) = sent(transport)
+    assert alert.plain_text.startswith("🌊 Wave of negative reviews")
+    assert "3 negative reviews within 2 h (team threshold: 3 within 48 h)" in alert.plain_text
+    assert "fake engagement policy" in alert.plain_text
+    assert [b.label for b in alert.buttons] == ["📁 Case file", "📸 Capture", "✉️ Insurer letter"]

@@ -179,9 +179,9 @@ class English:
         return "🌊 Wave of negative reviews"
 
     def wave_count(self, count: int, hours: float, min_reviews: int, window_hours: int) -> Parts:
-        span = f"{hours:.0f} h" if hours >= 1 else "under an hour"
+        span = f"within {hours:.0f} h" if hours >= 1 else "in under an hour"
         return (
-            b(f"{count} negative reviews within {span}"),
+            b(f"{count} negative reviews {span}"),
             t(f" (team threshold: {min_reviews} within {window_hours} h)"),
         )
 

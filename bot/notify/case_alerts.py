@@ -78,8 +78,10 @@ def wave_alert(
 ) -> Reply:
     """One grouped alert for a wave: count, times and ratings, and how to report it."""
     say = messages(lang)
-    first = members[0]
-    hours = max((when(members[-1]) - when(first)).total_seconds() / 3600, 0.0)
+    first = members[0]  # the case's first stored review: the case file's number
+    times = [when(m) for m in members]
+    hours = (max(times) - min(times)).total_seconds() / 3600
+    members = sorted(members, key=when)
     spans: list[Span | str] = [
         b(say.wave_title()),
         NL,
@@ -97,7 +99,7 @@ def wave_alert(
     spans += [NL, *say.wave_case_file(first.id)]
     buttons = (
         Button(say.button_case_file(), "dossier", str(first.id)),
-        Button(say.button_capture(), "capture", str(members[-1].id)),
+        Button(say.button_capture(), "capture", str(members[-1].id)),  # the latest
         Button(say.button_insurer(), "assureur", str(first.id)),
     )
     return reply(*spans, buttons=buttons, urgency=Urgency.URGENT)

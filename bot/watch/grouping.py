@@ -92,6 +92,8 @@ class Grouping:
             roots.append((case_id or match.item_id, max(match.jaccard, match.containment)))
         case_id, score = min(roots)
         members = await self.store.cases.members(team_id, case_id, "copy")
+        if not members:  # the original was purged since the index was loaded
+            return None
         announced = await self.store.cases.alerted([m.id for m in members])
         return CopyPlan(case_id, score, announced)
 
