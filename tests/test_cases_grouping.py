@@ -259,3 +259,28 @@ async def test_case_alerts_speak_english_for_an_english_team(
     assert "3 negative reviews within 2 h (team threshold: 3 within 48 h)" in alert.plain_text
     assert "fake engagement policy" in alert.plain_text
     assert [b.label for b in alert.buttons] == ["📁 Case file", "📸 Capture", "✉️ Insurer letter"]
+
+
+async def test_near_duplicates_on_the_original_site_are_separate_mentions(
+    chat: ChatHarness, services: Services, social: FakeSocial
+) -> None:
+    monitor, delivery, transport = engines(services, social)
+    items: list[Item] = []
+
+    async def feed(request: web.Request) -> web.Response:
+        return web.Response(text=atom(items), content_type="application/atom+xml")
+
+    social.web.route("/forum", feed)
+    await chat.say(WATCH)
+    await chat.say(f"/source flux {social.web.url('/forum')}")
+    await poll_all(monitor, delivery)
+    transport.sent.clear()
+    template = (
+        "Le Dr Marie Dupont, dermatologue à Lyon, consulte le {} de 9 h à 18 h sans rendez-vous."
+    )
+    for n, day in enumerate(("lundi", "mardi")):
+        items.append(
+            Item(f"t{n}", "Horaires", template.format(day), link=f"https://annuaire.fr/{n}")
+        )
+    await poll_all(monitor, delivery)
+    assert [r.plain_text.startswith("🔔 Nouvel avis") for r in sent(transport)] == [True, True]

@@ -19,9 +19,14 @@ def site_of(url: str | None) -> str:
         return ""
 
 
+def place(url: str | None, source_kind: str) -> str:
+    """Where something was published, for counting sites: its host, else its source kind."""
+    return site_of(url) or SOURCE_FR.get(source_kind, source_kind)
+
+
 def place_of(m: StoredMention) -> str:
-    """Where a mention was published, for counting sites: its host, else its source kind."""
-    return site_of(m.url) or SOURCE_FR.get(m.source_kind, m.source_kind)
+    """Where a stored mention was published."""
+    return place(m.url, m.source_kind)
 
 
 def places(members: Sequence[StoredMention]) -> list[str]:

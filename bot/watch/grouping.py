@@ -12,6 +12,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.chat.places import place_of
 from bot.clock import utcnow
 from bot.match.neardup import NearDupIndex, Signature, signature
 from bot.models import Mention, Severity, StoredMention, Triage
@@ -23,8 +24,8 @@ WAVE_KINDS = frozenset({"places", "business", "page"})
 
 
 def text_signature(title: str | None, text: str) -> Signature | None:
-    """The signature of a mention's text, or of its title and text when the text is short."""
-    return signature(text) or (signature(f"{title} {text}") if title else None)
+    """The signature of a mention's text (a title alone is too generic to call a copy)."""
+    return signature(text)
 
 
 def is_negative(verdict: Triage, rating: int | None) -> bool:
@@ -78,8 +79,10 @@ class Grouping:
         await asyncio.to_thread(build)
         self._loaded = True
 
-    async def copy_plan(self, team_id: int, sig: Signature | None) -> CopyPlan | None:
-        """Whether a new text repeats one the team has: its case and whether it was announced."""
+    async def copy_plan(self, team_id: int, sig: Signature | None, where: str) -> CopyPlan | None:
+        """Whether a new text repeats one the team has on another site: its case, and whether
+        it was announced. A near duplicate on the original's own site is a different item (a
+        template, a second review), not the text spreading: it is left alone here."""
         if sig is None:
             return None
         await self.load()
@@ -92,8 +95,8 @@ class Grouping:
             roots.append((case_id or match.item_id, max(match.jaccard, match.containment)))
         case_id, score = min(roots)
         members = await self.store.cases.members(team_id, case_id, "copy")
-        if not members:  # the original was purged since the index was loaded
-            return None
+        if not members or place_of(members[0]) == where:
+            return None  # purged since the index was loaded, or on the original's own site
         announced = await self.store.cases.alerted([m.id for m in members])
         return CopyPlan(case_id, score, announced)
 

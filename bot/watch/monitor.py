@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 import httpx
 from pydantic import SecretStr
 
-from bot.chat.places import places
+from bot.chat.places import place, places
 from bot.chat.types import Reply
 from bot.clock import utcnow
 from bot.match.matcher import Matcher
@@ -392,7 +392,8 @@ class Monitor:
         team = batch.row.team_id
         stored_ref: list[StoredMention] = []
         sig = text_signature(item.mention.title, item.mention.text)
-        copy = None if wave is not None else await self.grouping.copy_plan(team, sig)
+        where = place(item.mention.url, batch.row.kind)
+        copy = None if wave is not None else await self.grouping.copy_plan(team, sig, where)
         cases: list[tuple[str, int, float | None]] = []
         if copy is not None:
             cases.append(("copy", copy.case_id, copy.similarity))
