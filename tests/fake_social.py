@@ -164,7 +164,7 @@ def mastodon_status(status_id: str, html: str, host: str = "mastodon.social") ->
 
 def brave_result(url: str, title: str, description: str) -> dict[str, Any]:
     """One result of Brave's `web.results`."""
-    host = url.split("/")[2]
+    host = url.split("/")[2] if url.count("/") >= 2 else url
     return {
         "type": "search_result",
         "title": title,

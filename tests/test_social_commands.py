@@ -218,3 +218,20 @@ async def test_bilan_with_a_refused_search_key_asks_once(
     text = replies[-1].plain_text
     assert social.count("/brave/res/v1/web/search") == 1  # stopped at the first refusal
     assert text.count("refuse la clé") == 2 and "VIGIE_WEB_SEARCH_KEY" in text
+
+
+@pytest.mark.parametrize("overrides", [{"bluesky_handle": None, "bluesky_app_password": None}])
+async def test_bluesky_refusing_anonymous_search_is_told_once(
+    chat: ChatHarness, services: Services, social: FakeSocial
+) -> None:
+    monitor, delivery, transport = engines(services)
+    await chat.say(WATCH)
+    added = await chat.text("/source bluesky 1")
+    assert "✅ Source ajoutée" in added and "VIGIE_BLUESKY_APP_PASSWORD" in added
+    await poll_all(monitor, delivery)
+    for _ in range(3):  # the scheduler comes back; the source is not due for 6 h
+        await monitor.poll_due()
+        await delivery.send_due()
+    assert social.count("/bsky-public/xrpc/app.bsky.feed.searchPosts") == 1
+    (message,) = sent(transport)
+    assert "Source en échec" in message and "mot de passe d'application" in message
