@@ -205,6 +205,7 @@ class FakeSocial:
     bluesky_public_open: bool = False
     mastodon_statuses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     brave_results: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    brave_throttle_next: int = 0  # answer that many requests with 429 (Retry-After: 1)
     _tokens: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     valid_bluesky_tokens: set[str] = field(default_factory=set)
 
@@ -424,6 +425,14 @@ class FakeSocial:
                  "error": {"id": "e1", "status": 422, "code": "SUBSCRIPTION_TOKEN_INVALID",
                            "detail": "The provided subscription token is invalid."},
                  "time": 1}, status=422)  # fmt: skip
+        if self.brave_throttle_next:
+            self.brave_throttle_next -= 1
+            return web.Response(
+                status=429,
+                headers={"Retry-After": "1", "X-RateLimit-Limit": "1, 2000"},
+                text=json.dumps({"type": "ErrorResponse", "error": {"code": "RATE_LIMITED"}}),
+                content_type="application/json",
+            )
         query = request.query.get("q", "")
         results = next((r for q, r in self.brave_results.items() if q in query), [])
         return _json(

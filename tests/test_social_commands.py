@@ -235,3 +235,16 @@ async def test_bluesky_refusing_anonymous_search_is_told_once(
     assert social.count("/bsky-public/xrpc/app.bsky.feed.searchPosts") == 1
     (message,) = sent(transport)
     assert "Source en échec" in message and "mot de passe d'application" in message
+
+
+async def test_bilan_waits_once_when_the_search_asks_to_slow_down(
+    chat: ChatHarness, social: FakeSocial
+) -> None:
+    social.brave_throttle_next = 1
+    social.brave_results['"Marie Dupont"'] = [
+        brave_result("https://www.doctolib.fr/x", "Dr Marie Dupont", "Rendez-vous en ligne.")
+    ]
+    await chat.say(WATCH)
+    text = (await chat.say("/bilan"))[-1].plain_text
+    assert social.count("/brave/res/v1/web/search") == 2  # one 429, one polite retry
+    assert "Sites d'avis et annuaires" in text and "Recherche non faite" not in text

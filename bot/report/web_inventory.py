@@ -7,8 +7,11 @@ what was not searched, so the team never mistakes a partial inventory for a comp
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import httpx
 
 from bot.chat.markup import NL, b, i, link, reply, t
 from bot.chat.mention_view import SEVERITY_EN, SEVERITY_FR, flag_names
@@ -23,6 +26,7 @@ from bot.store import SourceRow
 from bot.triage.classify import triage
 
 MAX_NAMES = 5
+MAX_POLITE_WAIT_S = 3.0
 SHOWN_PER_NAME = 10
 _SOCIAL_KINDS = {
     "reddit.com": "reddit",
@@ -100,13 +104,28 @@ async def search_names(
                 found.append(NameResults(number, watch, query, error=stopped))
                 continue
             try:
-                results = await search_web(client, query, url=url, key=key, config=config)
+                results = await _search_once_more_if_told(client, query, url, key, config)
             except SourceError as exc:  # refused, rate-limited, down: ask no more this time
                 stopped = exc.message
                 found.append(NameResults(number, watch, query, error=exc.message))
                 continue
             found.append(NameResults(number, watch, query, tuple(results)))
     return found
+
+
+async def _search_once_more_if_told(
+    client: httpx.AsyncClient, query: str, url: str, key: str, config: SourceConfig
+) -> list[WebResult]:
+    """One search; after a 429 asking to wait at most a few seconds (free plans: one query a
+    second), one more try after that wait, and no other."""
+    try:
+        return await search_web(client, query, url=url, key=key, config=config)
+    except SourceError as exc:
+        wait = exc.retry_after_s
+        if exc.status != 429 or wait is None or wait > MAX_POLITE_WAIT_S:
+            raise
+    await asyncio.sleep(wait)
+    return await search_web(client, query, url=url, key=key, config=config)
 
 
 def web_reply(found: Sequence[NameResults], sources: Sequence[SourceRow], lang: str) -> Reply:
