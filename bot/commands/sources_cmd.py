@@ -174,8 +174,8 @@ COMMANDS = (
         aliases=("sources",),
         usage="/source [flux URL|actus N|google PLACE_ID pour N|fiche COMPTE/ÉTAB pour N|"
         "page URL SÉLECTEUR|reseaux N|reddit N|youtube N|bluesky N|mastodon N|retirer S]",
-        summary_fr="les sources de l'équipe (flux, Google, pages) et leur santé",
-        summary_en="the team's sources (feeds, Google, pages) and their health",
+        summary_fr="les sources de l'équipe (flux, Google, pages, réseaux sociaux) et leur santé",
+        summary_en="the team's sources (feeds, Google, pages, social networks) and their health",
         handler=source,
         examples=(
             "/source flux https://www.google.com/alerts/feeds/123/456",
