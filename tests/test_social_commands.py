@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.chat.types import Reply
 from bot.notify.delivery import Delivery
 from bot.services import Services
 from bot.settings import Settings
@@ -55,6 +56,11 @@ async def poll_all(monitor: Monitor, delivery: Delivery) -> None:
         await store.sources.poll_now(team)
     await monitor.poll_due()
     await delivery.send_due()
+
+
+def html_of(summary: Reply) -> str:
+    (html,) = [a for a in summary.attachments if a.filename.endswith(".html")]
+    return html.path.read_text(encoding="utf-8")
 
 
 def sent(transport: MemoryTransport) -> list[str]:
@@ -164,6 +170,8 @@ async def test_bilan_without_a_search_key_says_what_it_did_not_search(
     assert "VIGIE_WEB_SEARCH_KEY" in web_part
     assert '"Marie Dupont" Lyon' in web_part and '"Cabinet des Lilas" Lyon' in web_part
     assert social.count("/brave/res/v1/web/search") == 0
+    page = html_of(replies[0])
+    assert "Recherche sur le web non faite" in page and "&#34;Cabinet des Lilas&#34; Lyon" in page
 
 
 async def test_bilan_searches_the_web_and_groups_results_by_kind(
@@ -180,8 +188,8 @@ async def test_bilan_searches_the_web_and_groups_results_by_kind(
                      "Quelqu'un connaît le Dr Marie Dupont ?"),
         brave_result("https://www.facebook.com/groups/lyon/posts/1", "Groupe Lyon",
                      "Avis sur Marie Dupont dermatologue"),
-        brave_result("https://exemple-annuaire-inconnu.fr/marie-dupont", "Marie Dupont",
-                     "Fiche de Marie Dupont."),
+        brave_result("https://exemple-annuaire-inconnu.fr/marie-dupont",
+                     "Marie Dupont <script>alert(1)</script>", "Fiche de Marie Dupont."),
     ]  # fmt: skip
     await chat.say(WATCH)
     await chat.say("/source reddit 1")
@@ -206,6 +214,11 @@ async def test_bilan_searches_the_web_and_groups_results_by_kind(
     assert "/capture https://www.facebook.com" in lines["• Groupe Lyon"]
     assert "/source actus 1" in lines["• Une dermatologue"]
     assert "/source page https://www.doctolib.fr" in lines["• Dr Marie Dupont"]
+    page = html_of(replies[0])
+    assert "Ce que le web montre" in page
+    assert '<a href="https://forum.doctissimo.fr/sante/dermato/dupont-sujet_1.htm"' in page
+    assert "déjà surveillé" in page and "<code>/capture https://www.facebook.com" in page
+    assert "<script>alert" not in page and "alert(1)" not in page  # markup dropped, not run
 
 
 @pytest.mark.parametrize("overrides", [{"web_search_key": "cle-fausse"}])

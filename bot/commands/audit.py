@@ -11,9 +11,15 @@ from bot.commands.base import Command, Context
 from bot.commands.letters_cmd import team_dir
 from bot.documents import DocumentRefused
 from bot.messages import messages
+from bot.models import Watch
 from bot.report import build_report
-from bot.report.web_inventory import not_searched_reply, search_names, web_reply
-from bot.store import SourceRow
+from bot.report.web_inventory import (
+    NameResults,
+    not_searched_reply,
+    search_names,
+    web_facts,
+    web_reply,
+)
 from bot.watch.monitor import source_config
 
 
@@ -47,39 +53,41 @@ async def bilan(ctx: Context, args: str) -> Reply | list[Reply]:
         )
         sources = await store.sources.active(ctx.team)
     settings = await store.teams.settings(ctx.team)
+    watches = await store.watches.active(ctx.team)
+    found = await web_search(ctx, watches)
     now = utcnow()
     try:
         report = await asyncio.to_thread(
             build_report,
             team=settings,
-            watches=await store.watches.active(ctx.team),
+            watches=watches,
             sources=sources,
             mentions=await store.mentions.all_of(ctx.team),
             now=now,
             tz=services.settings.tz,
             language=ctx.lang,
             out_dir=team_dir(ctx, "bilans", now.strftime("%Y%m%d-%H%M%S")),
+            web=web_facts(found, watches, sources, ctx.lang),
         )
     except DocumentRefused as exc:
         return reply(str(exc))
-    return [report.summary, await web_part(ctx, sources)]
-
-
-async def web_part(ctx: Context, sources: list[SourceRow]) -> Reply:
-    """Search the web for each watched name (when a search key is set), or say it was not."""
-    settings = ctx.services.settings
-    say = messages(ctx.lang)
-    watches = await ctx.services.store.watches.active(ctx.team)
-    key = settings.web_search_key.get_secret_value() if settings.web_search_key else None
     if not watches:
-        return reply(say.web_no_watch())
-    if not key:
-        return not_searched_reply(watches, ctx.lang)
-    await ctx.say(reply(say.web_searching()))
-    found = await search_names(
+        return [report.summary, reply(messages(ctx.lang).web_no_watch())]
+    if found is None:
+        return [report.summary, not_searched_reply(watches, ctx.lang)]
+    return [report.summary, web_reply(found, sources, ctx.lang)]
+
+
+async def web_search(ctx: Context, watches: list[Watch]) -> list[NameResults] | None:
+    """Search the web for each watched name when a search key is set; None when it is not."""
+    settings = ctx.services.settings
+    key = settings.web_search_key.get_secret_value() if settings.web_search_key else None
+    if not key or not watches:
+        return None if not key else []
+    await ctx.say(reply(messages(ctx.lang).web_searching()))
+    return await search_names(
         watches, url=settings.web_search_url, key=key, config=source_config(ctx.services)
     )
-    return web_reply(found, sources, ctx.lang)
 
 
 COMMANDS = (

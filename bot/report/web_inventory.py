@@ -15,9 +15,11 @@ import httpx
 
 from bot.chat.markup import NL, b, i, link, reply, t
 from bot.chat.mention_view import SEVERITY_EN, SEVERITY_FR, flag_names
-from bot.chat.types import Button, Reply, Span
+from bot.chat.types import Button, Reply, Span, SpanStyle
+from bot.documents.safe import clean, shorten
 from bot.messages import Parts, messages
 from bot.models import Watch
+from bot.report.html_report import safe_href
 from bot.sources import SourceConfig, SourceError, new_client
 from bot.sources.news import news_query_for
 from bot.sources.text import cap
@@ -169,3 +171,57 @@ def not_searched_reply(watches: Sequence[Watch], lang: str) -> Reply:
     """The message when no search key is configured: what was not searched, and how to fix it."""
     queries = [news_query_for(w) for w in watches[:MAX_NAMES]]
     return reply(*messages(lang).web_search_off(queries))
+
+
+def _command(result: WebResult, number: int) -> str:
+    """The command that would watch a result (or keep proof of it), as plain text."""
+    parts = _advice(result, number, "fr")
+    return next((p.text for p in parts if isinstance(p, Span) and p.style is SpanStyle.CODE), "")
+
+
+def web_facts(
+    found: Sequence[NameResults] | None,
+    watches: Sequence[Watch],
+    sources: Sequence[SourceRow],
+    lang: str,
+) -> dict[str, object]:
+    """The web search for the HTML report, cleaned and bounded (None: no search key)."""
+    if found is None:
+        queries = [_short(news_query_for(w), 300) for w in watches[:MAX_NAMES]]
+        return {"searched": False, "names": [], "queries": queries}
+    say = messages(lang)
+    names: list[dict[str, object]] = []
+    for name in found:
+        groups: list[dict[str, object]] = []
+        for kind in SiteKind:
+            results = [r for r in name.results[:SHOWN_PER_NAME] if r.kind is kind]
+            if results:
+                groups.append(
+                    {
+                        "label": say.site_kind(kind.value),
+                        "results": [
+                            {
+                                "title": _short(r.title or r.host, 200),
+                                "href": safe_href(r.url),
+                                "host": _short(r.host, 100),
+                                "tone": _tone(r, lang),
+                                "watched": watched_by(r, name.watch, sources),
+                                "command": _short(_command(r, name.number), 2100),
+                            }
+                            for r in results
+                        ],
+                    }
+                )
+        names.append(
+            {
+                "watch": _short(name.watch.display, 200),
+                "query": _short(name.query, 300),
+                "error": _short(name.error, 300) if name.error else "",
+                "groups": groups,
+            }
+        )
+    return {"searched": True, "names": names, "queries": []}
+
+
+def _short(text: str, limit: int) -> str:
+    return shorten(clean(text, single_line=True), limit)[0]
