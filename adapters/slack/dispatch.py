@@ -85,9 +85,10 @@ class Dispatcher:
         store = self.router.services.store
         command = self._command(req)
         chat = await store.teams.chat(PLATFORM, req.channel)
-        if chat is not None and (command is None or command.name != "rejoindre"):
+        if chat is not None:
             # The channel answers only the workspace it was bound from (Slack Connect shares
-            # one channel id across organisations).
+            # one channel id across organisations); `rejoindre` included, so another
+            # organisation can never move a shared channel to its own team.
             bound_from = await store.teams.chat_workspace(PLATFORM, req.channel)
             if bound_from is not None and req.workspace != bound_from:
                 log.warning("Slack request from workspace %s refused", req.workspace)
