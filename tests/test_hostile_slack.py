@@ -108,9 +108,7 @@ async def test_malformed_unsigned_requests_get_a_4xx_and_one_short_log_line(
 async def test_twenty_concurrent_wrong_codes_evaluate_at_most_five(
     slack: SlackAdapter, user: SlackUser, services: Services, team_id: int
 ) -> None:
-    answers = await asyncio.gather(
-        *(user.command(f"rejoindre ZZZ-{n:03d}") for n in range(20))
-    )
+    answers = await asyncio.gather(*(user.command(f"rejoindre ZZZ-{n:03d}") for n in range(20)))
     assert all(a.status == 200 for a in answers)
     await slack.dispatcher.drain()
     store = services.store

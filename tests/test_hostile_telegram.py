@@ -117,8 +117,9 @@ async def test_bidi_controls_in_review_title_and_author_are_neutralised_in_teleg
             documents.append(
                 _rss(
                     f"Avis {BIDI}gpj.exe sur le Dr Dupont",
-                    f"Julie\u202e R.",
-                    f"Le Dr Marie Dupont, dermatologue à Lyon, est une voleuse \u202enoitcaf{BIDI}.",
+                    "Julie\u202e R.",
+                    "Le Dr Marie Dupont, dermatologue à Lyon, est une voleuse "
+                    f"\u202enoitcaf{BIDI}.",
                 )
             )
             await services.store.sources.poll_now(team_id)
