@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from bot.alerts import for_delivery
-from bot.clock import utcnow
+from bot.clock import later, utcnow
 from bot.reply_codec import decode_reply
 from bot.services import Services
 from bot.store import OutboxRow
@@ -104,4 +104,4 @@ class Delivery:
             if exc.retry_after is not None
             else min(MAX_RETRY_DELAY, 2.0 ** min(row.attempts + 1, 12))
         )
-        await store.alerts.mark_retry(row.id, str(exc), utcnow() + timedelta(seconds=delay))
+        await store.alerts.mark_retry(row.id, str(exc), later(delay))

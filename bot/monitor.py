@@ -22,7 +22,7 @@ from bot.alerts import (
     source_health_alert,
     vanished_alert,
 )
-from bot.clock import utcnow
+from bot.clock import later, utcnow
 from bot.matching import Matcher
 from bot.models import Mention, Reply, StoredMention, TeamSettings, Triage, Watch
 from bot.reply_codec import encode_reply
@@ -212,7 +212,7 @@ class Monitor:
 
     def _next_poll(self, source: Source) -> datetime:
         interval = source.interval_s
-        return utcnow() + timedelta(seconds=interval * random.uniform(0.9, 1.1))
+        return later(interval * random.uniform(0.9, 1.1))
 
     async def _failed(
         self,
@@ -229,8 +229,8 @@ class Monitor:
             backoff = MAX_BACKOFF.total_seconds()
         if retry_after is not None:
             backoff = max(retry_after, 1.0)
-        delay = timedelta(seconds=backoff * random.uniform(1.0, 1.2))
-        failures = await store.sources.record_failure(row.id, message, utcnow() + delay)
+        delay = backoff * random.uniform(1.0, 1.2)
+        failures = await store.sources.record_failure(row.id, message, later(delay))
         log.warning("source %s failed (%s in a row): %s", row.id, failures, message)
         if failures >= FAILURES_BEFORE_TELLING and not row.failing_notified:
             await store.sources.set_failing_notified(row.id, True)
