@@ -14,6 +14,10 @@ MIN_POLL_INTERVAL = 1
 MAX_POLL_INTERVAL = 7 * 24 * 3600
 
 
+#: The highest cap per team on watches or sources that a server may set.
+MAX_CAP = 100_000
+
+
 class SettingsError(Exception):
     """Raised with a message that names the faulty variable and how to fix it."""
 
@@ -37,6 +41,8 @@ class Settings(BaseSettings):
 
     # Sources and monitor
     poll_interval: int | None = None
+    max_watches_per_team: int = Field(default=100, ge=1, le=MAX_CAP)
+    max_sources_per_team: int = Field(default=200, ge=1, le=MAX_CAP)
     allow_private_urls: bool = False
     google_places_api_url: str = "https://places.googleapis.com/v1"
     google_places_api_key: SecretStr | None = None

@@ -13,6 +13,7 @@ from bot.models import Reply, Span, Watch
 from bot.netguard import UnsafeURLError, check_url
 from bot.sources import InvalidTargetError, SourceSpec, build_source, news_query_for
 from bot.sources.registry import describe
+from bot.store.watches import CapReached
 
 KINDS = {
     "flux": "feed", "feed": "feed", "rss": "feed",
@@ -107,14 +108,30 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
         return reply(
             ctx.tr("Cette source est déjà suivie. Voir ", "Already followed. See "), code("/source")
         )
-    source_id = await store.sources.add(
-        ctx.team,
-        kind,
-        target,
-        selector=selector,
-        watch_id=watch.id if watch else None,
-        interval_s=source.interval_s,
-    )
+    try:
+        source_id = await store.sources.add(
+            ctx.team,
+            kind,
+            target,
+            selector=selector,
+            watch_id=watch.id if watch else None,
+            interval_s=source.interval_s,
+            cap=services.settings.max_sources_per_team,
+        )
+    except CapReached as full:
+        return reply(
+            ctx.tr(
+                f"Limite atteinte : cette équipe suit déjà {full.cap} sources, le maximum fixé "
+                "sur ce serveur (VIGIE_MAX_SOURCES_PER_TEAM). Retirez-en une avec ",
+                f"Limit reached: this team already follows {full.cap} sources, this server's "
+                "maximum (VIGIE_MAX_SOURCES_PER_TEAM). Remove one with ",
+            ),
+            code("/source retirer N"),
+            ctx.tr(
+                ", ou demandez à la personne qui gère le serveur de relever la limite.",
+                ", or ask whoever runs the server to raise the limit.",
+            ),
+        )
     if monitor is not None:
         monitor.wake()
     spec = SourceSpec(source_id, ctx.team, kind, target, selector, watch.id if watch else None)

@@ -10,6 +10,7 @@ from bot.commands.base import Command, Context, UsageError
 from bot.markup import NL, b, code, i, reply, t
 from bot.models import Reply, Span, Watch, WatchKind
 from bot.store import DuplicateWatch
+from bot.store.watches import CapReached
 
 MAX_NAME = 120
 MAX_FIELD = 80
@@ -146,7 +147,28 @@ async def surveiller(ctx: Context, args: str) -> Reply:
     name, kind, title, specialty, city, aliases = parse_watch(args)
     try:
         watch = await ctx.services.store.watches.add(
-            ctx.team, name, kind, title=title, specialty=specialty, city=city, aliases=aliases
+            ctx.team,
+            name,
+            kind,
+            title=title,
+            specialty=specialty,
+            city=city,
+            aliases=aliases,
+            cap=ctx.services.settings.max_watches_per_team,
+        )
+    except CapReached as full:
+        return reply(
+            ctx.tr(
+                f"Limite atteinte : cette équipe surveille déjà {full.cap} noms, le maximum fixé "
+                "sur ce serveur (VIGIE_MAX_WATCHES_PER_TEAM). Retirez un nom avec ",
+                f"Limit reached: this team already watches {full.cap} names, this server's "
+                "maximum (VIGIE_MAX_WATCHES_PER_TEAM). Remove one with ",
+            ),
+            code("/retirer N"),
+            ctx.tr(
+                ", ou demandez à la personne qui gère le serveur de relever la limite.",
+                ", or ask whoever runs the server to raise the limit.",
+            ),
         )
     except DuplicateWatch:
         return reply(
