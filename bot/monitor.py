@@ -39,6 +39,7 @@ from bot.sources import (
 )
 from bot.sources.http import host_of
 from bot.store import NewAlert, SourceRow
+from bot.store.mentions import tombstone_key
 from bot.triage import triage
 
 log = logging.getLogger(__name__)
@@ -281,6 +282,7 @@ class Monitor:
             return
         store = self.services.store
         known = await store.mentions.known_keys(row.id)
+        purged = await store.mentions.tombstones(row.id)
         batch = _Batch(
             row=row,
             settings=await store.teams.settings(row.team_id),
@@ -295,6 +297,8 @@ class Monitor:
             previous = known.get(mention.external_id)
             if previous is not None and previous[1] == digest:
                 continue
+            if previous is None and purged and tombstone_key(mention.external_id) in purged:
+                continue  # purged on purpose (`vigie purge`): never stored or alerted again
             watch_ids = self.concerned(row, mention)
             if previous is None and watch_ids:
                 await self._store_new(batch, mention, digest, watch_ids)
