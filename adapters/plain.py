@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.models import Reply, SpanStyle
-from bot.spantext import neutral
+from bot.chat.spantext import neutral
+from bot.chat.types import Reply, SpanStyle
 
 
 def render_plain(reply: Reply) -> str:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import make_router, open_services
 from bot.services import Services
 from bot.settings import Settings, SettingsError, load_settings
 from tests.fakeweb import FakeWeb
 from tests.harness import ChatHarness
+from vigie.app import make_router, open_services
 
 FIRST_NAMES = ["Marie", "Jean", "Luc", "Anne", "Paul", "Rose", "Hugo", "Lina", "Noé", "Emma"]
 LAST_NAMES = [

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from bot.chat.codec import encode_reply
+from bot.chat.markup import reply
+from bot.chat.types import Urgency
 from bot.clock import MAX_DELAY, later, utcnow
-from bot.delivery import Delivery
-from bot.markup import reply
-from bot.models import Urgency
-from bot.monitor import Monitor
-from bot.reply_codec import encode_reply
+from bot.notify.delivery import Delivery
 from bot.router import Router
 from bot.services import Services
 from bot.sources import SourceConfig
 from bot.store.mentions import NewAlert
+from bot.watch.monitor import Monitor
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 from tests.fakeweb import FakeWeb
 
@@ -33,7 +33,7 @@ def run_cli(args: list[str], tmp_path: Path, **env: str) -> subprocess.Completed
         | env
     )
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "vigie", *args],
         input="",
         capture_output=True,
         text=True,

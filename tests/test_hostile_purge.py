@@ -11,10 +11,10 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot.clock import utcnow
-from bot.monitor import Monitor
 from bot.services import Services
 from bot.settings import Settings
 from bot.sources import SourceConfig
+from bot.watch.monitor import Monitor
 from tests.fakeweb import FakeWeb
 from tests.feeds import Item, atom
 
@@ -29,7 +29,7 @@ def purge(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
         "VIGIE_DATA_DIR": str(settings.data_dir),
     }
     return subprocess.run(
-        [sys.executable, "-m", "bot", "purge", *args],
+        [sys.executable, "-m", "vigie", "purge", *args],
         capture_output=True,
         text=True,
         timeout=60,

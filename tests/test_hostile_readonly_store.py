@@ -25,7 +25,7 @@ def _cli(args: list[str], folder: Path, *, prefix: list[str]) -> subprocess.Comp
         "VIGIE_DATA_DIR": str(folder.parent / "data"),
     }
     return subprocess.run(
-        [*prefix, sys.executable, "-m", "bot", *args],
+        [*prefix, sys.executable, "-m", "vigie", *args],
         capture_output=True,
         text=True,
         timeout=60,

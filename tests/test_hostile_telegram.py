@@ -13,11 +13,11 @@ from aiohttp import web
 
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.webhook import SECRET_HEADER
-from bot.delivery import Delivery
-from bot.monitor import Monitor
+from bot.notify.delivery import Delivery
 from bot.router import Router
 from bot.services import Services
 from bot.sources import SourceConfig
+from bot.watch.monitor import Monitor
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 from tests.fakeweb import FakeWeb
 
@@ -104,7 +104,6 @@ async def test_bidi_controls_in_review_title_and_author_are_neutralised_in_teleg
     monitor = Monitor(
         services, config=SourceConfig(allow_private=True, timeout_s=3), on_new_alerts=delivery.wake
     )
-    services.engines["monitor"] = monitor
     async with running(adapter):
         tasks = [asyncio.create_task(monitor.run()), asyncio.create_task(delivery.run())]
         try:

@@ -15,8 +15,8 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.chat.transport import SendError
 from bot.clock import bounded_seconds
-from bot.transport import SendError
 
 
 def retry_seconds(exc: RetryAfter) -> float:
