@@ -8,6 +8,7 @@ from bot.chat.markup import NL, b, code, reply
 from bot.chat.types import Reply
 from bot.commands.args import fold
 from bot.commands.base import Command, Context, UsageError
+from bot.messages import messages
 from bot.store import normalise_code
 from bot.store.teams import JoinOutcome
 
@@ -48,67 +49,21 @@ async def rejoindre(ctx: Context, args: str) -> Reply:
         max_failures=MAX_FAILURES,
         window=FAILURE_WINDOW,
     )
+    say = messages(ctx.lang)
     if result.outcome is JoinOutcome.LOCKED:
-        return reply(
-            ctx.tr(
-                "Trop de codes erronés : réessayez dans 15 minutes avec un nouveau code "
-                "(commande « vigie invite » sur le serveur).",
-                "Too many wrong codes: try again in 15 minutes with a new code "
-                "(« vigie invite » on the server).",
-            )
-        )
+        return reply(say.join_locked())
     if result.outcome is JoinOutcome.INVALID or result.team_id is None:
-        return reply(
-            ctx.tr(
-                "Ce code n'est pas valable (inconnu, déjà utilisé ou expiré). Demandez un nouveau "
-                "code à la personne qui gère le serveur : ",
-                "This code is not valid (unknown, used or expired). Ask for a new one: ",
-            ),
-            code("vigie invite"),
-            ".",
-        )
+        return reply(*say.join_invalid())
     team_id = result.team_id
     if result.outcome is JoinOutcome.OTHER_WORKSPACE:
-        return reply(
-            ctx.tr(
-                "Demande refusée : cette conversation est reliée à Vigie depuis un autre espace "
-                "de travail ; seul celui-ci peut la relier à une autre équipe. Le code n'a pas "
-                "été utilisé.",
-                "Request refused: this chat is bound to Vigie from another workspace; only that "
-                "workspace can move it to another team. The code was not used.",
-            )
-        )
+        return reply(say.join_other_workspace())
     if result.outcome is JoinOutcome.ALREADY:
-        name = (await store.teams.settings(team_id)).team_name
-        return reply(
-            ctx.tr(
-                "Cette conversation est déjà reliée à l'équipe ",
-                "This chat is already bound to team ",
-            ),
-            b(name),
-            ctx.tr(" ; le code n'a pas été utilisé.", "; the code was not used."),
-        )
+        return reply(*say.join_already((await store.teams.settings(team_id)).team_name))
     if result.outcome is JoinOutcome.NEEDS_CONFIRMATION:
         leaving = await store.teams.settings(result.previous_team_id or 0)
         joining = await store.teams.settings(team_id)
-        return reply(
-            "⚠️ ",
-            ctx.tr("Cette conversation est reliée à l'équipe ", "This chat is bound to team "),
-            b(leaving.team_name),
-            ctx.tr(". La relier à l'équipe ", ". Binding it to team "),
-            b(joining.team_name),
-            ctx.tr(
-                " lui fait quitter l'équipe ",
-                " makes it leave team ",
-            ),
-            b(leaving.team_name),
-            ctx.tr(
-                " : elle n'en recevra plus les alertes. Pour confirmer, tapez ",
-                ": it will no longer receive its alerts. To confirm, type ",
-            ),
-            code(f"/rejoindre {normalise_code(raw)} confirmer"),
-            ctx.tr(" (le code reste valable d'ici là).", " (the code stays valid until then)."),
-        )
+        command = f"/rejoindre {normalise_code(raw)} confirmer"
+        return reply(*say.join_confirm_move(leaving.team_name, joining.team_name, command))
     settings = await store.teams.settings(team_id)
     return reply(
         "✅ ",
@@ -118,7 +73,7 @@ async def rejoindre(ctx: Context, args: str) -> Reply:
         ),
         b(settings.team_name),
         *(
-            (ctx.tr(" ; elle a quitté l'équipe ", "; it left team "), b(left))
+            say.join_left(left)
             if (left := await _previous_name(ctx, result.previous_team_id))
             else ()
         ),

@@ -10,6 +10,7 @@ from bot.commands.args import fold, split_first
 from bot.commands.base import Command, Context, UsageError
 from bot.commands.watchlist import watch_by_ref
 from bot.dates import format_datetime
+from bot.messages import messages
 from bot.models import Watch
 from bot.netguard import UnsafeURLError, check_url
 from bot.sources import InvalidTargetError, SourceSpec, build_source, news_query_for
@@ -120,19 +121,7 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
             cap=services.settings.max_sources_per_team,
         )
     except CapReached as full:
-        return reply(
-            ctx.tr(
-                f"Limite atteinte : cette équipe suit déjà {full.cap} sources, le maximum fixé "
-                "sur ce serveur (VIGIE_MAX_SOURCES_PER_TEAM). Retirez-en une avec ",
-                f"Limit reached: this team already follows {full.cap} sources, this server's "
-                "maximum (VIGIE_MAX_SOURCES_PER_TEAM). Remove one with ",
-            ),
-            code("/source retirer N"),
-            ctx.tr(
-                ", ou demandez à la personne qui gère le serveur de relever la limite.",
-                ", or ask whoever runs the server to raise the limit.",
-            ),
-        )
+        return reply(*messages(ctx.lang).source_cap_reached(full.cap))
     if monitor is not None:
         monitor.wake()
     spec = SourceSpec(source_id, ctx.team, kind, target, selector, watch.id if watch else None)

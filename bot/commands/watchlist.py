@@ -9,6 +9,7 @@ from bot.chat.markup import NL, b, code, i, reply, t
 from bot.chat.types import Reply, Span
 from bot.commands.args import fold
 from bot.commands.base import Command, Context, UsageError
+from bot.messages import messages
 from bot.models import Watch, WatchKind
 from bot.store import DuplicateWatch
 from bot.store.watches import CapReached
@@ -158,19 +159,7 @@ async def surveiller(ctx: Context, args: str) -> Reply:
             cap=ctx.services.settings.max_watches_per_team,
         )
     except CapReached as full:
-        return reply(
-            ctx.tr(
-                f"Limite atteinte : cette équipe surveille déjà {full.cap} noms, le maximum fixé "
-                "sur ce serveur (VIGIE_MAX_WATCHES_PER_TEAM). Retirez un nom avec ",
-                f"Limit reached: this team already watches {full.cap} names, this server's "
-                "maximum (VIGIE_MAX_WATCHES_PER_TEAM). Remove one with ",
-            ),
-            code("/retirer N"),
-            ctx.tr(
-                ", ou demandez à la personne qui gère le serveur de relever la limite.",
-                ", or ask whoever runs the server to raise the limit.",
-            ),
-        )
+        return reply(*messages(ctx.lang).watch_cap_reached(full.cap))
     except DuplicateWatch:
         return reply(
             ctx.tr(f"« {name} » est déjà surveillé. Voir ", f"« {name} » is already watched. See "),
