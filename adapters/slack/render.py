@@ -94,7 +94,8 @@ def _styled(text: str, style: SpanStyle) -> str:
     plain, lookalike = _LOOKALIKE[style]
     mark = _MARK[style]
     out = []
-    for line in text.split("\n"):
+    # Cleaned first: Python counts some controls (U+0085, U+001C…) as spaces around the run.
+    for line in clean(text).split("\n"):
         core = line.strip()
         if not core:
             out.append(line)
@@ -283,5 +284,6 @@ def render(
     prefix = "🚨 " if reply.urgency is Urgency.URGENT else ""
     fallback = truncate(prefix + (mrkdwn or escape(reply.plain_text)), MAX_FALLBACK)
     if not fallback.strip():
-        fallback = " ".join(escape(b.label) for b in reply.buttons) or "Vigie"
+        labels = " ".join(escape(b.label) for b in reply.buttons).strip()
+        fallback = truncate(labels, MAX_FALLBACK) or "Vigie"
     return SlackMessage(text=fallback, blocks=blocks)
