@@ -22,6 +22,7 @@ MAX_BUTTON_VALUE = 2_000
 MAX_ACTION_ID = 255
 MAX_FALLBACK = 3_000
 MAX_BUTTON_ARG = 200
+MAX_LINK = 2_000  # a longer `<url|label>` could not be cut without breaking it
 
 ACTION_PREFIX = "vigie:"
 COMMAND = "/vigie"
@@ -116,7 +117,11 @@ def _link(span: Span) -> str:
             shown += f" ({escape(span.url)})"
         return shown
     safe_label = escape(label.replace("\n", " ")).replace("|", "¦")
-    return f"<{url}|{safe_label}>"
+    rendered = f"<{url}|{safe_label}>"
+    if len(rendered) > MAX_LINK:
+        # Too long to stay whole in a section: inert text, which can be cut safely.
+        return escape(label) if span.url == label else f"{escape(label)} ({escape(span.url or '')})"
+    return rendered
 
 
 def to_mrkdwn(spans: Sequence[Span], *, is_command: IsCommand | None = None) -> str:
