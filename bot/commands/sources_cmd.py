@@ -145,7 +145,7 @@ async def _remove(ctx: Context, ref: str) -> Reply:
     store = ctx.services.store
     rows = await store.sources.active(ctx.team)
     ref = ref.strip().upper().lstrip("S#")
-    if not ref.isdigit() or not 1 <= int(ref) <= len(rows):
+    if not (ref.isascii() and ref.isdigit()) or not 1 <= int(ref) <= len(rows):
         raise UsageError(f"Indiquez le numéro d'une source (S1 à S{len(rows)}, voir /source).")
     row = rows[int(ref) - 1]
     await store.sources.remove(ctx.team, row.id)

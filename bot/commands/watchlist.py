@@ -123,7 +123,7 @@ async def watch_by_ref(ctx: Context, ref: str) -> Watch:
     ref = ref.strip().lstrip("#")
     if not ref:
         raise UsageError("Indiquez le numéro (voir /liste) ou le nom.")
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():  # "²".isdigit() is true, int("²") fails
         number = int(ref)
         if 1 <= number <= len(watches):
             return watches[number - 1]
