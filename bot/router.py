@@ -88,8 +88,8 @@ class Router:
                 return [reply(messages(lang).message_too_long(len(incoming.text)))]
             word, args = split_command(clean_text(incoming.text))
         command, suggestion = find_command(word) if word else (None, None)
-        joining = command is not None and command.name == "rejoindre"
-        if chat is not None and not joining and await self.member_chat(incoming) is None:
+        # `rejoindre` included: another workspace must never move a shared channel to its team.
+        if chat is not None and await self.member_chat(incoming) is None:
             log.warning("request from workspace %s refused", incoming.workspace_id)
             return [reply(*messages(lang).other_workspace())]
         if not word:

@@ -9,6 +9,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: Bounds of VIGIE_POLL_INTERVAL, in seconds: any delay computed from it stays a real date.
+MIN_POLL_INTERVAL = 1
+MAX_POLL_INTERVAL = 7 * 24 * 3600
+
+
+#: The highest cap per team on watches or sources that a server may set.
+MAX_CAP = 100_000
+
 
 class SettingsError(Exception):
     """Raised with a message that names the faulty variable and how to fix it."""
@@ -32,7 +40,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     # Sources and monitor
-    poll_interval: int | None = Field(default=None, ge=1)
+    poll_interval: int | None = None
+    max_watches_per_team: int = Field(default=100, ge=1, le=MAX_CAP)
+    max_sources_per_team: int = Field(default=200, ge=1, le=MAX_CAP)
     allow_private_urls: bool = False
     google_places_api_url: str = "https://places.googleapis.com/v1"
     google_places_api_key: SecretStr | None = None
@@ -42,6 +52,20 @@ class Settings(BaseSettings):
     google_client_secret: SecretStr | None = None
     google_refresh_token: SecretStr | None = None
     google_news_url: str = "https://news.google.com/rss/search"
+    reddit_url: str = "https://www.reddit.com"
+    reddit_oauth_url: str = "https://oauth.reddit.com"
+    reddit_client_id: str | None = None
+    reddit_client_secret: SecretStr | None = None
+    youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
+    youtube_api_key: SecretStr | None = None
+    youtube_team_daily_units: int = Field(default=10_000, ge=100)
+    bluesky_public_url: str = "https://public.api.bsky.app"
+    bluesky_pds_url: str = "https://bsky.social"
+    bluesky_handle: str | None = None
+    bluesky_app_password: SecretStr | None = None
+    mastodon_instance: str | None = "https://mastodon.social"
+    web_search_url: str = "https://api.search.brave.com/res/v1/web/search"
+    web_search_key: SecretStr | None = None
 
     # Captures
     chromium_path: str | None = None
@@ -72,6 +96,21 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # --- end of operations settings ---
 
+    @field_validator("poll_interval", mode="before")
+    @classmethod
+    def _sane_poll_interval(cls, value: object) -> int | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip()
+        seconds = int(text) if text.isascii() and text.lstrip("+-").isdigit() else None
+        if seconds is None or not MIN_POLL_INTERVAL <= seconds <= MAX_POLL_INTERVAL:
+            raise ValueError(
+                f"un nombre entier de secondes entre {MIN_POLL_INTERVAL} et {MAX_POLL_INTERVAL} "
+                "(7 jours), par exemple 900 pour un passage par quart d'heure ; laissez vide pour "
+                "le rythme propre à chaque source"
+            )
+        return seconds
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -99,7 +138,8 @@ def load_settings(**overrides: Any) -> Settings:
             name = "VIGIE_" + "_".join(str(p) for p in err["loc"]).upper()
             secret = any(word in name for word in ("TOKEN", "SECRET", "KEY"))
             shown = "masquée" if secret else repr(err.get("input"))
-            lines.append(f"- {name} : {err['msg']} (valeur lue : {shown})")
+            message = str(err["msg"]).removeprefix("Value error, ")
+            lines.append(f"- {name} : {message} (valeur lue : {shown})")
         raise SettingsError(
             "Réglage invalide dans l'environnement ou le fichier .env :\n"
             + "\n".join(lines)

@@ -1,4 +1,4 @@
-"""A poll's writes go in one transaction: mentions, events, alerts and the source, or nothing."""
+"""A poll's writes: a mention with its rows in one hand-off, a cycle's 304s in one statement."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 from bot.chat.types import Urgency
 from bot.clock import utcnow
-from bot.models import Mention, Severity, Triage
-from bot.store import EditRow, NewAlert, NewMentionRow, SourceSuccess, Store
+from bot.models import Mention, Severity, Triage, WatchKind
+from bot.store import NewAlert, SourceSuccess, Store
 
 
 async def _setup(tmp_path: Path) -> tuple[Store, int, int, int]:
@@ -23,66 +23,36 @@ async def _setup(tmp_path: Path) -> tuple[Store, int, int, int]:
     return store, team, chat.id, source
 
 
-def _row(source: int, ext: str, text: str) -> NewMentionRow:
-    mention = Mention(source_id=source, external_id=ext, url=None, title=None, text=text)
-    return NewMentionRow(mention, f"h-{ext}", Triage(severity=Severity.NEUTRAL), ())
-
-
-async def test_new_mentions_their_alerts_and_the_source_success_are_written_together(
+async def test_a_new_mention_and_its_rows_are_written_together_or_not_at_all(
     tmp_path: Path,
 ) -> None:
     store, team, chat, source = await _setup(tmp_path)
-    seen: list[int] = []
+    mention = Mention(source_id=source, external_id="a", url=None, title=None, text="Un")
 
-    def alerts(ids: list[int]) -> list[list[NewAlert]]:
-        seen.extend(ids)
-        return [[NewAlert(chat, "new", f'{{"m": {i}}}', Urgency.NORMAL)] for i in ids]
+    def alerts(mention_id: int) -> list[NewAlert]:
+        return [NewAlert(chat, "new", f'{{"m": {mention_id}}}', Urgency.NORMAL)]
 
-    later = utcnow() + timedelta(hours=1)
-    ids = await store.polls.record(
-        team,
-        new=[_row(source, "a", "Un"), _row(source, "b", "Deux")],
-        new_alerts=alerts,
-        success=SourceSuccess(source, '{"etag": "x"}', later),
-    )
-    assert ids == seen and len(set(ids)) == 2
-    assert await store.mentions.known(source, "b") == (ids[1], "h-b")
-    assert await store.alerts.counts(team) == {"pending": 2}
-    row = await store.sources.get(source)
-    assert row is not None and row.baseline_done and row.state == '{"etag": "x"}'
-    assert [kind for _, kind, _ in await store.mentions.events(ids[0])] == ["detected"]
-
-    edited = Mention(source_id=source, external_id="a", url=None, title=None, text="Un bis")
-    await store.polls.record(
-        team,
-        edits=[
-            EditRow(ids[0], edited, "h-a2", Triage(severity=Severity.NEGATIVE), "note 5 → 1",
-                    [NewAlert(chat, "edited", "{}", Urgency.URGENT)]),
-        ],
+    watch = (await store.watches.add(team, "Marie Dupont", WatchKind.PRACTITIONER)).id
+    mention_id = await store.mentions.insert(
+        team, mention, content_hash="h", triage=Triage(severity=Severity.NEUTRAL),
+        watch_ids=[watch], alerts=alerts,
     )  # fmt: skip
-    stored = await store.mentions.get(team, ids[0])
-    assert stored is not None and stored.text == "Un bis" and stored.content_hash == "h-a2"
-    assert await store.alerts.counts(team) == {"pending": 3}
-    await store.close()
+    stored = await store.mentions.get(team, mention_id)
+    assert stored is not None and stored.watch_ids == (watch,)
+    assert [kind for _, kind, _ in await store.mentions.events(mention_id)] == ["detected"]
+    assert await store.alerts.counts(team) == {"pending": 1}
 
-
-async def test_a_failure_while_building_alerts_writes_nothing(tmp_path: Path) -> None:
-    store, team, _, source = await _setup(tmp_path)
-
-    def broken(ids: list[int]) -> list[list[NewAlert]]:
+    def broken(mention_id: int) -> list[NewAlert]:
         raise RuntimeError("renderer crashed")
 
+    other = Mention(source_id=source, external_id="b", url=None, title=None, text="Deux")
     with pytest.raises(RuntimeError):
-        await store.polls.record(
-            team,
-            new=[_row(source, "a", "Un")],
-            new_alerts=broken,
-            success=SourceSuccess(source, "{}", utcnow()),
-        )
-    assert await store.mentions.known(source, "a") is None
-    row = await store.sources.get(source)
-    assert row is not None and not row.baseline_done  # the source stays due, nothing half-done
-    assert await store.alerts.counts(team) == {}
+        await store.mentions.insert(
+            team, other, content_hash="h2", triage=Triage(severity=Severity.NEUTRAL),
+            watch_ids=[watch], alerts=broken,
+        )  # fmt: skip
+    assert await store.mentions.known(source, "b") is None  # its rows went with it
+    assert await store.alerts.counts(team) == {"pending": 1}
     await store.close()
 
 

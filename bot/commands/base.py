@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.chat.types import Incoming, Reply
-from bot.messages import Messages
+from bot.messages import Messages, messages
 from bot.services import Services
 
 Progress = Callable[[Reply], Awaitable[None]]
@@ -21,7 +21,8 @@ class UsageError(Exception):
     """
 
     def __init__(self, message: str | Callable[[Messages], str]) -> None:
-        super().__init__(message if isinstance(message, str) else "")
+        # str(exc) is the French sentence (logs, callers that only need a message).
+        super().__init__(message if isinstance(message, str) else message(messages("fr")))
         self._message = message
 
     def said_by(self, say: Messages) -> str:

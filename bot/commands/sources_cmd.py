@@ -8,12 +8,15 @@ from bot.chat.markup import NL, b, code, reply, t
 from bot.chat.types import Reply, Span
 from bot.commands.args import fold, split_first
 from bot.commands.base import Command, Context, UsageError
+from bot.commands.social_sources import SOCIAL_WORDS, add_social
 from bot.commands.watchlist import watch_by_ref
 from bot.dates import format_datetime
+from bot.messages import messages
 from bot.models import Watch
 from bot.netguard import UnsafeURLError, check_url
 from bot.sources import InvalidTargetError, SourceSpec, build_source, news_query_for
 from bot.sources.kinds import describe
+from bot.store.watches import CapReached
 
 KINDS = {
     "flux": "feed", "feed": "feed", "rss": "feed",
@@ -108,14 +111,18 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
         return reply(
             ctx.tr("Cette source est déjà suivie. Voir ", "Already followed. See "), code("/source")
         )
-    source_id = await store.sources.add(
-        ctx.team,
-        kind,
-        target,
-        selector=selector,
-        watch_id=watch.id if watch else None,
-        interval_s=source.interval_s,
-    )
+    try:
+        source_id = await store.sources.add(
+            ctx.team,
+            kind,
+            target,
+            selector=selector,
+            watch_id=watch.id if watch else None,
+            interval_s=source.interval_s,
+            cap=services.settings.max_sources_per_team,
+        )
+    except CapReached as full:
+        return reply(*messages(ctx.lang).source_cap_reached(full.cap))
     if monitor is not None:
         monitor.wake()
     spec = SourceSpec(source_id, ctx.team, kind, target, selector, watch.id if watch else None)
@@ -139,7 +146,7 @@ async def _remove(ctx: Context, ref: str) -> Reply:
     store = ctx.services.store
     rows = await store.sources.active(ctx.team)
     ref = ref.strip().upper().lstrip("S#")
-    if not ref.isdigit() or not 1 <= int(ref) <= len(rows):
+    if not (ref.isascii() and ref.isdigit()) or not 1 <= int(ref) <= len(rows):
         raise UsageError(lambda say: say.need_source_number(len(rows)))
     row = rows[int(ref) - 1]
     await store.sources.remove(ctx.team, row.id)
@@ -155,10 +162,12 @@ async def source(ctx: Context, args: str) -> Reply:
     if word in ("retirer", "remove", "supprimer"):
         return await _remove(ctx, rest)
     kind = KINDS.get(fold(word))
-    if kind is None:
+    if kind is None and fold(word) not in SOCIAL_WORDS:
         raise UsageError(lambda say: say.unknown_source_kind(word[:20]))
     if not rest:
         raise UsageError(lambda say: say.missing_source_after(word))
+    if kind is None:
+        return await add_social(ctx, fold(word), rest)
     return await _add(ctx, kind, rest)
 
 
@@ -167,9 +176,9 @@ COMMANDS = (
         name="source",
         aliases=("sources",),
         usage="/source [flux URL|actus N|google PLACE_ID pour N|fiche COMPTE/ÉTAB pour N|"
-        "page URL SÉLECTEUR|retirer S]",
-        summary_fr="les sources de l'équipe (flux, Google, pages) et leur santé",
-        summary_en="the team's sources (feeds, Google, pages) and their health",
+        "page URL SÉLECTEUR|reseaux N|reddit N|youtube N|bluesky N|mastodon N|retirer S]",
+        summary_fr="les sources de l'équipe (flux, Google, pages, réseaux sociaux) et leur santé",
+        summary_en="the team's sources (feeds, Google, pages, social networks) and their health",
         handler=source,
         examples=(
             "/source flux https://www.google.com/alerts/feeds/123/456",
@@ -177,11 +186,16 @@ COMMANDS = (
             "/source google ChIJN1t_tDeuEmsRUsoyG83frY4 pour 2",
             "/source fiche 1234/5678 pour 2",
             "/source page https://exemple.fr/avis .review",
+            "/source reseaux 1",
+            "/source youtube chaine:UCxxxxxxxxxxxxxxxxxxxxxx pour 1",
+            "/source mastodon https://mastodon.social/tags/MarieDupont pour 1",
             "/source retirer 3",
         ),
         details_fr=(
             "Un flux Google Alertes se crée sur google.fr/alerts (« Envoyer à : flux RSS »). "
-            "« pour N » rattache la source au nom n° N de /liste."
+            "« pour N » rattache la source au nom n° N de /liste. « /source reseaux N » ajoute "
+            "d'un coup Reddit, YouTube, Bluesky et Mastodon (ceux que le serveur sait "
+            "interroger) pour le nom n° N."
         ),
     ),
 )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.chat.markup import NL, b, code, t
+from bot.chat.markup import NL, b, code, link, t
+from bot.chat.types import Span
 from bot.dates import format_date_fr
 from bot.messages.catalogue import Parts
 from bot.models import Flag, Severity
@@ -26,6 +27,10 @@ _SOURCE_KINDS = {
     "places": "Google (fiche)",
     "business": "Google Business Profile",
     "page": "Page web",
+    "reddit": "Reddit",
+    "youtube": "YouTube",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
 }
 _ACTIONS = {
     "capture": "📸 Capture",
@@ -85,9 +90,72 @@ class French:
     def other_workspace(self) -> Parts:
         return (
             "Demande refusée : cette conversation est reliée à Vigie depuis un autre espace de "
-            "travail. Pour la relier à votre équipe, tapez ",
+            "travail ; elle ne répond qu'à celui-ci, qui seul peut la relier à une autre équipe. "
+            "Pour votre équipe, invitez Vigie dans un canal de votre espace de travail, puis "
+            "tapez ",
             code("/rejoindre CODE"),
             " avec un code donné par la personne qui gère le serveur Vigie.",
+        )
+
+    # --- joining a team, caps per team ---
+    def join_locked(self) -> str:
+        return (
+            "Trop de codes erronés : réessayez dans 15 minutes avec un nouveau code "
+            "(commande « vigie invite » sur le serveur)."
+        )
+
+    def join_invalid(self) -> Parts:
+        return (
+            "Ce code n'est pas valable (inconnu, déjà utilisé ou expiré). Demandez un nouveau "
+            "code à la personne qui gère le serveur : ",
+            code("vigie invite"),
+            ".",
+        )
+
+    def join_other_workspace(self) -> str:
+        return (
+            "Demande refusée : cette conversation est reliée à Vigie depuis un autre espace de "
+            "travail ; seul celui-ci peut la relier à une autre équipe. Le code n'a pas été "
+            "utilisé."
+        )
+
+    def join_already(self, team: str) -> Parts:
+        return (
+            "Cette conversation est déjà reliée à l'équipe ",
+            b(team),
+            " ; le code n'a pas été utilisé.",
+        )
+
+    def join_confirm_move(self, leaving: str, joining: str, command: str) -> Parts:
+        return (
+            "⚠️ Cette conversation est reliée à l'équipe ",
+            b(leaving),
+            ". La relier à l'équipe ",
+            b(joining),
+            " lui fait quitter l'équipe ",
+            b(leaving),
+            " : elle n'en recevra plus les alertes. Pour confirmer, tapez ",
+            code(command),
+            " (le code reste valable d'ici là).",
+        )
+
+    def join_left(self, team: str) -> Parts:
+        return (" ; elle a quitté l'équipe ", b(team))
+
+    def watch_cap_reached(self, cap: int) -> Parts:
+        return (
+            f"Limite atteinte : cette équipe surveille déjà {cap} noms, le maximum fixé sur ce "
+            "serveur (VIGIE_MAX_WATCHES_PER_TEAM). Retirez un nom avec ",
+            code("/retirer N"),
+            ", ou demandez à la personne qui gère le serveur de relever la limite.",
+        )
+
+    def source_cap_reached(self, cap: int) -> Parts:
+        return (
+            f"Limite atteinte : cette équipe suit déjà {cap} sources, le maximum fixé sur ce "
+            "serveur (VIGIE_MAX_SOURCES_PER_TEAM). Retirez-en une avec ",
+            code("/source retirer N"),
+            ", ou demandez à la personne qui gère le serveur de relever la limite.",
         )
 
     # --- alerts ---
@@ -204,7 +272,10 @@ class French:
         return f"Indiquez le numéro d'une source (S1 à S{count}, voir /source)."
 
     def unknown_source_kind(self, word: str) -> str:
-        return f"Type de source inconnu « {word} » : flux, actus, google, fiche ou page."
+        return (
+            f"Type de source inconnu « {word} » : flux, actus, google, fiche, page, "
+            "reseaux, reddit, youtube, bluesky ou mastodon."
+        )
 
     def missing_source_after(self, word: str) -> str:
         return f"Il manque la source après « {word} »."
@@ -246,7 +317,10 @@ class French:
         return "Langue : fr (français) ou en (anglais), par exemple « langue en »."
 
     def unknown_settings_section(self, section: str) -> str:
-        return f"Section inconnue « {section} » : praticien, assureur, silence, resume ou langue."
+        return (
+            f"Section inconnue « {section} » : praticien, assureur, silence, resume, langue "
+            "ou vague."
+        )
 
     def need_name(self) -> str:
         return "Indiquez le nom à surveiller."
@@ -353,3 +427,210 @@ class French:
 
     def details_and_examples(self) -> str:
         return "Détail et exemples : "
+
+    # --- cases: a text copied across sites, a wave of reviews ---
+    def copy_title(self, sites: int) -> str:
+        return f"🔁 Repris sur {sites} sites"
+
+    def copy_moved(self, original: str, copy: str) -> Parts:
+        return (t("Le texte de "), t(original), NL, t("réapparaît : "), t(copy))
+
+    def copy_advice(self, case_id: int) -> Parts:
+        return (
+            t("Chaque reprise est une publication à part : capturez-la ; "),
+            code(f"/dossier #{case_id}"),
+            t(" liste tous les endroits."),
+        )
+
+    def copy_first(self, original: str, sites: int, case_id: int) -> Parts:
+        return (
+            b("🔁 Texte déjà publié ailleurs : "),
+            t(f"{original} — repris sur {sites} sites."),
+            NL,
+            t("Tous les endroits et heures : "),
+            code(f"/dossier #{case_id}"),
+        )
+
+    def button_capture(self) -> str:
+        return "📸 Capture"
+
+    def button_report(self) -> str:
+        return "🚩 Signaler"
+
+    def button_case_file(self) -> str:
+        return "📁 Dossier"
+
+    def button_insurer(self) -> str:
+        return "✉️ Courrier assureur"
+
+    def wave_title(self) -> str:
+        return "🌊 Vague d'avis négatifs"
+
+    def wave_count(self, count: int, hours: float, min_reviews: int, window_hours: int) -> Parts:
+        span = f"{hours:.0f} h" if hours >= 1 else "moins d'une heure"
+        return (
+            b(f"{count} avis négatifs en {span}"),
+            t(f" (seuil de l'équipe : {min_reviews} en {window_hours} h)"),
+        )
+
+    def no_rating(self) -> str:
+        return "sans note"
+
+    def and_more(self, count: int) -> str:
+        return f"… et {count} autres."
+
+    def wave_advice_google(self, policy_url: str) -> Parts:
+        return (
+            t(
+                "Une attaque coordonnée enfreint le règlement de Google sur le faux engagement "
+                "(« Fake engagement » : avis qui ne reflètent pas une expérience réelle, publiés "
+                "depuis plusieurs comptes pour manipuler la note, ou par un concurrent). "
+                "Signalez chaque avis depuis la fiche (⋮ > « Signaler l'avis ») ou depuis "
+                "Google Business Profile (Avis > Signaler), en choisissant « faux avis / conflit "
+                "d'intérêts », puis suivez les signalements avec l'outil de gestion des avis. "
+                "Règlement : "
+            ),
+            link(policy_url, policy_url),
+        )
+
+    def wave_advice_other(self, mention_id: int) -> Parts:
+        return (
+            t(
+                "Signalez chaque avis à la plateforme (bouton de signalement du site, en "
+                "précisant qu'il s'agit d'une vague d'avis coordonnée) ; pour un hébergeur, la "
+                "notification au titre du DSA (art. 16) : "
+            ),
+            code(f"/signaler #{mention_id}"),
+        )
+
+    def wave_case_file(self, mention_id: int) -> Parts:
+        return (
+            t("Capturez les avis avant qu'ils ne changent ; le dossier les réunit tous : "),
+            code(f"/dossier #{mention_id}"),
+        )
+
+    def wave_update(self, added: int, total: int) -> str:
+        return f"🌊 Vague d'avis négatifs : +{added} ({total} au total)"
+
+    def wave_settings(self, min_reviews: int, window_hours: int) -> Parts:
+        return (
+            b("Vague d'avis négatifs"),
+            t(f" : {min_reviews} avis en {window_hours} h"),
+            NL,
+            t("Modifier : "),
+            code("/reglages vague 3 48h"),
+        )
+
+    def wave_settings_saved(self, min_reviews: int, window_hours: int) -> str:
+        return (
+            f"✅ Vague d'avis négatifs : {min_reviews} avis sur une même fiche en "
+            f"{window_hours} h donnent une seule alerte groupée."
+        )
+
+    # --- social sources and the web search of /bilan ---
+    def social_missing(self, kind: str) -> str:
+        if kind == "youtube":
+            return (
+                "YouTube : clé d'API absente — la personne qui gère le serveur crée une clé "
+                "« YouTube Data API v3 » dans la console Google Cloud et la met dans "
+                "VIGIE_YOUTUBE_API_KEY."
+            )
+        if kind == "bluesky":
+            return (
+                "Bluesky : la recherche demande un compte — renseigner VIGIE_BLUESKY_HANDLE et "
+                "VIGIE_BLUESKY_APP_PASSWORD (mot de passe d'application, Paramètres > "
+                "Confidentialité et sécurité)."
+            )
+        return "Mastodon : aucune instance choisie — renseigner VIGIE_MASTODON_INSTANCE."
+
+    def social_source_added(self, label: str, owner: str) -> Parts:
+        return (t("✅ Source ajoutée : "), b(label), t(f" → {owner}"))
+
+    def social_first_poll(self) -> str:
+        return (
+            "Premier passage dans un instant : ce qui est déjà en ligne est résumé en un seul "
+            "message, puis chaque nouvelle publication arrive en alerte."
+        )
+
+    def youtube_cost(self, budget: int) -> str:
+        return (
+            f"YouTube : chaque recherche coûte 100 unités de quota ; budget de l'équipe "
+            f"{budget} unités par jour (voir /statut)."
+        )
+
+    def already_followed(self) -> Parts:
+        return (t("Cette source est déjà suivie. Voir "), code("/source"))
+
+    def social_title(self, owner: str) -> str:
+        return f"Réseaux sociaux pour {owner}"
+
+    def social_already(self, label: str) -> str:
+        return f"• {label} (déjà suivie)"
+
+    def social_none_added(self) -> str:
+        return "Aucune source ajoutée."
+
+    def social_not_added(self) -> str:
+        return "Non ajoutées :"
+
+    def social_own_channel(self, command: str) -> Parts:
+        return (t("Commentaires de votre propre chaîne YouTube : "), code(command))
+
+    def youtube_quota(self, spent: int, budget: int) -> str:
+        return (
+            f"Quota YouTube du jour : {spent} / {budget} unités "
+            "(une recherche = 100, une page de commentaires = 1)"
+        )
+
+    def web_title(self) -> str:
+        return "🔎 Ce que le web montre"
+
+    def web_searching(self) -> str:
+        return "🔎 Recherche sur le web…"
+
+    def web_no_watch(self) -> str:
+        return "🔎 Aucun nom surveillé : rien à chercher sur le web."
+
+    def web_not_searched(self, reason: str) -> str:
+        return f"Recherche non faite : {reason}"
+
+    def web_no_result(self) -> str:
+        return "Aucun résultat."
+
+    def site_kind(self, kind: str) -> str:
+        return {
+            "reviews": "Sites d'avis et annuaires",
+            "social": "Réseaux sociaux et vidéo",
+            "press": "Presse",
+            "forums": "Forums et blogs",
+        }.get(kind, "Autres sites")
+
+    def web_watched(self) -> str:
+        return "✅ déjà surveillé"
+
+    def web_watch_it(self, command: str) -> Parts:
+        return (t("à surveiller : "), code(command))
+
+    def web_closed(self, url: str) -> Parts:
+        return (t("non surveillable (API fermée ou payante) ; preuve : "), code(f"/capture {url}"))
+
+    def web_more(self, count: int) -> str:
+        return f"… et {count} autre(s) résultat(s)."
+
+    def web_social_button(self, number: int) -> str:
+        return f"Surveiller les réseaux ({number})"
+
+    def web_search_off(self, queries: list[str]) -> Parts:
+        parts: list[Span | str] = [
+            b("🔎 Recherche sur le web : non faite"),
+            NL,
+            t(
+                "Aucune clé de recherche web n'est configurée (VIGIE_WEB_SEARCH_KEY, par exemple "
+                "une clé Brave Search API). Ce bilan ne couvre donc que les sources déjà suivies : "
+                "Vigie n'a cherché sur le web (sites d'avis, réseaux sociaux, presse, forums) "
+                "aucun de ces noms :"
+            ),
+        ]
+        for query in queries:
+            parts += [NL, t("• "), code(query)]
+        return tuple(parts)

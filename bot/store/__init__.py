@@ -6,19 +6,18 @@ from pathlib import Path
 
 from bot.store.alerts import Alerts, OutboxRow
 from bot.store.captures import Captures
+from bot.store.cases import Cases
 from bot.store.db import Database, StoreError
 from bot.store.mentions import Mentions, NewAlert
 from bot.store.ops import Ops
-from bot.store.polls import EditRow, NewMentionRow, Polls, SourceSuccess
+from bot.store.polls import Polls, SourceSuccess
 from bot.store.sources import SourceRow, Sources
 from bot.store.teams import Teams, normalise_code
 from bot.store.watches import DuplicateWatch, Watches, identity_key
 
 __all__ = [
     "DuplicateWatch",
-    "EditRow",
     "NewAlert",
-    "NewMentionRow",
     "OutboxRow",
     "SourceRow",
     "SourceSuccess",
@@ -41,6 +40,7 @@ class Store:
         self.alerts = Alerts(db)
         self.captures = Captures(db)
         self.polls = Polls(db)
+        self.cases = Cases(db)
         self.ops = Ops(db)
 
     @classmethod

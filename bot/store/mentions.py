@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -67,38 +68,19 @@ class Mentions:
         triage: Triage,
         watch_ids: list[int],
         alerts: AlertBuilder,
+        cases: Sequence[tuple[str, int, float | None]] = (),
     ) -> int:
-        """Store a new mention and its alerts atomically; return the mention id."""
+        """Store a new mention, its alerts and its cases (kind, case id, similarity) atomically."""
         now = to_iso(utcnow())
+        row = (
+            team_id, mention.source_id, mention.external_id, mention.url, mention.title,
+            mention.text, mention.author, mention.rating,
+            to_iso(mention.published_at) if mention.published_at else None, now, content_hash,
+            triage.severity.value, _flags_json(triage.flags), _cues_json(triage.cues), mention.raw,
+        )  # fmt: skip
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "INSERT INTO mentions (team_id, source_id, external_id, url, title, text, author, "
-                "rating, published_at, detected_at, content_hash, severity, flags, cues, raw) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    team_id,
-                    mention.source_id,
-                    mention.external_id,
-                    mention.url,
-                    mention.title,
-                    mention.text,
-                    mention.author,
-                    mention.rating,
-                    to_iso(mention.published_at) if mention.published_at else None,
-                    now,
-                    content_hash,
-                    triage.severity.value,
-                    _flags_json(triage.flags),
-                    _cues_json(triage.cues),
-                    mention.raw,
-                ),
-            )
-            mention_id = int(cur.lastrowid or 0)
-            await conn.executemany(
-                "INSERT OR IGNORE INTO mention_watches (mention_id, watch_id) VALUES (?, ?)",
-                [(mention_id, w) for w in watch_ids],
-            )
-            await _event(conn, mention_id, "detected", "")
+            # The mention's own rows in one hand-off to the connection's thread, not five.
+            mention_id = await self.db.in_thread(_insert_mention, row, watch_ids, list(cases), now)
             await _enqueue(conn, team_id, mention_id, alerts(mention_id))
         return mention_id
 
@@ -188,13 +170,42 @@ class Mentions:
         rows = await self.db.fetchall(f"{_SELECT} WHERE m.team_id = ? ORDER BY m.id", (team_id,))
         return [_mention(r) for r in rows]
 
-    async def purge_before(self, cutoff: datetime) -> int:
-        """Delete mentions detected before `cutoff` with their alerts and history (retention)."""
+    async def detected_before(self, cutoff: datetime) -> list[StoredMention]:
+        """Every team's mentions detected before `cutoff`, oldest first (what a purge considers)."""
+        rows = await self.db.fetchall(
+            f"{_SELECT} WHERE m.detected_at < ? ORDER BY m.id", (to_iso(cutoff),)
+        )
+        return [_mention(r) for r in rows]
+
+    async def purge(self, mentions: list[StoredMention]) -> int:
+        """Delete mentions with their alerts and history, leaving a tombstone of each key.
+
+        Their captures stay, detached (`mention_id` set to NULL by the schema).
+        """
+        now = to_iso(utcnow())
+        removed = 0
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "DELETE FROM mentions WHERE detected_at < ?", (to_iso(cutoff),)
-            )
-            return cur.rowcount
+            for start in range(0, len(mentions), 500):
+                chunk = mentions[start : start + 500]
+                await conn.executemany(
+                    "INSERT OR IGNORE INTO purged_keys (source_id, key_sha256, purged_at) "
+                    "VALUES (?, ?, ?)",
+                    [(m.source_id, tombstone_key(m.external_id), now) for m in chunk],
+                )
+                marks = ",".join("?" * len(chunk))
+                cur = await conn.execute(
+                    f"DELETE FROM mentions WHERE id IN ({marks})",  # noqa: S608 - only "?"
+                    tuple(m.id for m in chunk),
+                )
+                removed += cur.rowcount
+        return removed
+
+    async def tombstones(self, source_id: int) -> frozenset[str]:
+        """The tombstone keys of a source's purged mentions (see `tombstone_key`)."""
+        rows = await self.db.fetchall(
+            "SELECT key_sha256 FROM purged_keys WHERE source_id = ?", (source_id,)
+        )
+        return frozenset(str(r["key_sha256"]) for r in rows)
 
     async def count(self, team_id: int) -> int:
         """How many mentions a team has."""
@@ -233,6 +244,41 @@ class Mentions:
             assert at is not None
             out.append((at, str(r["kind"]), str(r["detail"])))
         return out
+
+
+def tombstone_key(external_id: str) -> str:
+    """What a purge keeps of an item's key: its SHA-256, enough to recognise it, nothing more."""
+    return hashlib.sha256(external_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _insert_mention(
+    conn: sqlite3.Connection,
+    row: tuple[object, ...],
+    watch_ids: list[int],
+    cases: list[tuple[str, int, float | None]],
+    now: str,
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO mentions (team_id, source_id, external_id, url, title, text, author, "
+        "rating, published_at, detected_at, content_hash, severity, flags, cues, raw) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        row,
+    )
+    mention_id = int(cur.lastrowid or 0)
+    conn.executemany(
+        "INSERT OR IGNORE INTO mention_watches (mention_id, watch_id) VALUES (?, ?)",
+        [(mention_id, w) for w in watch_ids],
+    )
+    conn.execute(
+        "INSERT INTO mention_events (mention_id, at, kind, detail) VALUES (?, ?, 'detected', '')",
+        (mention_id, now),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO mention_cases (mention_id, kind, case_id, similarity) "
+        "VALUES (?,?,?,?)",
+        [(mention_id, kind, case_id, score) for kind, case_id, score in cases],
+    )
+    return mention_id
 
 
 async def _event(conn: aiosqlite.Connection, mention_id: int, kind: str, detail: str) -> None:
