@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import multiprocessing
 import os
+import random
 import resource
 import socket
 import subprocess
@@ -38,6 +39,80 @@ REVIEWS = (
 )
 
 
+_SUBJECTS = (
+    "l'accueil",
+    "la secrétaire",
+    "le cabinet",
+    "la salle d'attente",
+    "le parking",
+    "la consultation",
+    "le traitement",
+    "le suivi",
+    "le rendez-vous",
+    "la facture",
+    "l'ordonnance",
+    "le diagnostic",
+    "l'équipe",
+    "le standard",
+    "la téléconsultation",
+)
+_VERDICTS = (
+    "était parfait",
+    "laisse à désirer",
+    "a duré dix minutes",
+    "m'a rassurée",
+    "était introuvable",
+    "coûte trop cher",
+    "a été annulé deux fois",
+    "est très propre",
+    "manque d'écoute",
+    "a réglé mon problème",
+    "était bondé",
+    "est à revoir",
+    "m'a surpris",
+    "était rapide",
+    "reste correct",
+)
+_CLAIMS = (
+    "m'a très bien soignée",
+    "est une incompétente et une voleuse",
+    "est toujours en retard",
+    "explique avec patience",
+    "ne répond jamais au téléphone",
+    "est une menteuse",
+    "a sauvé ma peau",
+    "parle trop vite",
+    "est d'une grande douceur",
+    "devrait changer de métier",
+)
+_WHEN = (
+    "lundi",
+    "mardi",
+    "hier",
+    "ce matin",
+    "en mars",
+    "cet été",
+    "la semaine dernière",
+    "samedi",
+    "en janvier",
+    "avant-hier",
+    "le mois dernier",
+    "jeudi soir",
+)
+
+
+def review_text(n: int, version: int, i: int) -> str:
+    """A review naming the watched doctor, worded differently for every feed, version and item
+    (real feeds do not repeat each other: a copy would be a near-duplicate case)."""
+    pick = random.Random(f"{n}-{version}-{i}")
+    lead = REVIEWS[(n + version + i) % len(REVIEWS)].split(",")[0]  # names the doctor
+    details = " ".join(
+        f"{pick.choice(_WHEN).capitalize()}, {pick.choice(_SUBJECTS)} {pick.choice(_VERDICTS)}."
+        for _ in range(3)
+    )
+    return f"{lead}, {pick.choice(_CLAIMS)}. {details} Dossier {pick.randrange(10**6):06d}."
+
+
 def feed_xml(n: int, version: int) -> bytes:
     """Feed `n` at `version`: three entries whose ids change with the version."""
     entries = "".join(
@@ -45,7 +120,7 @@ def feed_xml(n: int, version: int) -> bytes:
         f"<title>Avis {n}-{version}-{i}</title>"
         f'<link href="https://exemple.fr/{n}/{version}/{i}"/>'
         f"<published>2026-05-02T08:15:0{i}Z</published>"
-        f"<content>{REVIEWS[(n + version + i) % len(REVIEWS)]} (réf. {n}-{version}-{i})</content>"
+        f"<content>{review_text(n, version, i)}</content>"
         "</entry>"
         for i in range(3)
     )
