@@ -51,12 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_eval(args.watchlist, args.corpus, predict=args.predict, out=sys.stdout)
         if command == "verify":
-            from bot.capture.verify import verify_bundle
-
-            report = verify_bundle(args.bundle)
-            for line in report.lines:
-                print(line)
-            return 0 if report.ok else 1
+            return _verify(args.bundle)
         settings = load_settings()
         if command in ("run", "console"):
             from bot.runtime import run_vigie
@@ -86,6 +81,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _verify(bundle: Path) -> int:
+    """`vigie verify`: one French line per finding, exit 0 only when intact; never a traceback."""
+    from bot.capture.verify import Refused, Registered, trust_from_env, verify_bundle
+    from bot.store.captures import find_bundle
+
+    try:
+        settings: Settings | None = load_settings()
+    except SettingsError:
+        settings = None
+    try:
+        trust = trust_from_env()
+        if trust is None and settings is not None and settings.tsa_ca is not None:
+            trust = settings.tsa_ca.read_bytes()
+    except (Refused, OSError) as exc:
+        print(f"Vérification impossible : {exc}")
+        return 2
+    database = settings.database if settings is not None else None
+
+    def registry(name: str, sha256: str) -> Registered | None:
+        found = find_bundle(database, name, sha256) if database is not None else None
+        return Registered(found[1], found[0]) if found else None
+
+    on_server = database is not None and database.is_file()
+    report = verify_bundle(bundle, registry=registry if on_server else None, trust_pem=trust)
+    for line in report.lines:
+        print(line)
+    return 0 if report.ok else 1
 
 
 def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
 
     # Captures
     chromium_path: str | None = None
+    tsa_url: str | None = None
+    tsa_ca: Path | None = None
 
     # Telegram
     telegram_token: SecretStr | None = None

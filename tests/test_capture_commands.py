@@ -52,7 +52,7 @@ async def test_capture_of_a_url_is_recorded_and_verifiable(
     bundle = next(a.path for a in answer.attachments if a.filename.endswith(".zip"))
     assert verify_bundle(bundle).ok
     (record,) = await services.store.captures.of_team(team_id)
-    assert record.status == "ok" and record.requested_by == "test:alice"
+    assert record.status == "ok" and record.requested_by == "alice (test, identifiant alice)"
     assert record.bundle_sha256 and record.bundle_sha256 in text
     result = subprocess.run(
         [sys.executable, "-m", "bot", "verify", str(bundle)],
@@ -104,7 +104,8 @@ async def test_legal_risk_mention_is_captured_automatically(
     assert mention is not None
     await auto_capture(services, mention)
     (record,) = await store.captures.for_mention(team_id, mention_id)
-    assert record.requested_by == "automatique" and record.status == "ok"
+    assert record.requested_by == "capture automatique (risque juridique)"
+    assert record.status == "ok", record.note
     rows = await store.alerts.due(record.started_at.replace(year=record.started_at.year + 1))
     message = decode_reply(rows[-1].payload)
     assert "Capture automatique" in message.plain_text
