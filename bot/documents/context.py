@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
+from bot.dates import format_capture_time
 from bot.deadlines import (
     Deadline,
     deadline_sentence,
@@ -119,6 +120,9 @@ class CaptureFacts:
     bundle_sha256: str | None
     status: str
     complete: bool
+    captured: str = ""
+    proof: str = "aucune"
+    requested_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +240,13 @@ def capture_facts(captures: Sequence[CaptureRecord]) -> tuple[CaptureFacts, ...]
             bundle_sha256=c.bundle_sha256,
             status=c.status,
             complete=c.status == "ok" and c.finished_at is not None and bool(c.bundle_sha256),
+            captured=format_capture_time(c.started_at),
+            proof="solide"
+            if c.status == "ok" and c.bundle_sha256
+            else "partielle"
+            if c.status == "partial"
+            else "aucune",
+            requested_by=clean(c.requested_by, single_line=True),
         )
         for c in ordered
     )
