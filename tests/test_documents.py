@@ -277,7 +277,8 @@ def test_a_failed_capture_is_not_presented_as_complete_evidence() -> None:
         CAPTURE, id=8, status="unreachable", bundle_sha256="c" * 64, screenshot_sha256=None
     )
     body = insurer_letter(SETTINGS, MENTION, [CAPTURE, failed], now=NOW).body_text
-    assert "- Capture n°7 du 2026-03-04 08:13:00 UTC (09:13:00 heure de Paris) : page entière" in body
+    when = "2026-03-04 08:13:00 UTC (09:13:00 heure de Paris)"
+    assert f"- Capture n°7 du {when} : page entière" in body
     line = next(x for x in body.splitlines() if x.startswith("- Capture n°8"))
     assert "tentative échouée (page injoignable)" in line
     assert "ne prouve pas à elle seule la publication" in line
