@@ -46,6 +46,9 @@ async def test_capture_of_a_url_is_recorded_and_verifiable(
     assert "Capture en cours" in "\n".join(r.plain_text for r in chat.progress)
     text = answer.plain_text
     assert "📸 Capture n° 1" in text and "UTC" in text and "SHA-256 du lot" in text
+    assert "Preuve solide" in text and "heure de Paris" in text
+    assert "Non horodaté" in text  # no VIGIE_TSA_URL: said plainly
+    assert "Demandée par : alice (test, identifiant alice)" in text
     names = [a.filename for a in answer.attachments]
     assert "capture.png" in names and any(n.endswith(".zip") for n in names)
     assert any(a.is_image for a in answer.attachments)
