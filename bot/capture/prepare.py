@@ -51,18 +51,19 @@ _CLEAR = r"""() => {
   const made_static = [], hidden = [];
   for (const el of document.querySelectorAll('body *')) {
     const style = getComputedStyle(el);
-    if (style.position !== 'fixed' && style.position !== 'sticky') continue;
+    const pos = style.position;
+    if (pos !== 'fixed' && pos !== 'sticky') continue;
     const label = [el.id, typeof el.className === 'string' ? el.className : '',
                    el.getAttribute('aria-label') || '', el.getAttribute('role') || ''].join(' ');
     const r = el.getBoundingClientRect();
     const covers = r.width * r.height > 0.4 * vw * vh;
     const dialog = el.getAttribute('aria-modal') === 'true' || el.getAttribute('role') === 'dialog';
-    if (style.position === 'fixed' && (words.test(label) || dialog || covers)) {
+    if (pos === 'fixed' && (words.test(label) || dialog || covers)) {
       el.style.setProperty('display', 'none', 'important');
       hidden.push(describe(el));
     } else {
       el.style.setProperty('position', 'static', 'important');
-      made_static.push(describe(el) + ' (' + style.position + ')');
+      made_static.push(describe(el) + ' (' + pos + ')');
     }
   }
   for (const el of [document.documentElement, document.body]) {
