@@ -13,8 +13,7 @@ import pytest
 
 from adapters.console import CHAT_ID, ConsoleAdapter
 from adapters.slack import SlackAdapter
-from bot.app import make_router, open_services
-from bot.evidence import capture_service
+from bot.capture.evidence import capture_service
 from bot.models import Flag, Mention, Severity, Triage
 from bot.router import Router
 from bot.services import Services
@@ -23,6 +22,7 @@ from tests.fake_slack import BOT_TOKEN, CHANNEL, SIGNING_SECRET, FakeSlack, Slac
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 from tests.fakeweb import FakeWeb
 from tests.harness import ChatHarness
+from vigie.app import make_router, open_services
 
 GROUP = -1005550002
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Avis</title></head>
@@ -67,7 +67,7 @@ async def page_url(fakeweb: FakeWeb) -> str:
 async def engine(services: Services) -> AsyncIterator[None]:
     capture_service(services)
     yield
-    await services.engines["capture"].close()
+    await capture_service(services).close()
 
 
 async def test_console_capture_without_browser_is_not_called_proof(
@@ -85,9 +85,8 @@ async def test_console_capture_without_browser_is_not_called_proof(
         assert_honest_failure(out.getvalue())
         assert "navigateur" in out.getvalue()
     finally:
-        engine = services.engines.get("capture")
-        if engine is not None:
-            await engine.close()
+        if services.capture is not None:
+            await capture_service(services).close()
         await services.store.close()
 
 

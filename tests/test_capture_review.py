@@ -22,7 +22,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from warcio.archiveiterator import ArchiveIterator
 
 from bot.capture.browser import find_chromium
-from bot.evidence import capture_service
+from bot.capture.evidence import capture_service
 from bot.models import Flag, Mention, Severity, Triage
 from bot.services import Services
 from tests.fakeweb import FakeWeb
@@ -64,7 +64,7 @@ async def tsa(tmp_path: Path) -> AsyncIterator[LoopbackTSA]:
 async def engine(services: Services, tsa: LoopbackTSA) -> AsyncIterator[None]:
     capture_service(services).tsa_url = tsa.url
     yield
-    await services.engines["capture"].close()
+    await capture_service(services).close()
 
 
 async def insert_mention(services: Services, team_id: int, url: str, text: str) -> int:
@@ -107,7 +107,7 @@ def verify(path: Path, root: Path | None = None) -> tuple[int, str]:
     if root is not None:
         env["VIGIE_TSA_CA"] = str(root)
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "verify", str(path)],
+        [sys.executable, "-m", "vigie", "verify", str(path)],
         capture_output=True,
         text=True,
         timeout=120,

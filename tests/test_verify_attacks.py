@@ -19,7 +19,7 @@ from bot.capture.bundle import make_zip, write_sums
 def run_verify(path: Path, **env: str) -> tuple[int, str]:
     """`python -m bot verify PATH` as a separate process; (exit code, all output)."""
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "verify", str(path)],
+        [sys.executable, "-m", "vigie", "verify", str(path)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -23,7 +23,7 @@ from playwright.async_api import Error as PlaywrightError
 from bot.capture.band import BandLine, band_lines
 from bot.capture.browser import BrowserInfo, BrowserUnavailableError, SharedBrowser
 from bot.capture.bundle import SUMS, make_zip
-from bot.capture.contexts import ContextPool
+from bot.capture.context_pool import ContextPool
 from bot.capture.guard import GuardPolicy, GuardState, HostNotFoundError
 from bot.capture.locate import EXCERPT
 from bot.capture.manifest import (

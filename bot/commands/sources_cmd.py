@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Reply, Span
 from bot.commands.args import fold, split_first
 from bot.commands.base import Command, Context, UsageError
 from bot.commands.watchlist import watch_by_ref
 from bot.dates import format_datetime
-from bot.markup import NL, b, code, reply, t
-from bot.models import Reply, Span, Watch
+from bot.models import Watch
 from bot.netguard import UnsafeURLError, check_url
 from bot.sources import InvalidTargetError, SourceSpec, build_source, news_query_for
-from bot.sources.registry import describe
+from bot.sources.kinds import describe
 
 KINDS = {
     "flux": "feed", "feed": "feed", "rss": "feed",
@@ -76,7 +77,7 @@ async def _listing(ctx: Context) -> Reply:
 async def _add(ctx: Context, kind: str, rest: str) -> Reply:
     services = ctx.services
     store = services.store
-    monitor = services.engines.get("monitor")
+    monitor = services.monitor
     target_text, watch_ref = _split_for(rest)
     watch: Watch | None = await watch_by_ref(ctx, watch_ref) if watch_ref else None
     selector: str | None = None
@@ -93,7 +94,7 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
         raise UsageError("Précisez le nom surveillé de cette fiche : « pour N » (voir /liste).")
     if not target_text:
         raise UsageError("Indiquez la source à ajouter.")
-    from bot.monitor import source_config
+    from bot.watch.monitor import source_config
 
     config = source_config(services)
     source = build_source(kind, config)

@@ -7,12 +7,11 @@ from collections.abc import Awaitable, Callable
 
 from bot import __version__
 from bot.capture import CaptureBusyError, CaptureResult, CaptureService, mention_fields
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Attachment, Reply, Urgency
 from bot.dates import format_capture_time
-from bot.markup import NL, b, code, reply, t
-from bot.models import Attachment, Reply, StoredMention, Urgency
-from bot.reply_codec import encode_reply
+from bot.models import StoredMention
 from bot.services import Services
-from bot.store import NewAlert
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ def operator_of(platform: str, user_id: str, display_name: str) -> dict[str, obj
 
 def capture_service(services: Services) -> CaptureService:
     """The process's capture engine, created on first use (one browser for all captures)."""
-    engine = services.engines.get("capture")
+    engine = services.capture
     if isinstance(engine, CaptureService):
         return engine
     settings = services.settings
@@ -46,7 +45,7 @@ def capture_service(services: Services) -> CaptureService:
         vigie_version=__version__,
         tsa_url=settings.tsa_url,
     )
-    services.engines["capture"] = engine
+    services.capture = engine
     return engine
 
 
@@ -155,14 +154,4 @@ async def auto_capture(services: Services, mention: StoredMention) -> None:
         b("Capture automatique (avis à risque)"), NL, *message.spans,
         attachments=message.attachments, urgency=Urgency.SILENT,
     )  # fmt: skip
-    store = services.store
-    chats = await store.teams.chats_of(mention.team_id)
-    payload = encode_reply(message)
-    await store.alerts.enqueue(
-        mention.team_id,
-        [NewAlert(c.id, "capture", payload, message.urgency) for c in chats],
-        mention.id,
-    )
-    delivery = services.engines.get("delivery")
-    if delivery is not None:
-        delivery.wake()
+    await services.outbox.post(mention.team_id, "capture", message, mention_id=mention.id)
