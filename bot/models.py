@@ -120,6 +120,7 @@ class Insurer:
     email: str | None = None
     policy: str | None = None
     coverage: Coverage = Coverage.UNKNOWN
+    address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

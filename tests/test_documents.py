@@ -532,11 +532,17 @@ def test_docx_letter_has_letterhead_subject_and_quote() -> None:
     texts = [p.text for p in document.paragraphs]
     assert texts[0].startswith("Dr Camille Martin\nmédecin généraliste – RPPS 10009876543")
     assert texts[1].startswith("Mutuelle Exemple Assurances")
-    assert texts[2] == "Le 5 mars 2026"
+    assert texts[2] == "Rennes, le 5 mars 2026"  # the place, from the practice address
     subject = document.paragraphs[3]
-    assert subject.text == f"Objet : {letter.subject}" and subject.runs[0].bold
+    assert subject.text == (
+        f"Lettre recommandée avec accusé de réception\nObjet : {letter.subject}"
+    )
+    assert subject.runs[0].bold
+    # Each qualification is supported by the whole sentence, not a lone word.
+    assert "propos relevés : « Ce médecin est un escroc. »" in letter.body_text
     quotes = [p for p in document.paragraphs if p.runs and all(r.italic for r in p.runs)]
     assert len(quotes) == 1 and "escroc" in quotes[0].text
+    assert "recommandée" not in letter.body_text  # the e-mail is not a registered letter
     assert document.core_properties.author == "Dr Camille Martin"
     assert document.core_properties.language == "fr-FR"
 

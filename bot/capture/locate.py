@@ -33,6 +33,10 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "«": '"', "»": '"', "“": '"
 _PREFIXES = (200, 100, 60, 30)
 
 _FIND = r"""(needles) => {
+  const REVIEW_BOX = 'article, li, [itemprop=review], [class*=review], [class*=avis], '
+    + '[class*=comment]';
+  const AUTHOR = '[itemprop=author], [class*=author], [class*=auteur], [class*=pseudo], '
+    + '[class*=user-name], [class*=username]';
   const fold = c => {
     if (/\s/.test(c)) return ' ';
     const q = {'’': "'", '‘': "'", '«': '"', '»': '"', '“': '"', '”': '"'}[c];
@@ -69,7 +73,26 @@ _FIND = r"""(needles) => {
     if (!rects.length) continue;
     const x0 = Math.min(...rects.map(r => r.left)), y0 = Math.min(...rects.map(r => r.top));
     const x1 = Math.max(...rects.map(r => r.right)), y1 = Math.max(...rects.map(r => r.bottom));
-    return {found: true, how: how, matched_chars: needle.length,
+    let author = null;
+    let box = map[at][0].parentElement;
+    while (box && box !== document.body &&
+           !box.matches(REVIEW_BOX)) {
+      box = box.parentElement;
+    }
+    if (box && box !== document.body) {
+      const named = box.querySelector(AUTHOR);
+      if (named) author = named.textContent;
+      if (!author) {
+        for (const el of box.querySelectorAll('strong, b, a, span')) {
+          const before = el.previousSibling;
+          if (before && before.nodeType === 3 && /(par|by)\s*:?\s*$/i.test(before.nodeValue)) {
+            author = el.textContent; break;
+          }
+        }
+      }
+    }
+    if (author) author = author.replace(/\s+/g, ' ').trim().slice(0, 100) || null;
+    return {found: true, how: how, matched_chars: needle.length, author: author,
             x: Math.round(x0 + scrollX), y: Math.round(y0 + scrollY),
             width: Math.round(x1 - x0), height: Math.round(y1 - y0)};
   }
@@ -87,6 +110,7 @@ class Located:
     y: int
     width: int
     height: int
+    author: str | None = None
 
 
 def fold(text: str) -> str:
@@ -126,6 +150,7 @@ async def locate(page: Page, text: str | None) -> Located | None:
         y=int(found["y"]),
         width=int(found["width"]),
         height=int(found["height"]),
+        author=str(found["author"]) if found.get("author") else None,
     )
 
 

@@ -254,6 +254,7 @@ def _text_on_page(page: PageCapture | None, mention: Mapping[str, object] | None
         "searched": True,
         "found": True,
         "match": where.how,
+        "author_on_page": where.author,
         "matched_chars": where.matched_chars,
         "page_box": {"x": where.x, "y": where.y, "width": where.width, "height": where.height},
         "capture_png_box": {

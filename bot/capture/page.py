@@ -19,7 +19,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Request, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from bot.capture.band import BandLine
+from bot.capture.band import BandLine, visible
 from bot.capture.locate import EXCERPT, Located, locate, shoot_excerpt
 from bot.capture.prepare import PrepareLimits, clear_overlays, scroll_through, wait_images
 from bot.capture.resources import ResourceLimits, ResourceLog
@@ -347,7 +347,7 @@ async def _save_pdf(page: Page, folder: Path, limits: PageLimits, capture: PageC
                 page_ranges=f"1-{limits.pdf_max_pages}",
                 display_header_footer=True,
                 header_template=_pdf_box(
-                    html.escape(f"{capture.url_at_capture} — capturée le {when}")
+                    html.escape(f"{visible(capture.url_at_capture)} — capturée le {when}")
                 ),
                 footer_template=_pdf_box(
                     'Page <span class="pageNumber"></span> / <span class="totalPages"></span>'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ class PractitionerFacts:
     rpps: str | None
     address: str | None
     email: str | None
+    place: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class InsurerFacts:
     email: str | None
     policy: str | None
     coverage: str
+    address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,7 @@ class CueFacts:
 
     flag: str
     words: Untrusted
+    sentence: Untrusted | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,7 @@ class MentionFacts:
     severity: str
     legal_risk: bool
     handled: str | None
+    author_from_page: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,33 @@ class DeadlineFacts:
     sentence: str
 
 
+_POSTCODE_CITY = re.compile(r"\b\d{5}\s+(?:cedex\s+)?([^\d,;]+?)(?:\s+cedex(?:\s+\d+)?)?\s*$", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def place_of(address: str | None) -> str | None:
+    """The town a letter is written from, read from the practice address (« 69002 Lyon »)."""
+    text = setting(address)
+    if not text:
+        return None
+    last = text.split(",")[-1].strip()
+    match = _POSTCODE_CITY.search(last) or _POSTCODE_CITY.search(text)
+    town = match.group(1).strip() if match else (last if not any(c.isdigit() for c in last) else "")
+    town = re.sub(r"\s+\d+(e|er|ème)?$", "", town).strip()
+    return town or None
+
+
+def sentence_with(text: str, words: str, limit: int = 400) -> str | None:
+    """The whole sentence of `text` holding `words` (the triage cue), bounded; None if absent."""
+    needle = " ".join(words.lower().split())
+    if not needle:
+        return None
+    for sentence in _SENTENCE_END.split(clean(text)):
+        if needle in " ".join(sentence.lower().split()):
+            return shorten(" ".join(sentence.split()), limit)[0]
+    return None
+
+
 def practitioner_facts(settings: TeamSettings) -> PractitionerFacts:
     """The practitioner's identity, cleaned."""
     person = settings.practitioner
@@ -146,6 +178,7 @@ def practitioner_facts(settings: TeamSettings) -> PractitionerFacts:
         rpps=setting(person.rpps),
         address=setting(person.address),
         email=setting(person.email),
+        place=place_of(person.address),
     )
 
 
@@ -157,6 +190,7 @@ def insurer_facts(settings: TeamSettings) -> InsurerFacts:
         email=setting(insurer.email),
         policy=setting(insurer.policy),
         coverage=insurer.coverage.value,
+        address=setting(insurer.address),
     )
 
 
@@ -174,9 +208,23 @@ def platform_of(mention: StoredMention) -> tuple[str, bool]:
     )
     if mention.source_kind in _GOOGLE_KINDS or google_maps:
         return "Google", True
+    if host and _is_ip(host):
+        label = clean(mention.source_label, single_line=True)
+        if label and not _is_ip(label.split("/")[-1]) and "://" not in label:
+            return label, False
+        return f"site web hébergé à l'adresse {host}", False
     if host:
         return host.removeprefix("www."), False
     return clean(mention.source_label, single_line=True) or mention.source_kind, False
+
+
+def _is_ip(host: str) -> bool:
+    """Whether a host is an IP address literal rather than a name."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _platform_text(name: str) -> str:
@@ -197,7 +245,7 @@ def mention_facts(mention: StoredMention, language: str) -> MentionFacts:
     platform, google = platform_of(mention)
     flags = tuple(flag.value for flag in Flag if flag in mention.flags)
     cues = tuple(
-        CueFacts(cue.flag.value, words)
+        CueFacts(cue.flag.value, words, untrusted(sentence_with(mention.text, cue.words)))
         for cue in mention.cues
         if cue.flag is not None and (words := untrusted(cue.words, limit=120)) is not None
     )

@@ -150,4 +150,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE teams ADD COLUMN digest_sent_at TEXT;
     """,
+    # 3: the insurer's postal address, for the registered letter
+    """
+    ALTER TABLE teams ADD COLUMN insurer_address TEXT;
+    """,
 )
