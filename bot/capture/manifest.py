@@ -171,6 +171,7 @@ def build_manifest(
         "requested_text": requested_text,
         "requested_url": requested_url,
         "final_url": page.final_url if page else None,
+        "site_name": page.site_name if page else None,
         "url_at_capture": page.url_at_capture if page else None,
         "page_loaded": page.loaded if page else None,
         "http": _http(page, proxy) if page else None,

@@ -100,6 +100,7 @@ class PageCapture:
     resources: list[Exchange] = field(default_factory=list)
     resources_skipped: int = 0
     tls_chain: list[str] = field(default_factory=list)
+    site_name: str | None = None
 
 
 def describe_error(message: str) -> str:
@@ -261,6 +262,7 @@ async def capture_page(
         notes=notes,
         loaded=loaded,
     )
+    capture.site_name = await _site_name(page)
     capture.prepared = await _prepare(page, limits, in_flight, loaded)
     capture.searched = bool(find_text and find_text.strip())
     capture.located = await locate(page, find_text) if capture.searched else None
@@ -300,6 +302,22 @@ async def capture_page(
     if final_url.startswith("https://"):
         capture.tls_chain = await certificate_chain(page, final_url)
     return capture
+
+
+_SITE_NAME = """() => {
+  const meta = n =>
+    (document.querySelector(`meta[property="${n}"], meta[name="${n}"]`) || {}).content;
+  return meta('og:site_name') || meta('application-name') || document.title || null;
+}"""
+
+
+async def _site_name(page: Page) -> str | None:
+    """The site's own name (og:site_name, else the page title), for letters naming the host."""
+    try:
+        name = await asyncio.wait_for(page.evaluate(_SITE_NAME), 3)
+    except (PlaywrightError, TimeoutError):
+        return None
+    return " ".join(str(name).split())[:200] or None if name else None
 
 
 async def _prepare(

@@ -76,17 +76,36 @@ def enclosures_for(
     return Enclosures()
 
 
-def author_on_page(captures: Sequence[CaptureRecord]) -> str | None:
-    """The author's pseudonym the latest capture read beside the review on the page, if any."""
+def _manifests(captures: Sequence[CaptureRecord]) -> list[dict[str, object]]:
+    """The manifests of the captures still on disk, latest first."""
+    out: list[dict[str, object]] = []
     for capture in sorted(captures, key=lambda c: (c.started_at, c.id), reverse=True):
         if not capture.bundle_path:
             continue
         manifest = Path(str(capture.bundle_path)).with_suffix("") / "manifest.json"
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
-            author = (data.get("text_on_page") or {}).get("author_on_page")
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError):
             continue
+        if isinstance(data, dict):
+            out.append(data)
+    return out
+
+
+def author_on_page(captures: Sequence[CaptureRecord]) -> str | None:
+    """The author's pseudonym the latest capture read beside the review on the page, if any."""
+    for data in _manifests(captures):
+        found = data.get("text_on_page")
+        author = found.get("author_on_page") if isinstance(found, dict) else None
         if isinstance(author, str) and author.strip():
             return author
+    return None
+
+
+def site_name_on_page(captures: Sequence[CaptureRecord]) -> str | None:
+    """The site's own name as the latest capture read it (og:site_name or title)."""
+    for data in _manifests(captures):
+        name = data.get("site_name")
+        if isinstance(name, str) and name.strip():
+            return name
     return None

@@ -142,6 +142,8 @@ class DeadlineFacts:
     sentence: str
 
 
+#: How a host known only by its IP address is named (never a bare IP in a letter).
+HOSTED_AT = "site web hébergé à l'adresse"
 _POSTCODE_CITY = re.compile(r"\b\d{5}\s+(?:cedex\s+)?([^\d,;]+?)(?:\s+cedex(?:\s+\d+)?)?\s*$", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
@@ -212,7 +214,7 @@ def platform_of(mention: StoredMention) -> tuple[str, bool]:
         label = clean(mention.source_label, single_line=True)
         if label and not _is_ip(label.split("/")[-1]) and "://" not in label:
             return label, False
-        return f"site web hébergé à l'adresse {host}", False
+        return f"{HOSTED_AT} {host}", False
     if host:
         return host.removeprefix("www."), False
     return clean(mention.source_label, single_line=True) or mention.source_kind, False

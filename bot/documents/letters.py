@@ -12,9 +12,16 @@ from bot.chat.types import Attachment
 from bot.deadlines import discriminatory_for, format_date, local_date, press_deadline
 from bot.documents.docx_letter import build_docx
 from bot.documents.eml import build_eml
-from bot.documents.enclosures import Enclosure, Enclosures, author_on_page, enclosures_for
+from bot.documents.enclosures import (
+    Enclosure,
+    Enclosures,
+    author_on_page,
+    enclosures_for,
+    site_name_on_page,
+)
 from bot.documents.errors import DocumentRefused
 from bot.documents.facts import (
+    HOSTED_AT,
     capture_facts,
     deadline_facts,
     insurer_facts,
@@ -226,12 +233,15 @@ def _mention_facts(
     facts = _common(settings, language, now)
     deadline = press_deadline(mention, discriminatory=discriminatory)
     about = mention_facts(mention, language)
+    own = [c for c in captures if c.mention_id == mention.id]
     if about.author is None:
-        seen = untrusted(
-            author_on_page([c for c in captures if c.mention_id == mention.id]), limit=200
-        )
+        seen = untrusted(author_on_page(own), limit=200)
         if seen is not None:
             about = dataclasses.replace(about, author=seen, author_from_page=True)
+    if about.platform.startswith(HOSTED_AT):
+        site = untrusted(site_name_on_page(own), limit=120)
+        if site is not None:
+            about = dataclasses.replace(about, platform=f"{site} ({about.platform})")
     facts.update(
         mention=about,
         captures=capture_facts([c for c in captures if c.mention_id in (None, mention.id)]),
