@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -13,6 +15,8 @@ from aiohttp import web
 from bot.capture import verify_bundle
 from bot.capture.evidence import auto_capture, capture_service
 from bot.chat.codec import decode_reply
+from bot.chat.mention_view import action_buttons
+from bot.dates import format_capture_time
 from bot.models import Flag, Mention, Severity, Triage
 from bot.services import Services
 from tests.fakeweb import FakeWeb
@@ -110,5 +114,27 @@ async def test_legal_risk_mention_is_captured_automatically(
     rows = await store.alerts.due(record.started_at.replace(year=record.started_at.year + 1))
     message = decode_reply(rows[-1].payload)
     assert "Capture automatique" in message.plain_text
+    assert "Demandée par : capture automatique (risque juridique)" in message.plain_text
+    assert (
+        "Preuve solide" in message.plain_text and "encadré dans extrait.png" in message.plain_text
+    )
     events = [kind for _, kind, _ in await store.mentions.events(mention_id)]
     assert "captured" in events
+
+    # The Capture button of the alert runs the same capture, in the name of who pressed it.
+    (button,) = [b for b in action_buttons(mention, "fr") if b.action == "capture"]
+    (pressed,) = await chat.press(button)
+    assert "📸 Capture n° 2 de l'avis" in pressed.plain_text
+    assert "Demandée par : alice (test, identifiant alice)" in pressed.plain_text
+    second = (await store.captures.for_mention(team_id, mention_id))[-1]
+    folder = Path(str(second.bundle_path)).with_suffix("")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["operator"] == {
+        "platform": "test",
+        "user_id": "alice",
+        "display_name": "alice",
+        "label": "alice (test, identifiant alice)",
+    }
+    # One instant: the store, the manifest and the chat message agree.
+    assert manifest["captured_at_text"] in pressed.plain_text
+    assert format_capture_time(second.started_at) == manifest["captured_at_text"]
