@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 from playwright.async_api import Error as PlaywrightError
 
 from bot.capture.band import BandLine, band_lines
@@ -145,6 +146,7 @@ class CaptureService:
         self.vigie_version = vigie_version
         self.viewport = viewport
         self.tsa_url = tsa_url
+        self._tsa_session: aiohttp.ClientSession | None = None
         self.browser = SharedBrowser(chromium_path)
         self.contexts = ContextPool(
             self.browser, self.policy, viewport=viewport, max_transfer_bytes=max_transfer_bytes
@@ -162,6 +164,15 @@ class CaptureService:
         """Close the spare context and stop the browser."""
         await self.contexts.close()
         await self.browser.close()
+        if self._tsa_session is not None:
+            await self._tsa_session.close()
+            self._tsa_session = None
+
+    def _tsa(self) -> aiohttp.ClientSession:
+        """One HTTP session for the authority, kept between captures (TLS set up once)."""
+        if self._tsa_session is None or self._tsa_session.closed:
+            self._tsa_session = aiohttp.ClientSession()
+        return self._tsa_session
 
     @property
     def pending(self) -> int:
@@ -239,7 +250,7 @@ class CaptureService:
         pdf_note = ""
         if self.tsa_url and (folder / PDF).is_file():
             try:
-                await stamp_pdf(self.tsa_url, folder / PDF)
+                await stamp_pdf(self.tsa_url, folder / PDF, session=self._tsa())
             except TimestampError as exc:
                 pdf_note = f"Le PDF n'a pas reçu d'horodatage de document : {exc}."
         finished = utcnow()
@@ -335,7 +346,7 @@ class CaptureService:
                 "seule l'heure du serveur date ce lot."
             )
         try:
-            stamp = await stamp_file_digest(self.tsa_url, folder / SUMS)
+            stamp = await stamp_file_digest(self.tsa_url, folder / SUMS, session=self._tsa())
         except TimestampError as exc:
             text = f"Non horodaté : {exc}. Le lot reste daté par l'heure du serveur seulement."
             (folder / FAILED).write_text(text + "\n", encoding="utf-8")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import aiohttp
 from asn1crypto import cms, tsp
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
@@ -72,9 +73,15 @@ def token_facts(token: cms.ContentInfo) -> tuple[datetime, str, str]:
     return info["gen_time"].native, name, "".join(_pem(c.dump()) for c in certs)
 
 
-async def stamp_digest(url: str, digest: bytes, *, timeout_s: float = 10) -> Stamp:
-    """Ask the authority at `url` to timestamp a SHA-256 digest."""
-    stamper = HTTPTimeStamper(url, timeout=timeout_s)
+async def stamp_digest(
+    url: str, digest: bytes, *, timeout_s: float = 10, session: aiohttp.ClientSession | None = None
+) -> Stamp:
+    """Ask the authority at `url` to timestamp a SHA-256 digest.
+
+    Pass a long-lived `session`: without one, every request builds a new TLS context
+    (tens of milliseconds spent loading the system's certificate store).
+    """
+    stamper = HTTPTimeStamper(url, timeout=timeout_s, session=session)
     try:
         token = await asyncio.wait_for(stamper.async_timestamp(digest, "sha256"), timeout_s + 2)
     except (TimestampRequestError, OSError, TimeoutError, ValueError) as exc:
@@ -85,18 +92,22 @@ async def stamp_digest(url: str, digest: bytes, *, timeout_s: float = 10) -> Sta
     return Stamp(token.dump(), chain, when, name)
 
 
-async def stamp_file_digest(url: str, path: Path, *, timeout_s: float = 10) -> Stamp:
+async def stamp_file_digest(
+    url: str, path: Path, *, timeout_s: float = 10, session: aiohttp.ClientSession | None = None
+) -> Stamp:
     """Timestamp the SHA-256 of a file."""
     digest = hashlib.sha256(await asyncio.to_thread(path.read_bytes)).digest()
-    return await stamp_digest(url, digest, timeout_s=timeout_s)
+    return await stamp_digest(url, digest, timeout_s=timeout_s, session=session)
 
 
-async def stamp_pdf(url: str, path: Path, *, timeout_s: float = 10) -> None:
+async def stamp_pdf(
+    url: str, path: Path, *, timeout_s: float = 10, session: aiohttp.ClientSession | None = None
+) -> None:
     """Add a PAdES document timestamp to the PDF at `path` (rewritten in place)."""
     data = await asyncio.to_thread(path.read_bytes)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-        stamper = PdfTimeStamper(HTTPTimeStamper(url, timeout=timeout_s))
+        stamper = PdfTimeStamper(HTTPTimeStamper(url, timeout=timeout_s, session=session))
         out = await asyncio.wait_for(
             stamper.async_timestamp_pdf(writer, "sha256", bytes_reserved=_PDF_RESERVED),
             timeout_s + 5,
