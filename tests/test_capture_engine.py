@@ -217,6 +217,8 @@ async def test_review_page_bundle(service: CaptureService, site: Site) -> None:
     raw = str(mention(url)["raw"]).encode()
     assert m["mention"]["raw_sha256"] == hashlib.sha256(raw).hexdigest()
     assert m["network"]["blocked"] == []
+    assert m["dns"] == {"127.0.0.1": ["127.0.0.1"]}  # the answers the guard resolved and used
+    assert m["tls_chain_pem"] == []  # plain http: no chain
     for name in ("capture.png", "page.pdf", "page.html", "page.warc.gz", "mention.txt"):
         assert m["files"][name]["sha256"] == sha(folder / name), name
 

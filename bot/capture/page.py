@@ -24,7 +24,7 @@ from bot.capture.locate import EXCERPT, Located, locate, shoot_excerpt
 from bot.capture.prepare import PrepareLimits, clear_overlays, scroll_through, wait_images
 from bot.capture.resources import ResourceLimits, ResourceLog
 from bot.capture.screenshot import Screenshot, ShotLimits, take_full_page
-from bot.capture.tls import certificate_chain
+from bot.capture.tls import ChainReader
 from bot.capture.warc import Exchange
 from bot.dates import format_capture_time
 
@@ -231,6 +231,38 @@ async def capture_page(
     """Load `url` in `page` and write the pictures, the HTML and the PDF into `folder`."""
     in_flight = _InFlight(page)
     resources = ResourceLog(page)
+    chains = ChainReader()
+    await chains.open(page)  # before loading: an http page may redirect to https
+    try:
+        return await _capture(
+            page,
+            url,
+            folder,
+            limits,
+            viewport_width,
+            band_for,
+            find_text,
+            in_flight,
+            resources,
+            chains,
+        )
+    finally:
+        await chains.close()
+
+
+async def _capture(
+    page: Page,
+    url: str,
+    folder: Path,
+    limits: PageLimits,
+    viewport_width: int,
+    band_for: Callable[[str, datetime], list[BandLine]],
+    find_text: str | None,
+    in_flight: _InFlight,
+    resources: ResourceLog,
+    chains: ChainReader,
+) -> PageCapture:
+    """`capture_page` once the listeners are in place."""
     response, loaded = await _navigate(page, url, limits, in_flight)
     notes: list[str] = []
     if not loaded:
@@ -300,7 +332,7 @@ async def capture_page(
             "elles manquent au WARC."
         )
     if final_url.startswith("https://"):
-        capture.tls_chain = await certificate_chain(page, final_url)
+        capture.tls_chain = await chains.chain(final_url)
     return capture
 
 
