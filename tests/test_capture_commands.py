@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -61,13 +62,20 @@ async def test_capture_of_a_url_is_recorded_and_verifiable(
     (record,) = await services.store.captures.of_team(team_id)
     assert record.status == "ok" and record.requested_by == "alice (test, identifiant alice)"
     assert record.bundle_sha256 and record.bundle_sha256 in text
+    readme = (bundle.with_suffix("") / "LISEZMOI.txt").read_text(encoding="utf-8")
+    assert "Horodatage : ce lot n'est pas horodaté" in readme
+    # On the server, verify compares with the hash Vigie recorded, and prints it.
     result = subprocess.run(
         [sys.executable, "-m", "vigie", "verify", str(bundle)],
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, "VIGIE_DATABASE": str(services.settings.database)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert f"identique à la capture n° 1 enregistrée (SHA-256 {record.bundle_sha256})" in (
+        result.stdout
+    )
     with zipfile.ZipFile(bundle, "a") as archive:
         archive.writestr("capture.png", b"tampered")
     tampered = subprocess.run(

@@ -99,7 +99,7 @@ def test_band_states_url_time_and_server() -> None:
     text = "\n".join(line.text for line in lines)
     assert "https://a.fr/x" in text
     assert "https://a.fr/y" in text
-    assert "04/03/2025 08:15:02 UTC" in text
+    assert "2025-03-04 08:15:02 UTC (09:15:02 heure de Paris)" in text
     assert "203.0.113.7" in text
 
 
@@ -418,7 +418,7 @@ def test_verify_intact_bundle_zip_and_folder(tmp_path: Path) -> None:
     zip_path = _record_bundle(tmp_path)
     report = verify_bundle(zip_path, hashlib.sha256(zip_path.read_bytes()).hexdigest())
     assert report.ok, report.lines
-    assert report.lines[-1].startswith("Dossier intact")
+    assert report.lines[-1].endswith("intact : les 5 fichiers sont identiques à l'original.")
     assert any(line.startswith("OK") and "mention.json" in line for line in report.lines)
     assert verify_bundle(zip_path.with_suffix("")).ok
 
@@ -461,11 +461,11 @@ def test_verify_explains_what_is_not_a_bundle(tmp_path: Path) -> None:
     not_zip.write_bytes(b"pas une archive")
     report = verify_bundle(not_zip)
     assert not report.ok
-    assert "n'est pas une archive ZIP lisible" in report.lines[0]
+    assert "archive abîmée ou illisible" in report.lines[0]
     missing = verify_bundle(tmp_path / "absent.zip")
     assert not missing.ok and "introuvable" in missing.lines[0]
     empty = tmp_path / "vide.zip"
     with zipfile.ZipFile(empty, "w") as archive:
         archive.writestr("x/autre.txt", "rien")
     report = verify_bundle(empty)
-    assert not report.ok and "pas un dossier de capture" in report.lines[0]
+    assert not report.ok and "ce n'est pas un lot Vigie" in report.lines[0]
