@@ -68,7 +68,10 @@ class ResourceLog:
 
 def _is_main(response: Response) -> bool:
     """Whether this is the main document (or a hop of its redirects), recorded apart."""
-    frame = response.frame
+    try:
+        frame = response.frame
+    except PlaywrightError:  # a worker's request has no frame: a sub-resource
+        return False
     return response.request.is_navigation_request() and frame.parent_frame is None
 
 
