@@ -362,7 +362,8 @@ async def _prepare(
 
     if loaded:
         scrolled = await scroll_through(page, limits.prepare, settle)
-        await in_flight.quiet(limits.quiet_s, time.monotonic() + limits.settle_s)
+        if scrolled["steps"]:  # what scrolling started may still be arriving
+            await in_flight.quiet(limits.quiet_s, time.monotonic() + limits.settle_s)
     else:
         scrolled = {"steps": 0, "complete": False}
     images = await wait_images(page, limits.prepare)

@@ -88,10 +88,15 @@ class PrepareLimits:
 
 
 async def scroll_through(page: Page, limits: PrepareLimits, settle: Any = None) -> dict[str, Any]:
-    """Scroll down a screen at a time so lazy content loads; return how far it went."""
+    """Scroll down a screen at a time so lazy content loads; return how far it went.
+
+    The first screen was in view while the page loaded: scrolling starts at the second, so a
+    one-screen page costs nothing here.
+    """
     height = int(await page.evaluate("() => window.innerHeight")) or 800
+    total = int(await page.evaluate(_SCROLL_STEP, 0))
     deadline = time.monotonic() + limits.scroll_s
-    y, steps, total = 0, 0, height
+    y, steps = height, 0
     while time.monotonic() < deadline and y < min(total, limits.max_scroll_px):
         total = int(await page.evaluate(_SCROLL_STEP, y))
         steps += 1
