@@ -169,3 +169,25 @@ def test_recomputed_hash_lists_are_caught_by_the_store_on_the_server(tmp_path: P
     code, out = run_verify(path, VIGIE_DATABASE=str(database))
     assert code == 1, out
     assert f"l'empreinte {recorded}" in out and "Traceback" not in out
+
+
+def test_case_file_with_a_tampered_nested_bundle_fails(tmp_path: Path) -> None:
+    inner = bundle(tmp_path)
+    members = members_of(inner)
+    forged = [
+        (name, b"<p>Un excellent medecin</p>" if str(name).endswith("page.html") else data)
+        for name, data in members
+    ]
+    rewrite(inner, forged)  # the nested bundle's own SHA256SUMS no longer matches
+    nested = inner.read_bytes()
+    case = tmp_path / "dossier-avis-3.zip"
+    root = "dossier-avis-3-20260304-091300"
+    sums = f"{hashlib.sha256(nested).hexdigest()}  captures/capture-7.zip\n"
+    with zipfile.ZipFile(case, "w") as archive:
+        archive.writestr(f"{root}/captures/capture-7.zip", nested)
+        archive.writestr(f"{root}/SHA256SUMS.txt", sums)  # the outer list recomputed
+    code, out = run_verify(case)
+    assert code == 1, out
+    assert "OK        captures/capture-7.zip" in out  # the outer list was made to match…
+    assert "  MODIFIÉ   page.html" in out  # …but the bundle inside was changed
+    assert "Traceback" not in out
