@@ -1,36 +1,71 @@
 #!/usr/bin/env bash
-# Installs the Debian packages captures and tests use when missing (as root, or through sudo):
-# chromium for evidence captures, DejaVu and Noto Color Emoji fonts so French text and emoji
-# render in captures, openssl for the test TLS certificate. Idempotent: each package is checked
-# on its own, so a machine that has chromium but not the emoji font still gets the font.
+# Installs the Debian packages Vigie needs when they are missing (as root, or through sudo).
+#   --run  (make run):  what captures need, chromium and fonts that render French text and
+#                       emoji (DejaVu, Noto Color Emoji, each checked on its own). When
+#                       they cannot be installed here, says so in ONE line and exits 0, so that
+#                       Vigie starts anyway (captures off until a browser is found).
+#   (none) (make test): the same plus openssl for the test TLS certificate; any failure is fatal.
+# Nothing is installed when everything is already there: a second run is silent and instant.
 set -euo pipefail
+MODE=test
+if [ "${1:-}" = "--run" ]; then MODE=run; fi
+FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+EMOJI_FONT="${EMOJI_FONT:-/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf}"  # tests override
+
+configured_browser() {
+    local value="${VIGIE_CHROMIUM_PATH:-}" line
+    if [ -z "$value" ] && [ -f .env ]; then
+        while IFS= read -r line || [ -n "$line" ]; do
+            case "$line" in VIGIE_CHROMIUM_PATH=*) value="${line#VIGIE_CHROMIUM_PATH=}" ;; esac
+        done < .env
+        value="${value%\"}"; value="${value#\"}"
+    fi
+    printf '%s' "$value"
+}
+
 have_browser() {
-    { [ -n "${VIGIE_CHROMIUM_PATH:-}" ] && [ -x "${VIGIE_CHROMIUM_PATH}" ]; } ||
-        [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1
+    local configured
+    configured="$(configured_browser)"
+    if [ -n "$configured" ]; then
+        [ -x "$configured" ]
+        return
+    fi
+    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1
 }
-have_package() {
-    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
-}
+
 missing=()
 have_browser || missing+=(chromium)
-command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-if command -v dpkg-query >/dev/null 2>&1; then
-    have_package fonts-dejavu-core || missing+=(fonts-dejavu-core)
-    have_package fonts-noto-color-emoji || missing+=(fonts-noto-color-emoji)
-fi
+[ -f "$FONT" ] || missing+=(fonts-dejavu-core)
+[ -f "$EMOJI_FONT" ] || missing+=(fonts-noto-color-emoji)
+if [ "$MODE" = test ] && ! command -v openssl >/dev/null 2>&1; then missing+=(openssl); fi
 if [ "${#missing[@]}" -eq 0 ]; then
     exit 0
 fi
-if [ "$(id -u)" -eq 0 ]; then
-    SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-    SUDO="sudo"
-else
-    echo "Paquets manquants : ${missing[*]} (apt-get install ${missing[*]}), ou indiquez un" >&2
-    echo "navigateur avec VIGIE_CHROMIUM_PATH." >&2
+
+give_up() {
+    if [ "$MODE" = run ]; then
+        echo "Captures désactivées : ${missing[*]} manquant(s) et $1 ; installez-les (sudo apt-get install ${missing[*]}), ou indiquez un navigateur avec VIGIE_CHROMIUM_PATH, ou, sur une machine reliée à Internet, lancez « .venv/bin/python -m playwright install chromium » — Vigie démarre quand même." >&2
+        exit 0
+    fi
+    echo "Paquets manquants pour les tests : ${missing[*]} ($1). Installez-les (sudo apt-get install ${missing[*]}) ou indiquez un navigateur avec VIGIE_CHROMIUM_PATH." >&2
     exit 1
+}
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    give_up "ce système n'a pas apt-get (pas Debian/Ubuntu)"
 fi
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO=(sudo -n)
+elif [ "$MODE" = test ] && command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)  # make test may ask for the password
+else
+    give_up "ni root ni sudo sans mot de passe pour les installer"
+fi
+echo "Installation de ${missing[*]} (apt-get)…" >&2
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "Installé : ${missing[*]}"
+if ! "${SUDO[@]}" apt-get update -qq ||
+    ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    give_up "apt-get n'a pas pu les installer (réseau, dépôts ?)"
+fi

@@ -73,6 +73,8 @@ async def take_capture(
         operator=who,
         on_progress=on_progress,
     )
+    # ops: capture time for the metrics endpoint
+    services.metrics.capture_done((result.finished_at - result.started_at).total_seconds())
     capture_id = await services.store.captures.record(
         team_id,
         mention_id=mention.id if mention else None,

@@ -261,8 +261,12 @@ def insurer_letter(
     language: str | None = None,
     discriminatory: bool | None = None,
     templates: Path | None = None,
+    appearances: Sequence[object] = (),
 ) -> Letter:
-    """`/assureur #ID`: the letter asking the RCP insurer to open a file (e-mail + Word)."""
+    """`/assureur #ID`: the letter asking the RCP insurer to open a file (e-mail + Word).
+
+    `appearances` lists every place and time the same text (or the same wave) appeared.
+    """
     lang = language_of(language, settings)
     document = _NAMES[lang]["insurer_letter"][0]
     require(settings, _PRACTITIONER + _INSURER, document=document, language=lang)
@@ -270,6 +274,7 @@ def insurer_letter(
     own = [c for c in captures if c.mention_id in (None, mention.id)]
     enclosures = enclosures_for(own, lang)
     facts["enclosures"] = enclosures
+    facts["appearances"] = list(appearances)
     return _letter(
         "insurer_letter",
         lang,
