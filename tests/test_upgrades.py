@@ -45,6 +45,7 @@ ROWS: dict[str, dict[str, object]] = {
     "captures": {"id": 1, "team_id": 1, "mention_id": 1, "url": "https://e.fr/avis/1",
                  "requested_by": "alice", "started_at": "2025-01-02T03:04:05+00:00",
                  "status": "complete", "bundle_path": "data/captures/1.zip"},
+    "mention_cases": {"mention_id": 1, "kind": "copy", "case_id": 1, "similarity": 0.9},
 }  # fmt: skip
 
 
