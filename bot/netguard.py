@@ -24,10 +24,20 @@ class UnsafeURLError(ValueError):
     """A URL Vigie refuses to fetch; the message is French and says why."""
 
 
+def normalise_address(ip: IPAddress) -> IPAddress:
+    """The IPv4 address an IPv4-mapped IPv6 one (`::ffff:127.0.0.2`) stands for; else itself.
+
+    A connection to `::ffff:a.b.c.d` reaches a.b.c.d, so every check (internal ranges, the
+    blocked-network list, the allowed exceptions) must see the IPv4 form.
+    """
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
 def is_public_address(ip: IPAddress) -> bool:
     """True for a globally routable unicast address (not loopback, private, metadata…)."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return is_public_address(ip.ipv4_mapped)
+    ip = normalise_address(ip)
     if ip in _METADATA:
         return False
     return not (
@@ -62,9 +72,9 @@ def check_scheme(url: str) -> str:
 
 
 async def resolve(host: str, port: int | None = None) -> list[IPAddress]:
-    """Resolve a host name to its addresses without blocking the event loop."""
+    """Resolve a host name to its addresses (IPv4-mapped ones as IPv4), without blocking."""
     try:
-        return [ipaddress.ip_address(host.strip("[]"))]
+        return [normalise_address(ipaddress.ip_address(host.strip("[]")))]
     except ValueError:
         pass
     loop = asyncio.get_running_loop()
@@ -76,7 +86,7 @@ async def resolve(host: str, port: int | None = None) -> list[IPAddress]:
         ) from exc
     addresses: list[IPAddress] = []
     for info in infos:
-        addr = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        addr = normalise_address(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]))
         if addr not in addresses:
             addresses.append(addr)
     return addresses

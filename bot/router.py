@@ -79,8 +79,8 @@ class Router:
         if chat is not None:
             lang = (await store.teams.settings(chat.team_id)).language or lang
         command, suggestion = find_command(word) if word else (None, None)
-        joining = command is not None and command.name == "rejoindre"
-        if chat is not None and not joining and await self.member_chat(incoming) is None:
+        # `rejoindre` included: another workspace must never move a shared channel to its team.
+        if chat is not None and await self.member_chat(incoming) is None:
             log.warning("request from workspace %s refused", incoming.workspace_id)
             return [reply(*messages(lang).other_workspace())]
         if not word:

@@ -9,6 +9,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: Bounds of VIGIE_POLL_INTERVAL, in seconds: any delay computed from it stays a real date.
+MIN_POLL_INTERVAL = 1
+MAX_POLL_INTERVAL = 7 * 24 * 3600
+
+
+#: The highest cap per team on watches or sources that a server may set.
+MAX_CAP = 100_000
+
 
 class SettingsError(Exception):
     """Raised with a message that names the faulty variable and how to fix it."""
@@ -32,7 +40,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     # Sources and monitor
-    poll_interval: int | None = Field(default=None, ge=1)
+    poll_interval: int | None = None
+    max_watches_per_team: int = Field(default=100, ge=1, le=MAX_CAP)
+    max_sources_per_team: int = Field(default=200, ge=1, le=MAX_CAP)
     allow_private_urls: bool = False
     google_places_api_url: str = "https://places.googleapis.com/v1"
     google_places_api_key: SecretStr | None = None
@@ -87,6 +97,21 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # --- end of operations settings ---
 
+    @field_validator("poll_interval", mode="before")
+    @classmethod
+    def _sane_poll_interval(cls, value: object) -> int | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip()
+        seconds = int(text) if text.isascii() and text.lstrip("+-").isdigit() else None
+        if seconds is None or not MIN_POLL_INTERVAL <= seconds <= MAX_POLL_INTERVAL:
+            raise ValueError(
+                f"un nombre entier de secondes entre {MIN_POLL_INTERVAL} et {MAX_POLL_INTERVAL} "
+                "(7 jours), par exemple 900 pour un passage par quart d'heure ; laissez vide pour "
+                "le rythme propre à chaque source"
+            )
+        return seconds
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -114,7 +139,8 @@ def load_settings(**overrides: Any) -> Settings:
             name = "VIGIE_" + "_".join(str(p) for p in err["loc"]).upper()
             secret = any(word in name for word in ("TOKEN", "SECRET", "KEY"))
             shown = "masquée" if secret else repr(err.get("input"))
-            lines.append(f"- {name} : {err['msg']} (valeur lue : {shown})")
+            message = str(err["msg"]).removeprefix("Value error, ")
+            lines.append(f"- {name} : {message} (valeur lue : {shown})")
         raise SettingsError(
             "Réglage invalide dans l'environnement ou le fichier .env :\n"
             + "\n".join(lines)

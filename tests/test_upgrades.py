@@ -45,7 +45,10 @@ ROWS: dict[str, dict[str, object]] = {
     "captures": {"id": 1, "team_id": 1, "mention_id": 1, "url": "https://e.fr/avis/1",
                  "requested_by": "alice", "started_at": "2025-01-02T03:04:05+00:00",
                  "status": "complete", "bundle_path": "data/captures/1.zip"},
-    "mention_cases": {"mention_id": 1, "kind": "copy", "case_id": 1, "similarity": 0.9},
+    "mention_cases": {"mention_id": 1, "kind": "copy", "case_id": 1, "similarity": 0.93},
+    "team_waves": {"team_id": 1, "min_reviews": 3, "window_hours": 48},
+    "purged_keys": {"source_id": 1, "key_sha256": "ab" * 32,
+                    "purged_at": "2025-01-02T03:04:05+00:00"},
 }  # fmt: skip
 
 
@@ -55,8 +58,12 @@ def _split(script: str) -> list[str]:
 
 def _generic_row(conn: sqlite3.Connection, table: str) -> dict[str, object]:
     row: dict[str, object] = {}
-    for _, name, kind, notnull, default, pk in conn.execute(f"PRAGMA table_info({table})"):
-        if pk or (not notnull and default is None) or default is not None:
+    columns = list(conn.execute(f"PRAGMA table_info({table})"))
+    key = [c for c in columns if c[5]]
+    # Only a lone INTEGER PRIMARY KEY is the rowid, filled by SQLite; a composite key is data.
+    rowid = key[0][1] if len(key) == 1 and str(key[0][2]).upper() == "INTEGER" else None
+    for _, name, kind, notnull, default, pk in columns:
+        if name == rowid or (not notnull and default is None and not pk) or default is not None:
             continue
         row[name] = 1 if "INT" in str(kind).upper() else f"{table}-{name}"
     return row

@@ -27,14 +27,16 @@ async def test_a_chat_answers_only_the_workspace_it_was_bound_from(
     assert len(await services.store.watches.active(team_id)) == 1
 
 
-async def test_the_guest_workspace_may_still_join_with_a_code(
+async def test_the_guest_workspace_cannot_move_the_chat_even_with_a_code(
     router: Router, services: Services, team_id: int
 ) -> None:
+    # Issue 15, finding 7: the workspace rule applies to /rejoindre too, so another
+    # organisation sharing a Slack Connect channel cannot move it to its own team.
     await services.store.teams.bind_chat(team_id, "test", "C1", workspace="T-HOME")
     guest = ChatHarness(router, chat_id="C1", workspace="T-GUEST")
     code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
     answer = await guest.text(f"/rejoindre {code}")
-    assert "Demande refusée" not in answer
-    assert await services.store.teams.chat_workspace("test", "C1") == "T-GUEST"
+    assert "Demande refusée" in answer
+    assert await services.store.teams.chat_workspace("test", "C1") == "T-HOME"
     rebound = Incoming(platform="test", chat_id="C1", user_id="u", workspace_id="T-GUEST")
-    assert await router.member_chat(rebound) is not None
+    assert await router.member_chat(rebound) is None

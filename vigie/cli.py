@@ -39,6 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     purge = sub.add_parser("purge", help="supprime les avis détectés avant une date")
     purge.add_argument("--before", required=True, help="date AAAA-MM-JJ")
     purge.add_argument("--yes", action="store_true", help="ne pas demander confirmation")
+    purge.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="N[,N…]",
+        help="numéros d'avis à supprimer même si leur dossier est ouvert",
+    )
     # --- ops (vigie/ops) ---
     sub.add_parser("doctor", help="vérifie chaque service configuré et dit comment corriger")
     backup = sub.add_parser("backup", help="sauvegarde la base et les données (archive + SHA-256)")
@@ -79,7 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "purge":
             from vigie.export import purge_before
 
-            return asyncio.run(purge_before(settings, args.before, confirmed=args.yes))
+            return asyncio.run(
+                purge_before(settings, args.before, confirmed=args.yes, include=args.include)
+            )
     except (SettingsError, StoreError, StartupError) as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.clock import to_iso, utcnow
+from bot.models import StoredMention
+from bot.retention import open_case_reason
 from bot.settings import Settings
 from vigie.app import open_services
 
@@ -91,25 +93,103 @@ def _write_csv(path: Path, rows: Sequence[Mapping[str, object]]) -> None:
         writer.writerows(rows)
 
 
-async def purge_before(settings: Settings, before: str, *, confirmed: bool) -> int:
-    """Delete every mention detected before a date (reviews can hold health data)."""
+async def purge_before(
+    settings: Settings, before: str, *, confirmed: bool, include: Sequence[str] = ()
+) -> int:
+    """Delete mentions detected before a date (reviews can hold health data), keeping open
+    cases and their evidence unless named; each purged item leaves a tombstone of its key."""
     try:
         cutoff = datetime.strptime(before, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
         print("Date illisible : écrivez-la AAAA-MM-JJ, par exemple 2025-01-31.", file=sys.stderr)
         return 2
-    if not confirmed:
+    named = _mention_numbers(include)
+    if named is None:
         print(
-            f"Cette commande supprime définitivement les avis détectés avant le {before}, avec "
-            "leurs alertes et leur historique (les lots de preuve restent dans le dossier de "
-            "données). Relancez avec --yes pour confirmer.",
+            "--include attend des numéros d'avis séparés par des virgules, par exemple "
+            "--include 3,12.",
             file=sys.stderr,
         )
-        return 1
+        return 2
     services = await open_services(settings)
     try:
-        removed = await services.store.mentions.purge_before(cutoff)
+        store = services.store
+        candidates = await store.mentions.detected_before(cutoff)
+        now = utcnow()
+        kept: list[tuple[StoredMention, str]] = []
+        doomed: list[StoredMention] = []
+        for mention in candidates:
+            reason = open_case_reason(mention, now, settings.tz)
+            if reason is not None and mention.id not in named:
+                kept.append((mention, reason))
+            else:
+                doomed.append(mention)
+        report = _purge_report(before, doomed, kept, named, candidates)
+        if not confirmed:
+            print(
+                "\n".join(
+                    [
+                        *report,
+                        "Rien n'a encore été supprimé. Relancez avec --yes pour confirmer.",
+                    ]
+                ),
+                file=sys.stderr,
+            )
+            return 1
+        removed = await store.mentions.purge(doomed)
     finally:
         await services.store.close()
-    print(f"{removed} avis supprimé(s).")
+    report[0] = f"{removed} avis supprimé(s) (détectés avant le {before})."
+    print("\n".join(report))
     return 0
+
+
+def _mention_numbers(values: Sequence[str]) -> set[int] | None:
+    """`["3,12", "5"]` → {3, 5, 12}; None when a part is not a number."""
+    numbers: set[int] = set()
+    for value in values:
+        for part in value.replace(";", ",").split(","):
+            part = part.strip().lstrip("#").removeprefix("n°").strip()
+            if not part:
+                continue
+            if not (part.isascii() and part.isdigit()) or len(part) > 12:
+                return None
+            numbers.add(int(part))
+    return numbers
+
+
+def _purge_report(
+    before: str,
+    doomed: list[StoredMention],
+    kept: list[tuple[StoredMention, str]],
+    named: set[int],
+    candidates: list[StoredMention],
+) -> list[str]:
+    """What the purge removes, what it keeps and why, in French, one fact per line."""
+    lines = [
+        f"{len(doomed)} avis à supprimer définitivement (détectés avant le {before}), avec "
+        "leurs alertes et leur historique."
+    ]
+    if kept:
+        lines.append(
+            f"{len(kept)} dossier(s) ouvert(s) conservé(s), avec leurs captures, parce que "
+            "l'équipe peut encore en avoir besoin :"
+        )
+        lines.extend(f"  - avis n° {m.id} : {reason}" for m, reason in kept[:50])
+        if len(kept) > 50:
+            lines.append(f"  - … et {len(kept) - 50} autre(s)")
+        example = ",".join(str(m.id) for m, _ in kept[:3])
+        lines.append(f"Pour en supprimer quand même, nommez-les : --include {example}")
+    unknown = sorted(named - {m.id for m in candidates})
+    if unknown:
+        lines.append(
+            "Non trouvé(s) parmi les avis détectés avant cette date : "
+            + ", ".join(f"n° {n}" for n in unknown)
+            + "."
+        )
+    lines.append(
+        "Les avis supprimés ne reviendront pas : leur clé (empreinte SHA-256, sans texte) est "
+        "gardée pour ne plus jamais les signaler. Leurs captures restent, détachées, dans le "
+        "dossier de données."
+    )
+    return lines

@@ -9,7 +9,6 @@ from typing import Literal
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -19,6 +18,7 @@ from adapters.slack.app import build_app
 from adapters.slack.dispatch import PLATFORM, Dispatcher
 from adapters.slack.outbound import Poster
 from adapters.slack.ratelimit import ChannelLimiter
+from adapters.slack.signed import signed_handler
 from adapters.slack.texts import Texts
 from bot.chat.transport import StartupError
 from bot.chat.types import Reply
@@ -79,6 +79,7 @@ class SlackAdapter:
         self.poster = Poster(self.client, self.limiter, max_wait=max_wait, session=self._current)
         self.dispatcher = Dispatcher(router, self.poster, Texts(lang))
         self.app = build_app(self.client, signing_secret or "", self.dispatcher)
+        self.signing_secret = signing_secret or ""
         self.ready = asyncio.Event()
         self.workspace: str | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -173,7 +174,9 @@ class SlackAdapter:
     async def _serve_http(self) -> None:
         """Bolt behind aiohttp on `/slack/events` (commands, buttons and events alike)."""
         web_app = web.Application()
-        web_app.router.add_post(EVENTS_PATH, self._http_request)
+        # The signature is checked on the raw bytes before Bolt parses anything.
+        handler = signed_handler(self.signing_secret, self.app.async_dispatch)
+        web_app.router.add_post(EVENTS_PATH, handler)
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         try:
@@ -191,10 +194,6 @@ class SlackAdapter:
             await asyncio.Event().wait()
         finally:
             await runner.cleanup()
-
-    async def _http_request(self, request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
-        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
 
 def _base_url(api_url: str) -> str:

@@ -7,6 +7,8 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from bot.clock import bounded_seconds
+
 
 class ChannelBusy(Exception):
     """The channel's next free slot is further away than the caller wants to wait."""
@@ -71,7 +73,7 @@ class ChannelLimiter:
 
     def penalise(self, channel: str, retry_after: float) -> None:
         """Slack said 429: nothing more to this channel for `retry_after` (real) seconds."""
-        until = self._clock() + max(0.0, retry_after)
+        until = self._clock() + bounded_seconds(retry_after)
         self._next[channel] = max(self._next.get(channel, 0.0), until)
 
     def _busy(self, channel: str) -> bool:

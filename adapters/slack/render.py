@@ -22,6 +22,7 @@ MAX_BUTTON_VALUE = 2_000
 MAX_ACTION_ID = 255
 MAX_FALLBACK = 3_000
 MAX_BUTTON_ARG = 200
+MAX_LINK = 2_000  # a longer `<url|label>` could not be cut without breaking it
 
 ACTION_PREFIX = "vigie:"
 COMMAND = "/vigie"
@@ -94,7 +95,8 @@ def _styled(text: str, style: SpanStyle) -> str:
     plain, lookalike = _LOOKALIKE[style]
     mark = _MARK[style]
     out = []
-    for line in text.split("\n"):
+    # Cleaned first: Python counts some controls (U+0085, U+001C…) as spaces around the run.
+    for line in clean(text).split("\n"):
         core = line.strip()
         if not core:
             out.append(line)
@@ -115,7 +117,11 @@ def _link(span: Span) -> str:
             shown += f" ({escape(span.url)})"
         return shown
     safe_label = escape(label.replace("\n", " ")).replace("|", "¦")
-    return f"<{url}|{safe_label}>"
+    rendered = f"<{url}|{safe_label}>"
+    if len(rendered) > MAX_LINK:
+        # Too long to stay whole in a section: inert text, which can be cut safely.
+        return escape(label) if span.url == label else f"{escape(label)} ({escape(span.url or '')})"
+    return rendered
 
 
 def to_mrkdwn(spans: Sequence[Span], *, is_command: IsCommand | None = None) -> str:
@@ -283,5 +289,6 @@ def render(
     prefix = "🚨 " if reply.urgency is Urgency.URGENT else ""
     fallback = truncate(prefix + (mrkdwn or escape(reply.plain_text)), MAX_FALLBACK)
     if not fallback.strip():
-        fallback = " ".join(escape(b.label) for b in reply.buttons) or "Vigie"
+        labels = " ".join(escape(b.label) for b in reply.buttons).strip()
+        fallback = truncate(labels, MAX_FALLBACK) or "Vigie"
     return SlackMessage(text=fallback, blocks=blocks)

@@ -16,6 +16,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.chat.transport import SendError
+from bot.clock import bounded_seconds
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -24,9 +25,8 @@ def retry_seconds(exc: RetryAfter) -> float:
         # PTB warns that `retry_after` will become a timedelta; both forms are handled here.
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value: int | float | dtm.timedelta = exc.retry_after
-    if isinstance(value, dtm.timedelta):
-        return value.total_seconds()
-    return float(value)
+    seconds = value.total_seconds() if isinstance(value, dtm.timedelta) else value
+    return bounded_seconds(seconds)  # an absurd answer must not block a chat for ages
 
 
 def to_send_error(exc: TelegramError) -> SendError:

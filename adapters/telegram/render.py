@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.chat.spantext import is_neutral, neutral
 from bot.chat.types import Reply, Span, SpanStyle
 
 MESSAGE_LIMIT = 4_096
@@ -33,13 +34,13 @@ def units(text: str) -> int:
 
 
 def esc(text: str) -> str:
-    """Text content: `<`, `>` and `&` escaped."""
-    return html.escape(text, quote=False)
+    """Text content: bidi and control characters dropped, `<`, `>` and `&` escaped."""
+    return html.escape(neutral(text), quote=False)
 
 
 def safe_url(url: str | None) -> str | None:
     """The URL when it may become a link: http(s), with a host, of a sane length."""
-    if not url or len(url) > MAX_URL or any(ch.isspace() for ch in url):
+    if not url or len(url) > MAX_URL or any(ch.isspace() for ch in url) or not is_neutral(url):
         return None
     try:
         parts = urlsplit(url)
@@ -93,13 +94,14 @@ def _lines(spans: tuple[Span, ...]) -> list[_Line]:
     """Spans cut at their line breaks; a link keeps its label on one line."""
     lines = [_Line([], hard=False)]
     for span in spans:
+        text = neutral(span.text)
         if span.style is SpanStyle.LINK:
-            label = " ".join((span.text or span.url or "").split())
+            label = " ".join((text or neutral(span.url or "")).split())
             lines[-1].pieces.append(_Piece(label, span.style, span.url))
             continue
-        if span.style is SpanStyle.QUOTE and not span.text.strip():
+        if span.style is SpanStyle.QUOTE and not text.strip():
             continue
-        for index, part in enumerate(span.text.split("\n")):
+        for index, part in enumerate(text.split("\n")):
             if index:
                 lines.append(_Line([]))
             if part or span.style is SpanStyle.QUOTE:
@@ -227,7 +229,7 @@ def _visible(fragment: str) -> str:
 
 def render_caption(text: str) -> tuple[str, bool]:
     """A file caption within 1,024 characters; True when it had to be shortened."""
-    flat = text.strip()
+    flat = neutral(text).strip()
     if units(flat) <= CAPTION_LIMIT:
         return esc(flat), False
     cut = flat

@@ -83,7 +83,9 @@ class WebhookListener:
             self._runner = None
 
     async def _handle(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
+        # aiohttp keeps undecodable header bytes as surrogates: encode them back as they came,
+        # so a hostile header compares unequal (403) instead of raising (500).
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(given, self.secret):
             log.warning("webhook request refused: wrong or missing secret token")
             return web.Response(status=403, text="forbidden")

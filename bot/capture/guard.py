@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Route
 
-from bot.netguard import IPAddress, UnsafeURLError, check_scheme, is_public_address, resolve
+from bot.netguard import (
+    IPAddress,
+    UnsafeURLError,
+    check_scheme,
+    is_public_address,
+    normalise_address,
+    resolve,
+)
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -41,7 +48,8 @@ class GuardPolicy:
     blocked_networks: tuple[IPNetwork, ...] = ()
 
     def refuses(self, ip: IPAddress) -> bool:
-        """True when a connection to this address must not be made."""
+        """True when a connection to this address must not be made (IPv4-mapped seen as IPv4)."""
+        ip = normalise_address(ip)
         if any(ip in net for net in self.blocked_networks):
             return True
         if self.allow_private or any(ip in net for net in self.allowed_networks):

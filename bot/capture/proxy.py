@@ -39,7 +39,7 @@ def split_host_port(authority: str, default_port: int) -> tuple[str, int]:
         host, _, port = authority.partition(":")
     else:
         host, port = authority, ""
-    return host, int(port) if port.isdigit() else default_port
+    return host, int(port) if port.isascii() and port.isdigit() else default_port
 
 
 def _rewrite_head(head: bytes, first_line: bytes) -> bytes:

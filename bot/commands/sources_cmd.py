@@ -11,10 +11,12 @@ from bot.commands.base import Command, Context, UsageError
 from bot.commands.social_sources import SOCIAL_WORDS, add_social
 from bot.commands.watchlist import watch_by_ref
 from bot.dates import format_datetime
+from bot.messages import messages
 from bot.models import Watch
 from bot.netguard import UnsafeURLError, check_url
 from bot.sources import InvalidTargetError, SourceSpec, build_source, news_query_for
 from bot.sources.kinds import describe
+from bot.store.watches import CapReached
 
 KINDS = {
     "flux": "feed", "feed": "feed", "rss": "feed",
@@ -109,14 +111,18 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
         return reply(
             ctx.tr("Cette source est déjà suivie. Voir ", "Already followed. See "), code("/source")
         )
-    source_id = await store.sources.add(
-        ctx.team,
-        kind,
-        target,
-        selector=selector,
-        watch_id=watch.id if watch else None,
-        interval_s=source.interval_s,
-    )
+    try:
+        source_id = await store.sources.add(
+            ctx.team,
+            kind,
+            target,
+            selector=selector,
+            watch_id=watch.id if watch else None,
+            interval_s=source.interval_s,
+            cap=services.settings.max_sources_per_team,
+        )
+    except CapReached as full:
+        return reply(*messages(ctx.lang).source_cap_reached(full.cap))
     if monitor is not None:
         monitor.wake()
     spec = SourceSpec(source_id, ctx.team, kind, target, selector, watch.id if watch else None)
@@ -140,7 +146,7 @@ async def _remove(ctx: Context, ref: str) -> Reply:
     store = ctx.services.store
     rows = await store.sources.active(ctx.team)
     ref = ref.strip().upper().lstrip("S#")
-    if not ref.isdigit() or not 1 <= int(ref) <= len(rows):
+    if not (ref.isascii() and ref.isdigit()) or not 1 <= int(ref) <= len(rows):
         raise UsageError(f"Indiquez le numéro d'une source (S1 à S{len(rows)}, voir /source).")
     row = rows[int(ref) - 1]
     await store.sources.remove(ctx.team, row.id)

@@ -14,7 +14,7 @@ from bot.commands.wave_settings import wave_settings
 from bot.dates import DAYS_EN, DAYS_FR
 from bot.models import Coverage, Insurer, Practitioner, TeamSettings
 
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$", re.ASCII)
 _RPPS = re.compile(r"^\d{11}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_VALUE = 200

@@ -9,8 +9,10 @@ from bot.chat.markup import NL, b, code, i, reply, t
 from bot.chat.types import Reply, Span
 from bot.commands.args import fold
 from bot.commands.base import Command, Context, UsageError
+from bot.messages import messages
 from bot.models import Watch, WatchKind
 from bot.store import DuplicateWatch
+from bot.store.watches import CapReached
 
 MAX_NAME = 120
 MAX_FIELD = 80
@@ -121,7 +123,7 @@ async def watch_by_ref(ctx: Context, ref: str) -> Watch:
     ref = ref.strip().lstrip("#")
     if not ref:
         raise UsageError("Indiquez le numéro (voir /liste) ou le nom.")
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():  # "²".isdigit() is true, int("²") fails
         number = int(ref)
         if 1 <= number <= len(watches):
             return watches[number - 1]
@@ -147,8 +149,17 @@ async def surveiller(ctx: Context, args: str) -> Reply:
     name, kind, title, specialty, city, aliases = parse_watch(args)
     try:
         watch = await ctx.services.store.watches.add(
-            ctx.team, name, kind, title=title, specialty=specialty, city=city, aliases=aliases
+            ctx.team,
+            name,
+            kind,
+            title=title,
+            specialty=specialty,
+            city=city,
+            aliases=aliases,
+            cap=ctx.services.settings.max_watches_per_team,
         )
+    except CapReached as full:
+        return reply(*messages(ctx.lang).watch_cap_reached(full.cap))
     except DuplicateWatch:
         return reply(
             ctx.tr(f"« {name} » est déjà surveillé. Voir ", f"« {name} » is already watched. See "),

@@ -58,10 +58,67 @@ class English:
 
     def other_workspace(self) -> Parts:
         return (
-            "Request refused: this conversation is bound to Vigie from another workspace. "
-            "To bind it to your team, type ",
+            "Request refused: this conversation is bound to Vigie from another workspace; it "
+            "answers that workspace alone, which alone can bind it to another team. For your "
+            "team, invite Vigie to a channel of your own workspace, then type ",
             code("/rejoindre CODE"),
             " with a code from whoever runs the Vigie server.",
+        )
+
+    # --- joining a team, caps per team ---
+    def join_locked(self) -> str:
+        return (
+            "Too many wrong codes: try again in 15 minutes with a new code "
+            "(« vigie invite » on the server)."
+        )
+
+    def join_invalid(self) -> Parts:
+        return (
+            "This code is not valid (unknown, used or expired). Ask whoever runs the server "
+            "for a new one: ",
+            code("vigie invite"),
+            ".",
+        )
+
+    def join_other_workspace(self) -> str:
+        return (
+            "Request refused: this conversation is bound to Vigie from another workspace; only "
+            "that workspace can bind it to another team. The code was not used."
+        )
+
+    def join_already(self, team: str) -> Parts:
+        return ("This conversation is already bound to team ", b(team), "; the code was not used.")
+
+    def join_confirm_move(self, leaving: str, joining: str, command: str) -> Parts:
+        return (
+            "⚠️ This conversation is bound to team ",
+            b(leaving),
+            ". Binding it to team ",
+            b(joining),
+            " makes it leave team ",
+            b(leaving),
+            ": it will no longer receive its alerts. To confirm, type ",
+            code(command),
+            " (the code stays valid until then).",
+        )
+
+    def join_left(self, team: str) -> Parts:
+        return ("; it left team ", b(team))
+
+    def watch_cap_reached(self, cap: int) -> Parts:
+        return (
+            f"Limit reached: this team already watches {cap} names, this server's maximum "
+            "(VIGIE_MAX_WATCHES_PER_TEAM). Remove one with ",
+            code("/retirer N"),
+            ", or ask whoever runs the server to raise the limit.",
+        )
+
+    def source_cap_reached(self, cap: int) -> Parts:
+        return (
+            f"Limit reached: this team already follows {cap} sources, this server's maximum "
+            "(VIGIE_MAX_SOURCES_PER_TEAM). Remove one with ",
+            code("/source retirer N"),
+            ", or ask whoever runs the server to raise the limit.",
         )
 
     # --- alerts ---

@@ -59,9 +59,72 @@ class French:
     def other_workspace(self) -> Parts:
         return (
             "Demande refusée : cette conversation est reliée à Vigie depuis un autre espace de "
-            "travail. Pour la relier à votre équipe, tapez ",
+            "travail ; elle ne répond qu'à celui-ci, qui seul peut la relier à une autre équipe. "
+            "Pour votre équipe, invitez Vigie dans un canal de votre espace de travail, puis "
+            "tapez ",
             code("/rejoindre CODE"),
             " avec un code donné par la personne qui gère le serveur Vigie.",
+        )
+
+    # --- joining a team, caps per team ---
+    def join_locked(self) -> str:
+        return (
+            "Trop de codes erronés : réessayez dans 15 minutes avec un nouveau code "
+            "(commande « vigie invite » sur le serveur)."
+        )
+
+    def join_invalid(self) -> Parts:
+        return (
+            "Ce code n'est pas valable (inconnu, déjà utilisé ou expiré). Demandez un nouveau "
+            "code à la personne qui gère le serveur : ",
+            code("vigie invite"),
+            ".",
+        )
+
+    def join_other_workspace(self) -> str:
+        return (
+            "Demande refusée : cette conversation est reliée à Vigie depuis un autre espace de "
+            "travail ; seul celui-ci peut la relier à une autre équipe. Le code n'a pas été "
+            "utilisé."
+        )
+
+    def join_already(self, team: str) -> Parts:
+        return (
+            "Cette conversation est déjà reliée à l'équipe ",
+            b(team),
+            " ; le code n'a pas été utilisé.",
+        )
+
+    def join_confirm_move(self, leaving: str, joining: str, command: str) -> Parts:
+        return (
+            "⚠️ Cette conversation est reliée à l'équipe ",
+            b(leaving),
+            ". La relier à l'équipe ",
+            b(joining),
+            " lui fait quitter l'équipe ",
+            b(leaving),
+            " : elle n'en recevra plus les alertes. Pour confirmer, tapez ",
+            code(command),
+            " (le code reste valable d'ici là).",
+        )
+
+    def join_left(self, team: str) -> Parts:
+        return (" ; elle a quitté l'équipe ", b(team))
+
+    def watch_cap_reached(self, cap: int) -> Parts:
+        return (
+            f"Limite atteinte : cette équipe surveille déjà {cap} noms, le maximum fixé sur ce "
+            "serveur (VIGIE_MAX_WATCHES_PER_TEAM). Retirez un nom avec ",
+            code("/retirer N"),
+            ", ou demandez à la personne qui gère le serveur de relever la limite.",
+        )
+
+    def source_cap_reached(self, cap: int) -> Parts:
+        return (
+            f"Limite atteinte : cette équipe suit déjà {cap} sources, le maximum fixé sur ce "
+            "serveur (VIGIE_MAX_SOURCES_PER_TEAM). Retirez-en une avec ",
+            code("/source retirer N"),
+            ", ou demandez à la personne qui gère le serveur de relever la limite.",
         )
 
     # --- alerts ---

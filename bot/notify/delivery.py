@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from bot.chat.codec import decode_reply
 from bot.chat.transport import ChatTransport, SendError
-from bot.clock import utcnow
+from bot.clock import later, utcnow
 from bot.notify.alert_text import for_delivery
 from bot.services import Services
 from bot.store import OutboxRow
@@ -105,4 +105,4 @@ class Delivery:
             if exc.retry_after is not None
             else min(MAX_RETRY_DELAY, 2.0 ** min(row.attempts + 1, 12))
         )
-        await store.alerts.mark_retry(row.id, str(exc), utcnow() + timedelta(seconds=delay))
+        await store.alerts.mark_retry(row.id, str(exc), later(delay))

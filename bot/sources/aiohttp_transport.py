@@ -56,7 +56,7 @@ class GuardedResolver(AbstractResolver):
         if host.lower() in self._trusted:
             return results
         for result in results:
-            addr = ipaddress.ip_address(result["host"].split("%", 1)[0])
+            addr = netguard.normalise_address(ipaddress.ip_address(result["host"].split("%", 1)[0]))
             internal = not self._allow_private and not netguard.is_public_address(addr)
             if internal or any(addr in net for net in self._blocked):
                 raise UnsafeSourceError(

@@ -134,7 +134,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # not "²", which isdigit() accepts
         return min(float(value), MAX_RETRY_AFTER_S)
     try:
         when = parsedate_to_datetime(value)
@@ -394,7 +394,7 @@ async def _send(
 async def _read(response: httpx.Response, url: str, limit: int, *, truncate: bool) -> bytes:
     """Read the body chunk by chunk; past `limit`, stop (errors) or refuse (content)."""
     declared = response.headers.get("content-length", "")
-    if not truncate and declared.isdigit() and int(declared) > limit:
+    if not truncate and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise _too_large(url, limit)
     buffer = bytearray()
     async for chunk in response.aiter_bytes():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -59,6 +60,9 @@ class Database:
             version = await self._scalar("PRAGMA user_version")
             tables = await self._scalar("SELECT count(*) FROM sqlite_master")
         except sqlite3.DatabaseError as exc:
+            read_only = self._read_only_place()
+            if read_only is not None:
+                raise StoreError(self._read_only_message(read_only)) from exc
             raise StoreError(
                 f"Le fichier {self.path} n'est pas une base SQLite lisible ({exc}). "
                 "Il n'a pas été modifié. Indiquez un autre fichier avec VIGIE_DATABASE, "
@@ -97,10 +101,45 @@ class Database:
                     await conn.execute("ROLLBACK")
                     raise
         except sqlite3.OperationalError as exc:
+            read_only = self._read_only_place()
+            if read_only is not None:
+                raise StoreError(self._read_only_message(read_only)) from exc
             raise StoreError(
                 f"Impossible d'écrire dans la base {self.path} ({exc}). Vérifiez les droits du "
                 "fichier et de son dossier, ou choisissez un autre chemin avec VIGIE_DATABASE."
             ) from exc
+
+    def _read_only_place(self) -> Path | None:
+        """The database file or its directory when the process may not write there, else None.
+
+        SQLite in WAL mode writes beside the file (`-wal`, `-shm`) even to read it, so a
+        read-only directory makes a sound database unreadable.
+        """
+        if str(self.path) == ":memory:":
+            return None
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            return self.path
+        folder = self.path.parent
+        if not os.access(folder, os.W_OK):
+            return folder
+        return None
+
+    def _read_only_message(self, place: Path) -> str:
+        """The cause named, and the two ways out."""
+        sound = _has_sqlite_header(self.path)
+        state = "est intacte, mais " if sound else ""
+        where = (
+            f"le fichier {place} est en lecture seule"
+            if place == self.path
+            else f"son dossier {place} est en lecture seule : SQLite doit pouvoir y écrire ses "
+            f"fichiers de journal ({self.path.name}-wal, {self.path.name}-shm)"
+        )
+        return (
+            f"La base {self.path} {state}{where}. Elle n'a pas été modifiée. Donnez le droit "
+            "d'écriture à l'utilisateur qui lance Vigie (sur le fichier et son dossier), ou "
+            "déplacez la base dans un dossier accessible en écriture et indiquez son chemin "
+            "avec VIGIE_DATABASE."
+        )
 
     async def _scalar(self, sql: str) -> int:
         async with self.conn.execute(sql) as cur:
@@ -137,6 +176,15 @@ class Database:
     async def close(self) -> None:
         """Close the connection."""
         await self.conn.close()
+
+
+def _has_sqlite_header(path: Path) -> bool:
+    """True when the file starts like every SQLite 3 database."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _split_sql(script: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -194,13 +195,42 @@ class Mentions:
         rows = await self.db.fetchall(f"{_SELECT} WHERE m.team_id = ? ORDER BY m.id", (team_id,))
         return [_mention(r) for r in rows]
 
-    async def purge_before(self, cutoff: datetime) -> int:
-        """Delete mentions detected before `cutoff` with their alerts and history (retention)."""
+    async def detected_before(self, cutoff: datetime) -> list[StoredMention]:
+        """Every team's mentions detected before `cutoff`, oldest first (what a purge considers)."""
+        rows = await self.db.fetchall(
+            f"{_SELECT} WHERE m.detected_at < ? ORDER BY m.id", (to_iso(cutoff),)
+        )
+        return [_mention(r) for r in rows]
+
+    async def purge(self, mentions: list[StoredMention]) -> int:
+        """Delete mentions with their alerts and history, leaving a tombstone of each key.
+
+        Their captures stay, detached (`mention_id` set to NULL by the schema).
+        """
+        now = to_iso(utcnow())
+        removed = 0
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "DELETE FROM mentions WHERE detected_at < ?", (to_iso(cutoff),)
-            )
-            return cur.rowcount
+            for start in range(0, len(mentions), 500):
+                chunk = mentions[start : start + 500]
+                await conn.executemany(
+                    "INSERT OR IGNORE INTO purged_keys (source_id, key_sha256, purged_at) "
+                    "VALUES (?, ?, ?)",
+                    [(m.source_id, tombstone_key(m.external_id), now) for m in chunk],
+                )
+                marks = ",".join("?" * len(chunk))
+                cur = await conn.execute(
+                    f"DELETE FROM mentions WHERE id IN ({marks})",  # noqa: S608 - only "?"
+                    tuple(m.id for m in chunk),
+                )
+                removed += cur.rowcount
+        return removed
+
+    async def tombstones(self, source_id: int) -> frozenset[str]:
+        """The tombstone keys of a source's purged mentions (see `tombstone_key`)."""
+        rows = await self.db.fetchall(
+            "SELECT key_sha256 FROM purged_keys WHERE source_id = ?", (source_id,)
+        )
+        return frozenset(str(r["key_sha256"]) for r in rows)
 
     async def count(self, team_id: int) -> int:
         """How many mentions a team has."""
@@ -239,6 +269,11 @@ class Mentions:
             assert at is not None
             out.append((at, str(r["kind"]), str(r["detail"])))
         return out
+
+
+def tombstone_key(external_id: str) -> str:
+    """What a purge keeps of an item's key: its SHA-256, enough to recognise it, nothing more."""
+    return hashlib.sha256(external_id.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 async def _event(conn: aiosqlite.Connection, mention_id: int, kind: str, detail: str) -> None:

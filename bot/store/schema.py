@@ -167,7 +167,17 @@ MIGRATIONS: tuple[str, ...] = (
         window_hours INTEGER NOT NULL
     );
     """,
-    # 4: the insurer's postal address, for the registered letter
+    # 4: tombstones of purged mentions: the source and a SHA-256 of the item's key (never its
+    # text), so a review still online after `vigie purge` is never stored or alerted again
+    """
+    CREATE TABLE purged_keys (
+        source_id INTEGER NOT NULL,
+        key_sha256 TEXT NOT NULL,
+        purged_at TEXT NOT NULL,
+        PRIMARY KEY (source_id, key_sha256)
+    ) WITHOUT ROWID;
+    """,
+    # 5: the insurer's postal address, for the registered letter
     """
     ALTER TABLE teams ADD COLUMN insurer_address TEXT;
     """,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.clock import from_iso, to_iso, utcnow
 from bot.store.db import Database
+from bot.store.watches import CapReached
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,15 +47,23 @@ class Sources:
         selector: str | None,
         watch_id: int | None,
         interval_s: int,
+        cap: int | None = None,
     ) -> int:
-        """Register a source, due for its first (baseline) poll now."""
+        """Register a source, due for its first (baseline) poll now; raise `CapReached` if the
+        team already has `cap` active sources (counted in the same statement)."""
         now = to_iso(utcnow())
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO sources (team_id, kind, target, selector, watch_id, interval_s, "
-                "created_at, next_poll_at) VALUES (?,?,?,?,?,?,?,?)",
-                (team_id, kind, target, selector, watch_id, interval_s, now, now),
+                "created_at, next_poll_at) SELECT ?,?,?,?,?,?,?,? WHERE ? IS NULL OR "
+                "(SELECT count(*) FROM sources WHERE team_id = ? AND removed_at IS NULL) < ?",
+                (
+                    *(team_id, kind, target, selector, watch_id, interval_s, now, now),
+                    *(cap, team_id, cap),
+                ),
             )
+            if cur.rowcount == 0:
+                raise CapReached(cap or 0)
             return int(cur.lastrowid or 0)
 
     async def active(self, team_id: int) -> list[SourceRow]:

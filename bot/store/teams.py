@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.chat.types import ChatRef
@@ -25,6 +27,26 @@ def normalise_code(text: str) -> str:
     """Accept codes typed loosely: lower case, spaces, missing dash."""
     raw = "".join(ch for ch in text.upper() if ch.isalnum())
     return f"{raw[:3]}-{raw[3:]}" if len(raw) == 6 else raw
+
+
+class JoinOutcome(enum.Enum):
+    """What a join code did."""
+
+    BOUND = "bound"
+    INVALID = "invalid"
+    LOCKED = "locked"
+    ALREADY = "already"
+    NEEDS_CONFIRMATION = "needs_confirmation"
+    OTHER_WORKSPACE = "other_workspace"
+
+
+@dataclass(frozen=True, slots=True)
+class Redeemed:
+    """The outcome of a join code, the team it names, and the team the chat was bound to."""
+
+    outcome: JoinOutcome
+    team_id: int | None = None
+    previous_team_id: int | None = None
 
 
 class Teams:
@@ -141,11 +163,33 @@ class Teams:
         return int(row["n"]) if row else 0
 
     async def redeem(
-        self, code: str, platform: str, chat_id: str, *, by: str, workspace: str | None
-    ) -> int | None:
-        """Use a code to bind a chat: the team id, or None (wrong, used or expired code)."""
+        self,
+        code: str,
+        platform: str,
+        chat_id: str,
+        *,
+        by: str,
+        workspace: str | None,
+        confirm_move: bool = False,
+        max_failures: int = 5,
+        window: timedelta = timedelta(minutes=15),
+    ) -> Redeemed:
+        """Use a code to bind a chat, in one write transaction.
+
+        The chat's recent wrong codes are counted inside that transaction, so however many
+        attempts arrive at once, at most `max_failures` per `window` are ever evaluated. A chat
+        bound to another team moves only with `confirm_move`; a Slack channel bound from one
+        workspace never moves at another workspace's request. The code is spent only on a bind.
+        """
         now = utcnow()
         async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT count(*) FROM join_failures WHERE platform = ? AND chat_id = ? AND at >= ?",
+                (platform, chat_id, to_iso(now - window)),
+            ) as cur:
+                failures = await cur.fetchone()
+            if failures is not None and int(failures[0]) >= max_failures:
+                return Redeemed(JoinOutcome.LOCKED)
             async with conn.execute(
                 "SELECT team_id, expires_at, used_at FROM invites WHERE code = ?", (code,)
             ) as cur:
@@ -156,8 +200,22 @@ class Teams:
                     "INSERT INTO join_failures (platform, chat_id, at) VALUES (?, ?, ?)",
                     (platform, chat_id, to_iso(now)),
                 )
-                return None
+                return Redeemed(JoinOutcome.INVALID)
             team_id = int(row["team_id"])
+            async with conn.execute(
+                "SELECT team_id, workspace_id FROM chats WHERE platform = ? AND chat_id = ?",
+                (platform, chat_id),
+            ) as cur:
+                bound = await cur.fetchone()
+            if bound is not None:
+                current = int(bound["team_id"])
+                bound_from = bound["workspace_id"]
+                if bound_from and workspace != bound_from:
+                    return Redeemed(JoinOutcome.OTHER_WORKSPACE, team_id, current)
+                if current == team_id:
+                    return Redeemed(JoinOutcome.ALREADY, team_id, current)
+                if not confirm_move:
+                    return Redeemed(JoinOutcome.NEEDS_CONFIRMATION, team_id, current)
             await conn.execute(
                 "INSERT INTO chats (team_id, platform, chat_id, workspace_id, bound_by, bound_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id) DO UPDATE SET "
@@ -173,7 +231,8 @@ class Teams:
                 "UPDATE invites SET used_at = ?, used_by_chat = ? WHERE code = ?",
                 (to_iso(now), chat_row["id"] if chat_row else None, code),
             )
-            return team_id
+            previous = int(bound["team_id"]) if bound is not None else None
+            return Redeemed(JoinOutcome.BOUND, team_id, previous)
 
     async def digest_sent_at(self, team_id: int) -> datetime | None:
         """When the team last got its weekly digest."""

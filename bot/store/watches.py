@@ -20,6 +20,14 @@ def identity_key(name: str) -> str:
     return " ".join(letters.split())
 
 
+class CapReached(Exception):
+    """The team already has as many watches (or sources) as the server allows."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(cap)
+        self.cap = cap
+
+
 class DuplicateWatch(Exception):
     """The team already watches this name."""
 
@@ -40,14 +48,17 @@ class Watches:
         specialty: str | None = None,
         city: str | None = None,
         aliases: tuple[str, ...] = (),
+        cap: int | None = None,
     ) -> Watch:
-        """Add a watch; raise `DuplicateWatch` if the team already has this name."""
+        """Add a watch; raise `DuplicateWatch` if the team already has this name, and
+        `CapReached` if it already has `cap` active watches (counted in the same statement)."""
         key = identity_key(name)
         try:
             async with self.db.transaction() as conn:
                 cur = await conn.execute(
                     "INSERT INTO watches (team_id, name, norm_name, kind, title, specialty, city, "
-                    "aliases, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    "aliases, created_at) SELECT ?,?,?,?,?,?,?,?,? WHERE ? IS NULL OR "
+                    "(SELECT count(*) FROM watches WHERE team_id = ? AND removed_at IS NULL) < ?",
                     (
                         team_id,
                         name,
@@ -58,8 +69,13 @@ class Watches:
                         city,
                         json.dumps(list(aliases), ensure_ascii=False),
                         to_iso(utcnow()),
+                        cap,
+                        team_id,
+                        cap,
                     ),
                 )
+                if cur.rowcount == 0:
+                    raise CapReached(cap or 0)
                 watch_id = int(cur.lastrowid or 0)
         except sqlite3.IntegrityError as exc:
             raise DuplicateWatch(name) from exc

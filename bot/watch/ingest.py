@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.models import Mention, Triage
+from bot.store.mentions import tombstone_key
 from bot.triage.classify import triage
 
 
@@ -71,6 +72,7 @@ def ingest(
     mentions: Iterable[Mention],
     *,
     known: Mapping[str, tuple[int, str]],
+    purged: Container[str] = frozenset(),
     concerned: Concerned,
     complete: bool,
     baseline: bool,
@@ -80,7 +82,8 @@ def ingest(
     `known` maps each external id already stored for this source to (mention id, content hash);
     `concerned` says which of the team's watches a mention concerns; `complete` means the
     source returned its whole listing, so a known item missing from it has vanished (never
-    decided on a source's first poll, its `baseline`).
+    decided on a source's first poll, its `baseline`). `purged` holds the tombstones
+    (`tombstone_key`) of items removed by `vigie purge`: those are never new again.
     """
     plan = IngestPlan(baseline=baseline)
     seen: set[str] = set()
@@ -90,6 +93,8 @@ def ingest(
         previous = known.get(mention.external_id)
         if previous is not None and previous[1] == digest:
             continue
+        if previous is None and purged and tombstone_key(mention.external_id) in purged:
+            continue  # purged on purpose: never stored or alerted again
         watch_ids = concerned(mention)
         if previous is None and not watch_ids:
             continue

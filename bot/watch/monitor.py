@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from bot.chat.places import place, places
 from bot.chat.types import Reply
-from bot.clock import utcnow
+from bot.clock import later, utcnow
 from bot.match.matcher import Matcher
 from bot.models import Mention, StoredMention, TeamSettings, Triage, Watch
 from bot.notify.alert_text import (
@@ -227,7 +227,7 @@ class Monitor:
 
     def _next_poll(self, source: Source) -> datetime:
         interval = source.interval_s
-        return utcnow() + timedelta(seconds=interval * random.uniform(0.9, 1.1))
+        return later(interval * random.uniform(0.9, 1.1))
 
     async def _failed(
         self,
@@ -247,8 +247,8 @@ class Monitor:
             backoff = MAX_BACKOFF.total_seconds()
         if retry_after is not None:
             backoff = max(retry_after, 1.0)
-        delay = timedelta(seconds=backoff * random.uniform(1.0, 1.2))
-        failures = await store.sources.record_failure(row.id, message, utcnow() + delay)
+        delay = backoff * random.uniform(1.0, 1.2)
+        failures = await store.sources.record_failure(row.id, message, later(delay))
         log.warning("source %s failed (%s in a row): %s", row.id, failures, message)
         if (failures >= FAILURES_BEFORE_TELLING or tell_now) and not row.failing_notified:
             await store.sources.set_failing_notified(row.id, True)
@@ -290,6 +290,7 @@ class Monitor:
         plan = ingest(
             result.mentions,
             known=await store.mentions.known_keys(row.id),
+            purged=await store.mentions.tombstones(row.id),
             concerned=lambda mention: self.concerned(row, mention),
             complete=result.complete,
             baseline=not row.baseline_done,
