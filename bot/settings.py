@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     google_client_id: str | None = None
     google_client_secret: SecretStr | None = None
     google_refresh_token: SecretStr | None = None
+    google_auth_url: str = "https://accounts.google.com/o/oauth2/v2/auth"
+    google_accounts_api_url: str = "https://mybusinessaccountmanagement.googleapis.com/v1"
+    google_info_api_url: str = "https://mybusinessbusinessinformation.googleapis.com/v1"
     google_news_url: str = "https://news.google.com/rss/search"
 
     # Captures

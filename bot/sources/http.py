@@ -226,12 +226,14 @@ async def fetch(
     last_modified: str | None = None,
     trusted: bool = False,
     follow_redirects: bool = True,
+    json_body: object | None = None,
 ) -> HttpResponse:
     """Fetch a URL within the time and size limits; raise a typed `SourceError` in French.
 
     `trusted` skips the network check for the first hop only (an API base URL chosen by
     whoever runs the server); redirects are always checked. `headers` are dropped when a
-    redirect leaves the origin, so API keys never travel to another site.
+    redirect leaves the origin, so API keys never travel to another site. `json_body` is sent
+    as JSON (Google's POST and PUT methods) instead of the form `data`.
     """
     try:
         async with asyncio.timeout(config.timeout_s):
@@ -246,6 +248,7 @@ async def fetch(
                 last_modified=last_modified,
                 trusted=trusted,
                 follow_redirects=follow_redirects,
+                json_body=json_body,
             )
     except TimeoutError as exc:
         raise _timeout(url, config) from exc
@@ -270,6 +273,7 @@ async def _fetch_hops(
     last_modified: str | None,
     trusted: bool,
     follow_redirects: bool,
+    json_body: object | None = None,
 ) -> HttpResponse:
     first_url = url
     previous: str | None = None
@@ -282,7 +286,7 @@ async def _fetch_hops(
             hop_headers["If-None-Match"] = etag
         if last_modified:
             hop_headers["If-Modified-Since"] = last_modified
-        response = await _send(client, url, config, method, hop_headers, data)
+        response = await _send(client, url, config, method, hop_headers, data, json_body)
         if response.status not in REDIRECT_STATUSES:
             return response
         location = response.headers.get("location")
@@ -301,7 +305,7 @@ async def _fetch_hops(
                 permanent=True,
             ) from exc
         if response.status == 303 or (response.status in (301, 302) and method == "POST"):
-            method, data = "GET", None
+            method, data, json_body = "GET", None, None
         previous, url = url, next_url
     raise HttpStatusError(
         f"Trop de redirections (plus de {MAX_REDIRECTS}) depuis {previous} : "
@@ -326,11 +330,17 @@ async def _send(
     method: str,
     headers: dict[str, str],
     data: dict[str, str] | None,
+    json_body: object | None = None,
 ) -> HttpResponse:
     host = host_of(url)
     try:
         request = client.build_request(
-            method, url, headers=headers, data=data, timeout=httpx.Timeout(config.timeout_s)
+            method,
+            url,
+            headers=headers,
+            data=data,
+            json=json_body,
+            timeout=httpx.Timeout(config.timeout_s),
         )
         response = await client.send(request, stream=True, follow_redirects=False)
     except httpx.TimeoutException as exc:
