@@ -204,8 +204,9 @@ def parse_page(
         for mention in found:
             if counts[mention.external_id] > 1:
                 mention = replace(mention, external_id=item_key(mention.text))
-            if mention.external_id not in seen:
-                seen.add(mention.external_id)
+            text_key = item_key(mention.text)  # the same text listed twice is one item
+            if mention.external_id not in seen and text_key not in seen:
+                seen.update((mention.external_id, text_key))
                 mentions.append(mention)
     if not mentions:
         raise ContentError(
