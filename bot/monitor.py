@@ -37,6 +37,7 @@ from bot.sources import (
     build_sources,
     new_client,
 )
+from bot.sources.google_token import token_path
 from bot.sources.http import host_of
 from bot.store import NewAlert, SourceRow
 from bot.triage import triage
@@ -71,6 +72,7 @@ def source_config(services: Services) -> SourceConfig:
         google_client_id=s.google_client_id,
         google_client_secret=secret(s.google_client_secret),
         google_refresh_token=secret(s.google_refresh_token),
+        google_token_file=str(token_path(s.data_dir)),
         news_url=s.google_news_url,
         allow_private=s.allow_private_urls,
         poll_interval_s=s.poll_interval,

@@ -31,6 +31,8 @@ class SourceConfig:
 
     `blocked_networks` lists extra networks (CIDR) refused even when `allow_private` is true.
     `poll_interval_s`, when set, replaces every kind's default polling interval.
+    `google_token_file` holds the refresh token `vigie google connecter` stored, used when
+    `google_refresh_token` is not set.
     """
 
     places_api_url: str = "https://places.googleapis.com/v1"
@@ -40,6 +42,7 @@ class SourceConfig:
     google_client_id: str | None = None
     google_client_secret: str | None = None
     google_refresh_token: str | None = None
+    google_token_file: str | None = None
     news_url: str = "https://news.google.com/rss/search"
     allow_private: bool = False
     max_body_bytes: int = 5 * 1024 * 1024

@@ -1,0 +1,370 @@
+"""`/repondre #ID` from draft to published reply: edit, preview, secrecy check, confirm, publish.
+
+Nothing reaches Google before the team has seen the exact text and confirmed it. The
+medical-secrecy check runs on that final text; a refused text is published only when the team
+overrides explicitly. Each draft, approval and publication is written to the mention's timeline
+(the case file lists who approved and what was published).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from bot.commands.base import Context, UsageError
+from bot.documents.secrecy import check_reply, describe_hits
+from bot.markup import NL, b, code, quote, reply, t
+from bot.models import Button, Reply, Span, StoredMention
+from bot.sources import SourceError, new_client
+from bot.sources.business_api import MAX_REPLY_CHARS, BusinessApi
+
+_BUTTON = re.compile(r"^#?(\d{1,9})\.(p|ok|force|del|delok|non)(?:\.([0-9a-f]{8}))?$")
+_DRAFT = re.compile(
+    r"^(?:#|n°)?\s*(\d{1,9})\s*(?:=|:|texte\s*:|text\s*:)\s*(.+)$", re.DOTALL | re.IGNORECASE
+)
+_WORD = re.compile(r"^(?:#|n°)?\s*(\d{1,9})\s+([^\W\d_]+)\s*$", re.IGNORECASE)
+_WORDS = {
+    "publier": "p", "publish": "p", "accepter": "p", "accept": "p",
+    "confirmer": "ok", "confirm": "ok",
+    "forcer": "force", "force": "force",
+    "supprimer": "del", "delete": "del", "retirer": "del",
+    "annuler": "non", "cancel": "non",
+}  # fmt: skip
+_REVIEW_NAME = re.compile(r"^accounts/\d+/locations/\d+/reviews/[^/]+$")
+
+
+def digest(text: str) -> str:
+    """Eight hex characters that pin a preview to the exact text shown."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def publishable(mention: StoredMention) -> bool:
+    """Only reviews read through Business Profile can receive the owner's reply."""
+    return mention.source_kind == "business" and bool(_REVIEW_NAME.match(mention.external_id))
+
+
+def publish_offer(ctx: Context, mention: StoredMention, draft: str | None) -> list[Span]:
+    """What `/repondre #ID` adds under the guidance: how to publish from the chat."""
+    n = mention.id
+    if not publishable(mention):
+        return [
+            NL,
+            t(
+                ctx.tr(
+                    "Pour publier une réponse depuis Vigie, la fiche doit être suivie par Google "
+                    "Business Profile (le compte Google du cabinet) : la personne qui gère le "
+                    "serveur lance « vigie google connecter », puis ",
+                    "To publish a reply from Vigie, follow the listing through Business Profile: "
+                    "run « vigie google connecter » on the server, then ",
+                )
+            ),
+            code("/source fiche COMPTE/ÉTABLISSEMENT pour N"),
+            t("."),
+        ]
+    spans: list[Span] = [NL, b(ctx.tr("Publier sur Google : ", "Publish on Google: "))]
+    if draft:
+        spans += [t(ctx.tr("le brouillon tel quel (bouton), ou ", "this draft (button), or "))]
+    spans += [
+        t(ctx.tr("votre propre texte : ", "your own text: ")),
+        code(f"/repondre {n} = votre texte"),
+        t(ctx.tr(". Vous verrez le texte exact avant de confirmer.", ". You confirm first.")),
+    ]
+    return spans
+
+
+def publish_buttons(ctx: Context, mention: StoredMention, draft: str | None) -> tuple[Button, ...]:
+    """The « Publier ce brouillon » button, when a draft can be published."""
+    if not (draft and publishable(mention)):
+        return ()
+    return (
+        Button(ctx.tr("Publier ce brouillon", "Publish this draft"), "repondre", f"{mention.id}.p"),
+    )
+
+
+async def publishing_step(ctx: Context, args: str) -> Reply | None:
+    """Handle a publishing step of `/repondre`; None when `args` only names a mention."""
+    text = args.strip()
+    step: str
+    new_draft: str | None = None
+    pinned: str | None = None
+    if match := _BUTTON.match(text):
+        number, step, pinned = int(match.group(1)), match.group(2), match.group(3)
+    elif match := _DRAFT.match(text):
+        number, step, new_draft = int(match.group(1)), "draft", match.group(2).strip()
+    elif (match := _WORD.match(text)) and match.group(2).lower() in _WORDS:
+        number, step = int(match.group(1)), _WORDS[match.group(2).lower()]
+    else:
+        return None
+    mention = await ctx.services.store.mentions.get(ctx.team, number)
+    if mention is None:
+        raise UsageError(f"Aucun avis n° {number} pour votre équipe. Voir /avis.")
+    if not publishable(mention):
+        return reply(
+            t(
+                ctx.tr(
+                    f"L'avis #{number} ne peut pas recevoir de réponse depuis Vigie. ",
+                    f"Mention #{number} cannot be answered from Vigie. ",
+                )
+            ),
+            *publish_offer(ctx, mention, None)[1:],
+        )
+    if step == "non":
+        return reply(t(ctx.tr("Rien n'a été publié.", "Nothing was published.")))
+    if step == "draft":
+        assert new_draft is not None
+        return await _save_and_preview(ctx, mention, new_draft)
+    if step == "p":
+        return await _accept_guidance(ctx, mention)
+    if step == "del":
+        return _delete_preview(ctx, mention, await _live(ctx, mention))
+    if step == "delok":
+        return await _delete(ctx, mention)
+    return await _publish(ctx, mention, force=step == "force", pinned=pinned)
+
+
+async def _events(ctx: Context, mention: StoredMention, kind: str) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = []
+    for _at, event_kind, detail in await ctx.services.store.mentions.events(mention.id):
+        if event_kind == kind:
+            try:
+                data = json.loads(detail)
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                found.append(data)
+    return found
+
+
+async def _draft(ctx: Context, mention: StoredMention) -> str | None:
+    drafts = await _events(ctx, mention, "reply_draft")
+    text = drafts[-1].get("text") if drafts else None
+    return text if isinstance(text, str) and text else None
+
+
+async def _live(ctx: Context, mention: StoredMention) -> str | None:
+    states = await _events(ctx, mention, "reply_live")
+    text = states[-1].get("text") if states else None
+    return text if isinstance(text, str) and text else None
+
+
+async def _save_and_preview(ctx: Context, mention: StoredMention, text: str) -> Reply:
+    text = text.strip()
+    if not text:
+        raise UsageError("Le texte de la réponse est vide.")
+    if len(text) > MAX_REPLY_CHARS:
+        raise UsageError(
+            f"Réponse trop longue ({len(text)} caractères, {MAX_REPLY_CHARS} au plus sur Google)."
+        )
+    detail = json.dumps({"text": text, "by": ctx.who}, ensure_ascii=False)
+    await ctx.services.store.mentions.add_event(mention.id, "reply_draft", detail)
+    return _preview(ctx, mention, text, await _live(ctx, mention))
+
+
+async def _accept_guidance(ctx: Context, mention: StoredMention) -> Reply:
+    from bot.clock import utcnow
+    from bot.documents import DocumentRefused, reply_guidance
+
+    settings = await ctx.services.store.teams.settings(ctx.team)
+    try:
+        guidance = reply_guidance(settings, mention, now=utcnow())
+    except DocumentRefused as exc:
+        return reply(str(exc))
+    if not guidance.draft:
+        return reply(
+            t(
+                ctx.tr(
+                    "Pas de brouillon proposé pour cet avis. Écrivez le vôtre : ",
+                    "No draft for this mention. Write yours: ",
+                )
+            ),
+            code(f"/repondre {mention.id} = votre texte"),
+        )
+    return await _save_and_preview(ctx, mention, guidance.draft)
+
+
+def _preview(ctx: Context, mention: StoredMention, text: str, live: str | None) -> Reply:
+    n, pin = mention.id, digest(text)
+    spans: list[Span] = [
+        b(
+            ctx.tr(
+                f"📝 Texte exact qui sera publié sur Google en réponse à l'avis #{n} :",
+                f"📝 Exact text to be published on Google in reply to #{n}:",
+            )
+        ),
+        NL,
+        quote(text),
+        NL,
+    ]
+    if live:
+        spans += [t(ctx.tr("Il remplacera la réponse publiée :", "It replaces the reply:")), NL]
+        spans += [quote(live), NL]
+    hits = check_reply(text)
+    if hits:
+        spans += [
+            b(ctx.tr("⛔ Secret médical : publication refusée.", "⛔ Medical secrecy: refused.")),
+            NL,
+            t(ctx.tr("Mots en cause : ", "Words at issue: ") + describe_hits(hits, ctx.lang)),
+            NL,
+            t(
+                ctx.tr(
+                    "Une réponse publique ne doit ni confirmer que l'auteur est patient du "
+                    "cabinet, ni évoquer un soin ou une information de santé. Modifiez le texte : ",
+                    "A public reply must neither confirm a care relationship nor disclose health "
+                    "information. Edit the text: ",
+                )
+            ),
+            code(f"/repondre {n} = nouveau texte"),
+            t(
+                ctx.tr(
+                    ". Pour publier malgré tout (sous votre responsabilité) : ",
+                    ". To publish anyway (your responsibility): ",
+                )
+            ),
+            code(f"/repondre {n} forcer"),
+        ]
+        buttons = (
+            Button(
+                ctx.tr("Publier malgré l'alerte", "Publish anyway"), "repondre", f"{n}.force.{pin}"
+            ),
+            Button(ctx.tr("Annuler", "Cancel"), "repondre", f"{n}.non"),
+        )
+        return reply(*spans, buttons=buttons)
+    spans += [
+        t(
+            ctx.tr(
+                "✅ Contrôle du secret médical : rien à signaler.",
+                "✅ Medical-secrecy check: nothing found.",
+            )
+        ),
+        NL,
+        t(
+            ctx.tr(
+                "Rien n'est publié avant votre confirmation. Pour modifier : ",
+                "Nothing is published before you confirm. To edit: ",
+            )
+        ),
+        code(f"/repondre {n} = nouveau texte"),
+    ]
+    buttons = (
+        Button(ctx.tr("✅ Confirmer la publication", "✅ Confirm"), "repondre", f"{n}.ok.{pin}"),
+        Button(ctx.tr("Annuler", "Cancel"), "repondre", f"{n}.non"),
+    )
+    return reply(*spans, buttons=buttons)
+
+
+def _api(ctx: Context) -> BusinessApi:
+    from bot.monitor import source_config
+
+    return BusinessApi(source_config(ctx.services))
+
+
+async def _publish(
+    ctx: Context, mention: StoredMention, *, force: bool, pinned: str | None
+) -> Reply:
+    text = await _draft(ctx, mention)
+    if text is None:
+        return reply(
+            t(ctx.tr("Aucun brouillon pour cet avis : ", "No draft for this mention: ")),
+            code(f"/repondre {mention.id}"),
+        )
+    if pinned is not None and pinned != digest(text):
+        return reply(
+            b(
+                ctx.tr(
+                    "Le brouillon a changé depuis cet aperçu ; rien n'a été publié. Voici le "
+                    "texte actuel :",
+                    "The draft changed since this preview; nothing was published. Current text:",
+                )
+            ),
+            NL,
+            *_preview(ctx, mention, text, await _live(ctx, mention)).spans,
+            buttons=_preview(ctx, mention, text, None).buttons,
+        )
+    hits = check_reply(text)
+    if hits and not force:
+        return _preview(ctx, mention, text, await _live(ctx, mention))
+    api = _api(ctx)
+    try:
+        async with new_client(api.config) as client:
+            await api.put_reply(client, mention.external_id, text)
+    except SourceError as exc:
+        return reply(
+            b(
+                ctx.tr(
+                    "⚠️ Publication impossible ; rien n'a été publié.",
+                    "⚠️ Publishing failed; nothing was published.",
+                )
+            ),
+            NL,
+            t(exc.message),
+        )
+    store = ctx.services.store
+    override = f" ; secret médical outrepassé ({describe_hits(hits)})" if hits else ""
+    await store.mentions.add_event(
+        mention.id, "reply_published", f"approuvée par {ctx.who}{override} : « {text} »"
+    )
+    await store.mentions.add_event(
+        mention.id, "reply_live", json.dumps({"text": text, "by": ctx.who}, ensure_ascii=False)
+    )
+    return reply(
+        b(
+            ctx.tr(
+                f"✅ Réponse publiée sur Google sous l'avis #{mention.id}.",
+                f"✅ Reply published on Google under #{mention.id}.",
+            )
+        ),
+        NL,
+        quote(text),
+        NL,
+        t(
+            ctx.tr(
+                f"Approuvée par {ctx.who}, inscrite au dossier (/dossier {mention.id}). "
+                f"Modifier : /repondre {mention.id} = nouveau texte ; retirer : "
+                f"/repondre {mention.id} supprimer.",
+                f"Approved by {ctx.who}, recorded in the case file.",
+            )
+        ),
+    )
+
+
+def _delete_preview(ctx: Context, mention: StoredMention, live: str | None) -> Reply:
+    spans: list[Span] = [
+        b(
+            ctx.tr(
+                f"🗑️ Retirer de Google la réponse du cabinet à l'avis #{mention.id} ?",
+                f"🗑️ Remove the practice's reply to #{mention.id} from Google?",
+            )
+        ),
+    ]
+    if live:
+        spans += [NL, quote(live)]
+    buttons = (
+        Button(
+            ctx.tr("Confirmer la suppression", "Confirm removal"), "repondre", f"{mention.id}.delok"
+        ),
+        Button(ctx.tr("Annuler", "Cancel"), "repondre", f"{mention.id}.non"),
+    )
+    return reply(*spans, buttons=buttons)
+
+
+async def _delete(ctx: Context, mention: StoredMention) -> Reply:
+    api = _api(ctx)
+    try:
+        async with new_client(api.config) as client:
+            await api.delete_reply(client, mention.external_id)
+    except SourceError as exc:
+        return reply(
+            b(ctx.tr("⚠️ Suppression impossible.", "⚠️ Removal failed.")), NL, t(exc.message)
+        )
+    store = ctx.services.store
+    await store.mentions.add_event(mention.id, "reply_deleted", f"par {ctx.who}")
+    await store.mentions.add_event(mention.id, "reply_live", json.dumps({"text": None}))
+    return reply(
+        t(
+            ctx.tr(
+                f"Réponse à l'avis #{mention.id} retirée de Google.",
+                f"Reply to #{mention.id} removed from Google.",
+            )
+        ),
+    )
