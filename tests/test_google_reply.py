@@ -191,7 +191,7 @@ async def test_a_places_review_explains_how_to_publish(chat: ChatHarness, servic
             title=None,
             text="Bof.",
             rating=2,
-        ),  # fmt: skip
+        ),
         content_hash="h",
         triage=Triage(Severity.NEGATIVE),
         watch_ids=[],
