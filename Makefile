@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench clean system-deps
+.PHONY: run test check lint typecheck imports bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,17 @@ run: $(STAMP)
 	$(BIN)/vigie run
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot adapters tests bench
-	$(BIN)/ruff format --check bot adapters tests bench
+	$(BIN)/ruff check bot adapters vigie tests bench
+	$(BIN)/ruff format --check bot adapters vigie tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-check: lint typecheck
+# The import contracts of pyproject.toml: the core knows no platform, layers stay in order.
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+check: lint typecheck imports
 
 # Debian packages the tests use: chromium (captures), openssl (apt-get as root, or via sudo).
 system-deps:

@@ -18,14 +18,14 @@ from pathlib import Path
 import httpx
 from aiohttp import web
 
-from bot.app import open_services
-from bot.delivery import Delivery
-from bot.models import Reply
-from bot.monitor import Monitor
+from bot.chat.types import Reply
+from bot.notify.delivery import Delivery
 from bot.settings import load_settings
 from bot.sources import SourceConfig
+from bot.watch.monitor import Monitor
 from tests.feeds import Item, atom
 from tests.loopback import serve_on_free_port
+from vigie.app import open_services
 
 TARGET_P99_MS = 500.0
 FEED_LENGTH = 50

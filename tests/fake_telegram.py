@@ -30,9 +30,10 @@ from PIL import Image
 
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.ratelimit import Limits, RateLimiter
-from bot.markup import reply
-from bot.mention_view import action_buttons, mention_block
-from bot.models import Flag, Mention, Reply, Severity, Triage, Urgency
+from bot.chat.markup import reply
+from bot.chat.mention_view import action_buttons, mention_block
+from bot.chat.types import Reply, Urgency
+from bot.models import Flag, Mention, Severity, Triage
 from bot.router import Router
 from bot.services import Services
 

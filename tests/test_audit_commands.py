@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 from PIL import Image
 
-from bot.digests import send_due_digests
-from bot.models import Urgency
-from bot.reply_codec import decode_reply
+from bot.chat.codec import decode_reply
+from bot.chat.types import Urgency
+from bot.notify.weekly import send_due_digests
 from bot.services import Services
 from tests.fakeweb import FakeWeb
 from tests.feeds import Item, atom

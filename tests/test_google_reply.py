@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.models import WatchKind
-from bot.monitor import Monitor
 from bot.router import Router
 from bot.services import Services
 from bot.sources.google_token import save_refresh_token, token_path
+from bot.watch.monitor import Monitor
 from tests.fake_google import CLIENT_ID, FakeGoogle
 from tests.fake_slack import CHANNEL, buttons_of
 from tests.google_chats import (

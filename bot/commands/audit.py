@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.chat.markup import reply
+from bot.chat.types import Reply
 from bot.clock import utcnow
 from bot.commands.base import Command, Context
 from bot.commands.letters_cmd import team_dir
 from bot.documents import DocumentRefused
-from bot.markup import reply
-from bot.models import Reply
 from bot.report import build_report
 
 
 async def bilan(ctx: Context, args: str) -> Reply:
     """Poll every source of the team now, then send the summary, the HTML report and charts."""
-    from bot.monitor import Monitor
-
     services = ctx.services
     store = services.store
     sources = await store.sources.active(ctx.team)
-    if sources:
+    monitor = services.monitor  # the running one: its schedule and concurrency limits hold
+    if sources and monitor is not None:
         await ctx.say(
             reply(
                 ctx.tr(
@@ -29,9 +28,6 @@ async def bilan(ctx: Context, args: str) -> Reply:
                 )
             )
         )
-        monitor = services.engines.get("monitor")
-        if not isinstance(monitor, Monitor):
-            monitor = Monitor(services)
         outcomes = await monitor.poll_sources(sources)
         failed = sum(1 for o in outcomes if o.error)
         new = sum(o.new for o in outcomes)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from bot.chat.markup import NL, b, reply, t
+from bot.chat.types import Attachment, Reply
 from bot.clock import utcnow
 from bot.commands.args import fold, mention_ref
 from bot.commands.base import Command, Context, UsageError
@@ -18,8 +20,7 @@ from bot.documents import (
     platform_notice,
     reply_guidance,
 )
-from bot.markup import NL, b, reply, t
-from bot.models import Attachment, Reply, StoredMention
+from bot.models import StoredMention
 
 
 def team_dir(ctx: Context, *parts: str) -> Path:

@@ -13,9 +13,10 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Button, Reply, Span
 from bot.commands.base import Command, Context, UsageError
-from bot.markup import NL, b, code, reply, t
-from bot.models import Button, Reply, Span, Watch
+from bot.models import Watch
 from bot.sources import SourceError, new_client
 from bot.sources.places_search import Candidate, search_places
 from bot.sources.text import cap
@@ -77,7 +78,7 @@ async def _watch_for(ctx: Context, watch: Watch | None) -> Watch:
 
 async def offer_candidates(ctx: Context, query: str, watch: Watch | None) -> Reply:
     """Run a Text Search and offer up to five listings to choose from."""
-    from bot.monitor import source_config
+    from bot.watch.monitor import source_config
 
     query = " ".join(query.split())
     if len(query) < 3:

@@ -6,9 +6,9 @@ does not, the answer says so and asks for a selector with an example, and nothin
 
 from __future__ import annotations
 
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Reply
 from bot.commands.base import Context
-from bot.markup import NL, b, code, reply, t
-from bot.models import Reply
 from bot.sources import ContentError, SourceConfig, SourceError, SourceSpec, SourceState, new_client
 from bot.sources.page import PageSource
 

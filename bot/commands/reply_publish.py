@@ -12,10 +12,11 @@ import hashlib
 import json
 import re
 
+from bot.chat.markup import NL, b, code, quote, reply, t
+from bot.chat.types import Button, Reply, Span
 from bot.commands.base import Context, UsageError
 from bot.documents.secrecy import check_reply, describe_hits
-from bot.markup import NL, b, code, quote, reply, t
-from bot.models import Button, Reply, Span, StoredMention
+from bot.models import StoredMention
 from bot.sources import SourceError, new_client
 from bot.sources.business_api import MAX_REPLY_CHARS, BusinessApi
 
@@ -254,7 +255,7 @@ def _preview(ctx: Context, mention: StoredMention, text: str, live: str | None) 
 
 
 def _api(ctx: Context) -> BusinessApi:
-    from bot.monitor import source_config
+    from bot.watch.monitor import source_config
 
     return BusinessApi(source_config(ctx.services))
 

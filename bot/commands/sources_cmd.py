@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Reply, Span
 from bot.commands.args import fold, split_first
 from bot.commands.base import Command, Context, UsageError
 from bot.commands.watchlist import watch_by_ref
 from bot.dates import format_datetime
-from bot.markup import NL, b, code, reply, t
-from bot.models import Reply, Span, Watch
+from bot.models import Watch
 from bot.netguard import UnsafeURLError, check_url
 from bot.sources import InvalidTargetError, SourceSpec, build_source, news_query_for
+from bot.sources.kinds import describe
 from bot.sources.places import looks_like_place_id
-from bot.sources.registry import describe
 
 KINDS = {
     "flux": "feed", "feed": "feed", "rss": "feed",
@@ -96,7 +97,7 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
         raise UsageError("Précisez le nom surveillé de cette fiche : « pour N » (voir /liste).")
     if not target_text:
         raise UsageError("Indiquez la source à ajouter.")
-    from bot.monitor import source_config
+    from bot.watch.monitor import source_config
 
     config = source_config(services)
     source = build_source(kind, config)
@@ -121,8 +122,8 @@ async def add_checked(
     """Add a source whose target was already checked, and wake the monitor."""
     services = ctx.services
     store = services.store
-    monitor = services.engines.get("monitor")
-    from bot.monitor import source_config
+    monitor = services.monitor
+    from bot.watch.monitor import source_config
 
     source = build_source(kind, source_config(services))
     if await store.sources.find(ctx.team, kind, target, selector) is not None:

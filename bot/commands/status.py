@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot import __version__
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Reply, Span
 from bot.commands.base import Command, Context
 from bot.dates import format_datetime
-from bot.markup import NL, b, code, reply, t
-from bot.models import Coverage, Reply, Span
+from bot.models import Coverage
 
 
 async def statut(ctx: Context, args: str) -> Reply:

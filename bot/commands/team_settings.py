@@ -6,11 +6,12 @@ import re
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Reply, Span
 from bot.commands.args import fold, key_values, split_first
 from bot.commands.base import Command, Context, UsageError
 from bot.dates import DAYS_EN, DAYS_FR
-from bot.markup import NL, b, code, reply, t
-from bot.models import Coverage, Insurer, Practitioner, Reply, Span, TeamSettings
+from bot.models import Coverage, Insurer, Practitioner, TeamSettings
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
 _RPPS = re.compile(r"^\d{11}$")

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.chat.types import Attachment
 from bot.deadlines import discriminatory_for, format_date, local_date, press_deadline
-from bot.documents.context import (
+from bot.documents.docx_letter import build_docx
+from bot.documents.eml import build_eml
+from bot.documents.errors import DocumentRefused
+from bot.documents.facts import (
     capture_facts,
     deadline_facts,
     insurer_facts,
@@ -17,13 +21,10 @@ from bot.documents.context import (
     practitioner_facts,
     setting,
 )
-from bot.documents.docx_letter import build_docx
-from bot.documents.eml import build_eml
-from bot.documents.errors import DocumentRefused
 from bot.documents.render import Rendered, render
 from bot.documents.requirements import require
 from bot.documents.safe import clean, header_safe
-from bot.models import Attachment, CaptureRecord, StoredMention, TeamSettings
+from bot.models import CaptureRecord, StoredMention, TeamSettings
 
 EML_MIME = "message/rfc822"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -7,8 +7,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.chat.types import Attachment, Reply
 from bot.dates import local_date
-from bot.models import Attachment, Reply, StoredMention, TeamSettings, Watch
+from bot.models import StoredMention, TeamSettings, Watch
 from bot.report.stats import AuditStats, compute_stats
 from bot.report.summary import summary_reply
 from bot.store.sources import SourceRow

@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.chat.mention_view import flag_names, stars
 from bot.dates import format_date, format_datetime, format_datetime_utc
 from bot.documents.render import render
 from bot.documents.safe import clean, shorten
-from bot.mention_view import flag_names, stars
 from bot.models import TeamSettings
 from bot.report import fmt
 from bot.report.advice import advise

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot import netguard
+from bot.sources.aiohttp_transport import AiohttpTransport, GuardedResolver
 from bot.sources.base import (
     ContentError,
     FetchTimeoutError,
@@ -28,7 +29,6 @@ from bot.sources.base import (
     UnreachableError,
     UnsafeSourceError,
 )
-from bot.sources.transport import AiohttpTransport, GuardedResolver
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

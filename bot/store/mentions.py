@@ -10,8 +10,9 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.chat.types import Urgency
 from bot.clock import from_iso, to_iso, utcnow
-from bot.models import Cue, Flag, Mention, Severity, StoredMention, Triage, Urgency
+from bot.models import Cue, Flag, Mention, Severity, StoredMention, Triage
 from bot.store.db import Database
 
 

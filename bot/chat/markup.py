@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.models import Attachment, Button, Reply, Span, SpanStyle, Urgency
+from bot.chat.types import Attachment, Button, Reply, Span, SpanStyle, Urgency
 
 
 def t(text: str) -> Span:
@@ -38,6 +38,11 @@ def quote(text: str) -> Span:
 
 
 NL = Span("\n")
+
+
+def parts(items: Iterable[Span | str]) -> list[Span]:
+    """Spans from a catalogue sentence's parts (bare strings are plain text)."""
+    return [Span(s) if isinstance(s, str) else s for s in items]
 
 
 def reply(

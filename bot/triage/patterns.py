@@ -10,7 +10,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from bot.normalize import Tokenized, lexicon_lines
+from bot.match.normalize import Tokenized, lexicon_lines
 
 
 # --- The pattern language of the lexicons -----------------------------------------------------

@@ -6,11 +6,13 @@ from dataclasses import replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.chat.markup import NL, b, parts, reply, t
+from bot.chat.mention_view import action_buttons, mention_block, stars
+from bot.chat.types import Reply, Span, Urgency
 from bot.clock import utcnow
 from bot.deadlines import deadline_sentence, press_deadline
-from bot.markup import NL, b, code, reply, t
-from bot.mention_view import action_buttons, mention_block, stars
-from bot.models import Reply, Severity, Span, StoredMention, TeamSettings, Urgency, Watch
+from bot.messages import messages
+from bot.models import Severity, StoredMention, TeamSettings, Watch
 
 
 def urgency_for(m: StoredMention) -> Urgency:
@@ -34,19 +36,14 @@ def new_mention_alert(
 ) -> Reply:
     """The push for a new review or mention."""
     lang = settings.language
-    title = "🔔 Nouvel avis" if lang != "en" else "🔔 New mention"
-    if m.flags:
-        title = "🚨 Avis à risque juridique" if lang != "en" else "🚨 Legal-risk mention"
+    say = messages(lang)
+    title = say.legal_risk_title() if m.flags else say.new_mention_title()
     spans: list[Span] = [b(title), NL, *mention_block(m, watches, lang, tz)]
     spans += deadline_spans(m, lang, tz)
     if m.flags:
-        spans += [NL, t("Actions conseillées : capture, courrier à l'assureur, signalement.")]
+        spans += [NL, t(say.advised_actions())]
         if settings.insurer.coverage.value == "inconnue":
-            spans += [
-                NL,
-                t("💡 Votre contrat RCP couvre-t-il l'e-réputation ? "),
-                code("/assureur garantie"),
-            ]
+            spans += [NL, *parts(say.coverage_question())]
     return reply(*spans, buttons=action_buttons(m, lang), urgency=urgency_for(m))
 
 
@@ -64,7 +61,7 @@ def edited_alert(
     if old_rating != m.rating and (old_rating or m.rating):
         change = f" ({stars(old_rating) or '—'} → {stars(m.rating) or '—'})"
     spans: list[Span] = [
-        b(("✏️ Avis modifié" if lang != "en" else "✏️ Mention edited") + change),
+        b(messages(lang).edited_title(change)),
         NL,
         *mention_block(m, watches, lang, tz),
         *deadline_spans(m, lang, tz),
@@ -74,45 +71,20 @@ def edited_alert(
 
 def vanished_alert(m: StoredMention, lang: str) -> Reply:
     """A review no longer on its listing (after a removal request, for instance)."""
-    return reply(
-        b(f"🗑️ L'avis #{m.id} n'apparaît plus sur la fiche."),
-        NL,
-        t("Il reste conservé dans Vigie, avec ses captures éventuelles."),
-        urgency=Urgency.SILENT,
-    )
+    return reply(*messages(lang).vanished(m.id), urgency=Urgency.SILENT)
 
 
 def baseline_alert(label: str, count: int, average: float | None, risky: int, lang: str) -> Reply:
     """One message for a new source's existing items, instead of a flood."""
-    avg = f", note moyenne {average:.1f}".replace(".", ",") if average is not None else ""
-    risk = f", {risky} à risque" if risky else ""
-    return reply(
-        b("📋 Source ajoutée : "),
-        t(label),
-        NL,
-        t(f"{count} avis ou mentions existants{avg}{risk} — "),
-        code("/bilan"),
-        t(" pour le détail, "),
-        code("/avis risque"),
-        t(" pour les avis à risque."),
-        urgency=Urgency.SILENT,
-    )
+    return reply(*messages(lang).baseline(label, count, average, risky), urgency=Urgency.SILENT)
 
 
-def source_health_alert(label: str, failing: bool, error: str | None) -> Reply:
+def source_health_alert(label: str, failing: bool, error: str | None, lang: str) -> Reply:
     """Told once when a source keeps failing, and once when it recovers."""
+    say = messages(lang)
     if failing:
-        return reply(
-            b("⚠️ Source en échec : "),
-            t(label),
-            NL,
-            t((error or "erreur inconnue")[:300]),
-            NL,
-            t("Vigie réessaie régulièrement. Détail : "),
-            code("/statut"),
-            urgency=Urgency.NORMAL,
-        )
-    return reply(b("✅ Source rétablie : "), t(label), urgency=Urgency.SILENT)
+        return reply(*say.source_failing(label, error), urgency=Urgency.NORMAL)
+    return reply(*say.source_recovered(label), urgency=Urgency.SILENT)
 
 
 def in_quiet_hours(settings: TeamSettings, now: datetime, tz: ZoneInfo) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.match.doc import Doc
 from bot.match.index import Person, WatchIndex
+from bot.match.normalize import flat_words, fold_flat, split_handles, tokenize, tokens
 from bot.match.persons import (
     HOMONYM,
     INITIALS_RE,
@@ -27,7 +28,6 @@ from bot.match.persons import (
 from bot.match.practices import judge_place, place_occurrences
 from bot.match.prefilter import fuzzy_hits, plausible
 from bot.models import Watch
-from bot.normalize import flat_words, fold_flat, split_handles, tokenize, tokens
 
 _TITLE_REVIEWER_RE = re.compile(r"^\s*avis (?:de|d'|d’)\s*[^—–|·]*[—–|·]?", re.IGNORECASE)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.app import BackgroundTask
-from bot.delivery import Delivery
-from bot.digests import run_digests
+from bot.chat.transport import ChatTransport
 from bot.models import StoredMention
-from bot.monitor import Monitor
-from bot.reminders import run_reminders
+from bot.notify.delivery import Delivery
+from bot.notify.reminders import run_reminders
+from bot.notify.weekly import run_digests
 from bot.services import Services
-from bot.transport import ChatTransport
+from bot.watch.monitor import Monitor
+from vigie.app import BackgroundTask
 
 
 def build_engines(services: Services, transports: list[ChatTransport]) -> list[BackgroundTask]:
@@ -20,16 +20,14 @@ def build_engines(services: Services, transports: list[ChatTransport]) -> list[B
 
     async def on_risk(mention: StoredMention) -> None:
         # Captured in the background: the poll goes on while the browser works.
-        from bot.evidence import auto_capture  # Playwright loads on the first capture
+        from bot.capture.evidence import auto_capture  # Playwright loads on the first capture
 
         task = asyncio.create_task(auto_capture(services, mention))
         pending.add(task)
         task.add_done_callback(pending.discard)
 
     pending: set[asyncio.Task[None]] = set()
-    monitor = Monitor(services, on_new_alerts=delivery.wake, on_risk=on_risk)
-    services.engines["monitor"] = monitor
-    services.engines["delivery"] = delivery
+    monitor = Monitor(services, on_risk=on_risk)  # registers itself as services.monitor
 
     async def reminders() -> None:
         await run_reminders(services)

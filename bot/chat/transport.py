@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.models import Reply
+from bot.chat.types import Reply
+
+
+class StartupError(Exception):
+    """Vigie (or one adapter) cannot start; the message says what to fix."""
 
 
 class SendError(Exception):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.chat.markup import NL, b, i, link, quote, t
+from bot.chat.types import Button, Span
 from bot.dates import format_date, local_date
-from bot.markup import NL, b, i, link, quote, t
-from bot.models import Button, Flag, Severity, Span, StoredMention, Watch
+from bot.models import Flag, Severity, StoredMention, Watch
 
 FLAG_FR = {
     Flag.INSULT: "injure",
@@ -77,7 +78,7 @@ def mention_block(
     m: StoredMention, watches: list[Watch], lang: str, tz: ZoneInfo, *, excerpt_len: int = 400
 ) -> list[Span]:
     """Headline, link, excerpt, triage with its reasons."""
-    from bot.markup import excerpt
+    from bot.chat.markup import excerpt
 
     spans = headline(m, watches, lang, tz)
     if m.author:

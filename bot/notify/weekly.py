@@ -6,10 +6,8 @@ import asyncio
 import logging
 
 from bot.clock import utcnow
-from bot.reply_codec import encode_reply
 from bot.report import digest_due, digest_inputs, weekly_digest
 from bot.services import Services
-from bot.store import NewAlert
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +38,7 @@ async def send_due_digests(services: Services) -> int:
                 tz=tz,
                 language=settings.language,
             )
-            payload = encode_reply(message)
-            await store.alerts.enqueue(
-                team_id, [NewAlert(c.id, "digest", payload, message.urgency) for c in chats]
-            )
+            await services.outbox.post(team_id, "digest", message)
             queued += 1
         await store.teams.set_digest_sent(team_id, now)
     return queued
@@ -53,10 +48,7 @@ async def run_digests(services: Services) -> None:
     """Check every five minutes."""
     while True:
         try:
-            if await send_due_digests(services):
-                delivery = services.engines.get("delivery")
-                if delivery is not None:
-                    delivery.wake()
+            await send_due_digests(services)
         except Exception:
             log.exception("digest check failed")
         await asyncio.sleep(CHECK_EVERY_S)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.mention_view import action_buttons, headline
+from bot.chat.types import Reply, Urgency
 from bot.clock import utcnow
 from bot.deadlines import deadline_sentence, mention_reminders_due, press_deadline
-from bot.markup import NL, b, code, reply, t
-from bot.mention_view import action_buttons, headline
-from bot.models import Reply, StoredMention, Urgency, Watch
-from bot.reply_codec import encode_reply
+from bot.messages import messages
+from bot.models import StoredMention, Watch
 from bot.services import Services
-from bot.store import NewAlert
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +24,13 @@ def reminder_alert(m: StoredMention, watches: list[Watch], lang: str, services: 
     tz = services.settings.tz
     sentence = deadline_sentence(press_deadline(m, tz=tz), utcnow(), lang)
     return reply(
-        b("⏳ Rappel : délai pour agir" if lang != "en" else "⏳ Reminder: time limit"),
+        b(messages(lang).reminder_title()),
         NL,
         *headline(m, watches, lang, tz),
         NL,
         t(sentence),
         NL,
-        t("Déjà réglé ? " if lang != "en" else "Already dealt with? "),
+        t(messages(lang).already_dealt_with()),
         code(f"/traite {m.id}"),
         buttons=action_buttons(m, lang),
         urgency=Urgency.URGENT,
@@ -50,7 +50,6 @@ async def send_due_reminders(services: Services) -> int:
             continue
         settings = await store.teams.settings(team_id)
         watches = await store.watches.active(team_id)
-        chats = await store.teams.chats_of(team_id)
         for mention in open_risky:
             sent = {
                 int(detail)
@@ -61,12 +60,7 @@ async def send_due_reminders(services: Services) -> int:
             if not due:
                 continue
             message = reminder_alert(mention, watches, settings.language, services)
-            payload = encode_reply(message)
-            await store.alerts.enqueue(
-                team_id,
-                [NewAlert(c.id, "reminder", payload, message.urgency) for c in chats],
-                mention.id,
-            )
+            await services.outbox.post(team_id, "reminder", message, mention_id=mention.id)
             for mark in due:
                 await store.mentions.add_event(mention.id, "reminder", str(mark))
             queued += 1
@@ -77,10 +71,7 @@ async def run_reminders(services: Services) -> None:
     """Check hourly."""
     while True:
         try:
-            if await send_due_reminders(services):
-                delivery = services.engines.get("delivery")
-                if delivery is not None:
-                    delivery.wake()
+            await send_due_reminders(services)
         except Exception:
             log.exception("reminder check failed")
         await asyncio.sleep(CHECK_EVERY_S)

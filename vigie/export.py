@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import open_services
 from bot.clock import to_iso, utcnow
 from bot.settings import Settings
+from vigie.app import open_services
 
 
 async def export_team(settings: Settings, *, team: str | None, out: Path | None) -> int:

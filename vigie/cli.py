@@ -10,9 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot import __version__
-from bot.app import StartupError, open_services
+from bot.chat.transport import StartupError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import StoreError
+from vigie.app import open_services
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,17 +76,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0 if report.ok else 1
         settings = load_settings()
         if command in ("run", "console"):
-            from bot.runtime import run_vigie
+            from vigie.runtime import run_vigie
 
             return asyncio.run(run_vigie(settings, force_console=command == "console"))
         if command == "invite":
             return asyncio.run(_invite(settings, args.team, args.hours))
         if command == "export":
-            from bot.export import export_team
+            from vigie.export import export_team
 
             return asyncio.run(export_team(settings, team=args.team, out=args.out))
         if command == "google":
-            from bot.google_connect import run_connect
+            from vigie.google_connect import run_connect
 
             if args.google_command not in ("connecter", "connect"):
                 print("Usage : vigie google connecter [--sans-navigateur]", file=sys.stderr)
@@ -94,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run_connect(settings, browser=not args.no_browser, port=args.port, team=args.team)
             )
         if command == "purge":
-            from bot.export import purge_before
+            from vigie.export import purge_before
 
             return asyncio.run(purge_before(settings, args.before, confirmed=args.yes))
     except (SettingsError, StoreError, StartupError) as exc:

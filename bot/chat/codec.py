@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.models import Attachment, Button, Reply, Span, SpanStyle, Urgency
+from bot.chat.types import Attachment, Button, Reply, Span, SpanStyle, Urgency
 
 
 def encode_reply(reply: Reply) -> str:

@@ -1,31 +1,35 @@
-"""The watch loop: poll due sources, dedupe, match, triage, and write mentions with their alerts."""
+"""The watch loop: which source to poll when, how many at once, backoff and source health.
+
+What a poll brought goes through the pure ingest step (`bot.watch.ingest`); this module stores
+its events and queues their alerts through the outbox.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
 from pydantic import SecretStr
 
-from bot.alerts import (
+from bot.chat.types import Reply
+from bot.clock import utcnow
+from bot.match.matcher import Matcher
+from bot.models import Mention, StoredMention, TeamSettings, Triage, Watch
+from bot.notify.alert_text import (
     baseline_alert,
     edited_alert,
     new_mention_alert,
     source_health_alert,
     vanished_alert,
 )
-from bot.clock import utcnow
-from bot.matching import Matcher
-from bot.models import Mention, Reply, StoredMention, TeamSettings, Triage, Watch
-from bot.reply_codec import encode_reply
+from bot.ports import Outbox, PollOutcome
 from bot.services import Services
 from bot.sources import (
     FetchResult,
@@ -40,7 +44,7 @@ from bot.sources import (
 from bot.sources.google_token import token_path
 from bot.sources.http import host_of
 from bot.store import NewAlert, SourceRow
-from bot.triage import triage
+from bot.watch.ingest import EditedItem, IngestPlan, NewItem, ingest
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +53,6 @@ MAX_BACKOFF = timedelta(hours=6)
 LISTING_KINDS = ("places", "business", "page")
 
 OnRisk = Callable[[StoredMention], Awaitable[None]]
-
-
-def content_hash(m: Mention) -> str:
-    """What makes two versions of a review different: text, title and rating."""
-    material = f"{m.rating}\x1f{m.title or ''}\x1f{m.text}".encode()
-    return hashlib.sha256(material).hexdigest()
 
 
 def source_config(services: Services) -> SourceConfig:
@@ -77,18 +75,6 @@ def source_config(services: Services) -> SourceConfig:
         allow_private=s.allow_private_urls,
         poll_interval_s=s.poll_interval,
     )
-
-
-@dataclass
-class PollOutcome:
-    """What one poll did, for /bilan and the logs."""
-
-    source_id: int
-    new: int = 0
-    edited: int = 0
-    vanished: int = 0
-    error: str | None = None
-    not_modified: bool = False
 
 
 class Monitor:
@@ -115,10 +101,12 @@ class Monitor:
         self._matcher: Matcher | None = None
         self._watches: dict[int, Watch] = {}
         self._client: httpx.AsyncClient | None = None
-        self.on_new_alerts = on_new_alerts
+        self.outbox = services.outbox
+        if on_new_alerts is not None:
+            self.outbox.subscribe(on_new_alerts)
         self.on_risk = on_risk
         self._running: set[int] = set()
-        services.on_watchlist_changed = self.rebuild_matcher
+        services.monitor = self
 
     async def rebuild_matcher(self) -> None:
         """Index every active watch again (after /surveiller or /retirer)."""
@@ -207,9 +195,9 @@ class Monitor:
         await store.sources.record_success(row.id, result.state.to_json(), self._next_poll(source))
         if row.failing_notified:
             await store.sources.set_failing_notified(row.id, False)
-            await self._team_alert(row.team_id, "source_ok", source_health_alert(
-                source.describe(spec), failing=False, error=None
-            ))  # fmt: skip
+            lang = (await store.teams.settings(row.team_id)).language
+            message = source_health_alert(source.describe(spec), False, None, lang)
+            await self._team_alert(row.team_id, "source_ok", message)
         return outcome
 
     def _next_poll(self, source: Source) -> datetime:
@@ -237,24 +225,12 @@ class Monitor:
         if failures >= FAILURES_BEFORE_TELLING and not row.failing_notified:
             await store.sources.set_failing_notified(row.id, True)
             spec = SourceSpec(row.id, row.team_id, row.kind, row.target, row.selector, row.watch_id)
-            await self._team_alert(
-                row.team_id,
-                "source_failing",
-                source_health_alert(source.describe(spec), True, message),
-            )
+            lang = (await store.teams.settings(row.team_id)).language
+            alert = source_health_alert(source.describe(spec), True, message, lang)
+            await self._team_alert(row.team_id, "source_failing", alert)
 
     async def _team_alert(self, team_id: int, kind: str, message: Reply) -> None:
-        store = self.services.store
-        chats = await store.teams.chats_of(team_id)
-        payload = encode_reply(message)
-        await store.alerts.enqueue(
-            team_id, [NewAlert(c.id, kind, payload, message.urgency) for c in chats]
-        )
-        self._notify()
-
-    def _notify(self) -> None:
-        if self.on_new_alerts is not None:
-            self.on_new_alerts()
+        await self.outbox.post(team_id, kind, message)
 
     def concerned(self, row: SourceRow, mention: Mention) -> list[int]:
         """Which of the team's watches a mention concerns."""
@@ -278,110 +254,107 @@ class Monitor:
         result: FetchResult,
         outcome: PollOutcome,
     ) -> None:
+        """Run the ingest step on what the poll brought, then store its events in order."""
         if result.not_modified:
             outcome.not_modified = True
             return
         store = self.services.store
-        known = await store.mentions.known_keys(row.id)
+        plan = ingest(
+            result.mentions,
+            known=await store.mentions.known_keys(row.id),
+            concerned=lambda mention: self.concerned(row, mention),
+            complete=result.complete,
+            baseline=not row.baseline_done,
+        )
         batch = _Batch(
             row=row,
             settings=await store.teams.settings(row.team_id),
             chats=[c.id for c in await store.teams.chats_of(row.team_id)],
             watches=[w for w in self._watches.values() if w.team_id == row.team_id],
-            baseline=not row.baseline_done,
         )
-        seen: set[str] = set()
-        for mention in result.mentions:
-            seen.add(mention.external_id)
-            digest = content_hash(mention)
-            previous = known.get(mention.external_id)
-            if previous is not None and previous[1] == digest:
-                continue
-            watch_ids = self.concerned(row, mention)
-            if previous is None and watch_ids:
-                await self._store_new(batch, mention, digest, watch_ids)
+        risky_new: list[StoredMention] = []
+        for item in plan.items:
+            if isinstance(item, NewItem):
+                stored = await self._store_new(batch, item, baseline=plan.baseline)
                 outcome.new += 1
-            elif previous is not None:
-                await self._store_edit(batch, previous[0], mention, digest, watch_ids)
+                if item.verdict.flags and not plan.baseline:
+                    risky_new.append(stored)
+            else:
+                await self._store_edit(batch, item)
                 outcome.edited += 1
-        if result.complete and row.baseline_done:
-            gone = [mid for ext, (mid, _) in known.items() if ext not in seen]
-            outcome.vanished = await self._record_vanished(batch, gone)
-        if batch.baseline:
-            average = batch.average()
-            listed = result.summary.get("rating")
-            if isinstance(listed, int | float):
-                average = float(listed)
-            message = baseline_alert(
-                source.describe(spec), batch.count, average, batch.risky, batch.settings.language
-            )
-            await self._team_alert(row.team_id, "baseline", message)
+        if plan.vanished:
+            outcome.vanished = await self._record_vanished(batch, plan.vanished)
+        if plan.baseline:
+            await self._baseline(row, source.describe(spec), plan, result, batch.settings)
         if outcome.new or outcome.edited:
-            self._notify()
+            self.outbox.wake()
         if self.on_risk is not None:
-            for stored in batch.risky_new:
+            for stored in risky_new:
                 await self.on_risk(stored)
 
-    async def _store_new(
-        self, batch: _Batch, mention: Mention, digest: str, watch_ids: list[int]
+    async def _baseline(
+        self,
+        row: SourceRow,
+        label: str,
+        plan: IngestPlan,
+        result: FetchResult,
+        settings: TeamSettings,
     ) -> None:
+        """One message for a new source's existing items, instead of a flood."""
+        count, risky, average = plan.baseline_tally()
+        listed = result.summary.get("rating")
+        if isinstance(listed, int | float):
+            average = float(listed)
+        message = baseline_alert(label, count, average, risky, settings.language)
+        await self._team_alert(row.team_id, "baseline", message)
+
+    async def _store_new(self, batch: _Batch, item: NewItem, *, baseline: bool) -> StoredMention:
         """A mention never seen: store it with one alert per chat (none during a baseline)."""
-        verdict = triage(mention.text, title=mention.title, rating=mention.rating)
         tz = self.services.settings.tz
         stored_ref: list[StoredMention] = []
 
         def build(mention_id: int) -> list[NewAlert]:
-            stored = _as_stored(mention_id, batch.row, mention, verdict, digest, watch_ids)
+            stored = _as_stored(mention_id, batch.row, item.mention, item.verdict, item.digest,
+                                list(item.watch_ids))  # fmt: skip
             stored_ref.append(stored)
-            if batch.baseline:
+            if baseline:
                 return []
             message = new_mention_alert(stored, batch.watches, batch.settings, tz)
-            payload = encode_reply(message)
-            return [NewAlert(chat, "new", payload, message.urgency) for chat in batch.chats]
+            return Outbox.rows(batch.chats, "new", message)
 
         await self.services.store.mentions.insert(
             batch.row.team_id,
-            mention,
-            content_hash=digest,
-            triage=verdict,
-            watch_ids=watch_ids,
+            item.mention,
+            content_hash=item.digest,
+            triage=item.verdict,
+            watch_ids=list(item.watch_ids),
             alerts=build,
         )
-        if batch.baseline:
-            batch.count += 1
-            batch.risky += bool(verdict.flags)
-            if mention.rating:
-                batch.ratings.append(mention.rating)
-            return
-        self._notify()  # deliver this alert now, while the rest of the poll is recorded
-        if verdict.flags:
-            batch.risky_new.extend(stored_ref)
+        if not baseline:
+            self.outbox.wake()  # deliver this alert now, while the rest of the poll is recorded
+        return stored_ref[0]
 
-    async def _store_edit(
-        self, batch: _Batch, mention_id: int, mention: Mention, digest: str, watch_ids: list[int]
-    ) -> None:
+    async def _store_edit(self, batch: _Batch, item: EditedItem) -> None:
         """A known mention whose content changed: record it and raise an « avis modifié »."""
         store = self.services.store
-        verdict = triage(mention.text, title=mention.title, rating=mention.rating)
-        old = await store.mentions.get(batch.row.team_id, mention_id)
+        old = await store.mentions.get(batch.row.team_id, item.mention_id)
         old_rating = old.rating if old else None
-        ids = watch_ids or list(old.watch_ids if old else ())
+        ids = list(item.watch_ids) or list(old.watch_ids if old else ())
         tz = self.services.settings.tz
 
         def build(mention_id: int) -> list[NewAlert]:
-            stored = _as_stored(mention_id, batch.row, mention, verdict, digest, ids)
+            stored = _as_stored(mention_id, batch.row, item.mention, item.verdict, item.digest, ids)
             message = edited_alert(stored, batch.watches, batch.settings, tz, old_rating=old_rating)
-            payload = encode_reply(message)
-            return [NewAlert(chat, "edited", payload, message.urgency) for chat in batch.chats]
+            return Outbox.rows(batch.chats, "edited", message)
 
         await store.mentions.update_content(
-            mention_id,
+            item.mention_id,
             batch.row.team_id,
-            mention,
-            content_hash=digest,
-            triage=verdict,
+            item.mention,
+            content_hash=item.digest,
+            triage=item.verdict,
             alerts=build,
-            detail=f"note {old_rating} → {mention.rating}",
+            detail=f"note {old_rating} → {item.mention.rating}",
         )
 
     async def _record_vanished(self, batch: _Batch, gone: list[int]) -> int:
@@ -398,21 +371,12 @@ class Monitor:
 
 @dataclass
 class _Batch:
-    """One poll's context and baseline tally."""
+    """One poll's context: the team's settings, chats and watches."""
 
     row: SourceRow
     settings: TeamSettings
     chats: list[int]
     watches: list[Watch]
-    baseline: bool
-    count: int = 0
-    risky: int = 0
-    ratings: list[int] = field(default_factory=list)
-    risky_new: list[StoredMention] = field(default_factory=list)
-
-    def average(self) -> float | None:
-        """The mean star rating of the baseline's reviews."""
-        return sum(self.ratings) / len(self.ratings) if self.ratings else None
 
 
 def _as_stored(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.models import Cue, Flag
-from bot.triage_patterns import Hit, Pattern, Searchable, load_patterns
+from bot.triage.patterns import Hit, Pattern, Searchable, load_patterns
 
 __all__ = ["accusations"]
 

@@ -365,7 +365,7 @@ async def run_connect(
     stdout: TextIO | None = None,
 ) -> int:
     """The whole guided connection; 0 when done, 2 with a message when a step failed."""
-    from bot.app import open_services
+    from vigie.app import open_services
 
     inp, out = stdin or sys.stdin, stdout or sys.stdout
     try:

@@ -7,12 +7,11 @@ from collections.abc import Awaitable, Callable
 
 from bot import __version__
 from bot.capture import CaptureBusyError, CaptureResult, CaptureService, mention_fields
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Attachment, Reply, Urgency
 from bot.dates import format_datetime_utc
-from bot.markup import NL, b, code, reply, t
-from bot.models import Attachment, Reply, StoredMention, Urgency
-from bot.reply_codec import encode_reply
+from bot.models import StoredMention
 from bot.services import Services
-from bot.store import NewAlert
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +20,7 @@ Progress = Callable[[str], Awaitable[None]]
 
 def capture_service(services: Services) -> CaptureService:
     """The process's capture engine, created on first use (one browser for all captures)."""
-    engine = services.engines.get("capture")
+    engine = services.capture
     if isinstance(engine, CaptureService):
         return engine
     settings = services.settings
@@ -31,7 +30,7 @@ def capture_service(services: Services) -> CaptureService:
         allow_private=settings.allow_private_urls,
         vigie_version=__version__,
     )
-    services.engines["capture"] = engine
+    services.capture = engine
     return engine
 
 
@@ -126,14 +125,4 @@ async def auto_capture(services: Services, mention: StoredMention) -> None:
         b("Capture automatique (avis à risque)"), NL, *message.spans,
         attachments=message.attachments, urgency=Urgency.SILENT,
     )  # fmt: skip
-    store = services.store
-    chats = await store.teams.chats_of(mention.team_id)
-    payload = encode_reply(message)
-    await store.alerts.enqueue(
-        mention.team_id,
-        [NewAlert(c.id, "capture", payload, message.urgency) for c in chats],
-        mention.id,
-    )
-    delivery = services.engines.get("delivery")
-    if delivery is not None:
-        delivery.wake()
+    await services.outbox.post(mention.team_id, "capture", message, mention_id=mention.id)

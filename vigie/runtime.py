@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from adapters.console import CHAT_ID, ConsoleAdapter
-from bot.app import BackgroundTask, make_router, open_services, serve
-from bot.engines import build_engines
-from bot.logging_setup import setup_logging
+from bot.chat.transport import ChatTransport
 from bot.router import Router
 from bot.settings import Settings
-from bot.transport import ChatTransport
+from vigie.app import BackgroundTask, make_router, open_services, serve
+from vigie.engines import build_engines
+from vigie.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,8 @@ async def run_vigie(settings: Settings, *, force_console: bool = False) -> int:
         background += build_engines(services, transports)
         await serve(services, transports, background)
     finally:
-        capture = services.engines.get("capture")
-        if capture is not None:
-            await capture.close()
+        if services.capture is not None:
+            await services.capture.close()
         await services.store.close()
     return 0
 

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from bot.accusation import accusations, unvoided
+from bot.match.normalize import Tokenized, split_camel, tokenize, undisguise
 from bot.models import Cue, Flag, Severity, Triage
-from bot.normalize import Tokenized, split_camel, tokenize, undisguise
-from bot.triage_patterns import (
+from bot.triage.accusation import accusations, unvoided
+from bot.triage.patterns import (
     Hit,
     Pattern,
     PatternError,

@@ -8,12 +8,12 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from bot.alerts import for_delivery
+from bot.chat.codec import decode_reply
+from bot.chat.transport import ChatTransport, SendError
 from bot.clock import utcnow
-from bot.reply_codec import decode_reply
+from bot.notify.alert_text import for_delivery
 from bot.services import Services
 from bot.store import OutboxRow
-from bot.transport import ChatTransport, SendError
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ class Delivery:
         self.services = services
         self.transports = transports
         self._wake = asyncio.Event()
+        services.outbox.subscribe(self.wake)
 
     def wake(self) -> None:
         """New alerts were written: send them now."""

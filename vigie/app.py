@@ -8,17 +8,13 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.chat.transport import ChatTransport, StartupError
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
-from bot.transport import ChatTransport
 
 log = logging.getLogger(__name__)
-
-
-class StartupError(Exception):
-    """Vigie cannot start; the message says what to fix."""
 
 
 class _InputEnded(Exception):

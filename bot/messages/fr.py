@@ -1,0 +1,137 @@
+"""The French sentences (the default language)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.chat.markup import NL, b, code, t
+from bot.dates import format_date_fr
+from bot.messages.catalogue import Parts
+
+
+class French:
+    """Every chat sentence in French."""
+
+    # --- router ---
+    def internal_error(self) -> str:
+        return (
+            "Désolé, une erreur interne a empêché cette commande d'aboutir. Rien n'a été perdu ; "
+            "réessayez dans un instant, et si cela persiste, consultez le journal du serveur."
+        )
+
+    def message_too_long(self, length: int) -> str:
+        return (
+            f"Message trop long ({length} caractères). Une commande tient en une ligne, "
+            "par exemple /surveiller Dr Marie Dupont, Lyon."
+        )
+
+    def unknown_command(self, word: str, suggestion: str | None) -> Parts:
+        hint = f"Vouliez-vous dire /{suggestion} ? " if suggestion else ""
+        return (f"Commande inconnue « /{word} ». {hint}La liste des commandes : ", code("/aide"))
+
+    def argument_too_long(self, length: int, limit: int, example: str) -> Parts:
+        return (
+            f"Argument trop long ({length} caractères, {limit} au plus). ",
+            "Exemple : ",
+            code(example),
+        )
+
+    def usage(self, problem: str, usage: str, example: str) -> Parts:
+        return (problem, NL, "Syntaxe : ", code(usage), NL, "Exemple : ", code(example))
+
+    def not_bound(self, chat_id: str) -> Parts:
+        return (
+            "Cette conversation n'est reliée à aucune équipe Vigie. Pour la relier, demandez un "
+            "code à la personne qui gère le serveur (",
+            code("vigie invite"),
+            "), puis tapez ",
+            code("/rejoindre CODE"),
+            ".",
+            NL,
+            "Identifiant de cette conversation : ",
+            code(chat_id),
+        )
+
+    def welcome(self) -> Parts:
+        return (b("Vigie"), " veille sur votre e-réputation. Les commandes : ", code("/aide"))
+
+    def other_workspace(self) -> Parts:
+        return (
+            "Demande refusée : cette conversation est reliée à Vigie depuis un autre espace de "
+            "travail. Pour la relier à votre équipe, tapez ",
+            code("/rejoindre CODE"),
+            " avec un code donné par la personne qui gère le serveur Vigie.",
+        )
+
+    # --- alerts ---
+    def new_mention_title(self) -> str:
+        return "🔔 Nouvel avis"
+
+    def legal_risk_title(self) -> str:
+        return "🚨 Avis à risque juridique"
+
+    def advised_actions(self) -> str:
+        return "Actions conseillées : capture, courrier à l'assureur, signalement."
+
+    def coverage_question(self) -> Parts:
+        return (t("💡 Votre contrat RCP couvre-t-il l'e-réputation ? "), code("/assureur garantie"))
+
+    def edited_title(self, change: str) -> str:
+        return "✏️ Avis modifié" + change
+
+    def vanished(self, mention_id: int) -> Parts:
+        return (
+            b(f"🗑️ L'avis #{mention_id} n'apparaît plus sur la fiche."),
+            NL,
+            t("Il reste conservé dans Vigie, avec ses captures éventuelles."),
+        )
+
+    def baseline(self, label: str, count: int, average: float | None, risky: int) -> Parts:
+        avg = f", note moyenne {average:.1f}".replace(".", ",") if average is not None else ""
+        risk = f", {risky} à risque" if risky else ""
+        return (
+            b("📋 Source ajoutée : "),
+            t(label),
+            NL,
+            t(f"{count} avis ou mentions existants{avg}{risk} — "),
+            code("/bilan"),
+            t(" pour le détail, "),
+            code("/avis risque"),
+            t(" pour les avis à risque."),
+        )
+
+    def source_failing(self, label: str, error: str | None) -> Parts:
+        return (
+            b("⚠️ Source en échec : "),
+            t(label),
+            NL,
+            t((error or "erreur inconnue")[:300]),
+            NL,
+            t("Vigie réessaie régulièrement. Détail : "),
+            code("/statut"),
+        )
+
+    def source_recovered(self, label: str) -> Parts:
+        return (b("✅ Source rétablie : "), t(label))
+
+    # --- reminders and deadlines ---
+    def reminder_title(self) -> str:
+        return "⏳ Rappel : délai pour agir"
+
+    def already_dealt_with(self) -> str:
+        return "Déjà réglé ? "
+
+    def deadline_line(self, expires_on: date, days_left: int, estimated: bool, basis: str) -> str:
+        if days_left > 1:
+            when = f"dans {days_left} jours"
+        elif days_left == 1:
+            when = "demain"
+        elif days_left == 0:
+            when = "aujourd'hui"
+        else:
+            when = f"dépassé depuis {-days_left} jour{'s' if days_left < -1 else ''}"
+        estimate = ", estimation" if estimated else ""
+        return (
+            f"Délai pour agir (loi du 29 juillet 1881) : {format_date_fr(expires_on)} "
+            f"({when}{estimate} ; {basis})."
+        )
