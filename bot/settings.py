@@ -33,6 +33,8 @@ class Settings(BaseSettings):
 
     # Sources and monitor
     poll_interval: int | None = Field(default=None, ge=1)
+    rating_drop_window_days: int = Field(default=30, ge=1, le=365)
+    rating_drop: float = Field(default=0.2, gt=0, le=4)
     allow_private_urls: bool = False
     google_places_api_url: str = "https://places.googleapis.com/v1"
     google_places_api_key: SecretStr | None = None

@@ -129,7 +129,7 @@ async def offer_candidates(ctx: Context, query: str, watch: Watch | None) -> Rep
 
 async def _count_search(ctx: Context) -> None:
     """Text Search is billed too: count it with the team's Google calls for /statut."""
-    from bot.google_usage import record_search
+    from bot.sources.google_usage import record_search
 
     await record_search(ctx.services.settings.data_dir, ctx.team)
 

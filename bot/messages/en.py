@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.chat.markup import NL, b, code, t
+from bot.chat.markup import NL, b, code, link, quote, t
+from bot.chat.types import Span
 from bot.dates import format_date_en
 from bot.messages.catalogue import Parts
 
@@ -82,12 +83,72 @@ class English:
     def edited_title(self, change: str) -> str:
         return "✏️ Mention edited" + change
 
-    def vanished(self, mention_id: int) -> Parts:
+    def vanished(self, mention_id: int, page: str | None) -> Parts:
+        where = f"the page {page}" if page else "the listing"
         return (
-            b(f"🗑️ Review #{mention_id} no longer appears on the listing."),
+            b(f"🗑️ Review #{mention_id} no longer appears on {where}."),
             NL,
             t("It stays in Vigie, with its captures if any."),
         )
+
+    def edited_before(self, old_text: str) -> Parts:
+        return (NL, b("Before the edit:"), NL, quote(old_text or "(no text)"))
+
+    def hidden_reviews(
+        self,
+        hidden: int,
+        where: str | None,
+        counts: tuple[int | None, int | None],
+        ratings: tuple[float | None, float | None],
+        url: str | None,
+    ) -> Parts:
+        place = f"the page {where}" if where else "the Google listing"
+        shown = "shown on the page" if where else "visible to the API"
+        if hidden:
+            noun = "review" if hidden == 1 else "reviews"
+            title = f"🔎 {hidden} new {noun} on {place}, whose text is not {shown}"
+        else:
+            title = f"🔎 The rating of {place} changed with no new visible review"
+        out: list[Span | str] = [b(title), NL]
+        before, after = ratings
+        if before is not None or after is not None:
+            out += [t(f"Rating: {_en_rating(before)} → {_en_rating(after)}")]
+        if counts[0] is not None and counts[1] is not None:
+            out += [t(f" · {counts[0]} → {counts[1]} reviews")]
+        out += [NL]
+        if url:
+            out += [link("Open the listing" if not where else "Open the page", url), NL]
+        if where:
+            out += [t("Open the page to read them; Vigie reports them if they appear there.")]
+        else:
+            out += [
+                t(
+                    "Google shows Vigie only the 5 « most relevant » reviews. To see every "
+                    "review, connect the listing through Google Business Profile: "
+                ),
+                code("vigie google connecter"),
+                t(" (on the server), then "),
+                code("/source fiche ACCOUNT/LOCATION pour N"),
+                t("."),
+            ]
+        return tuple(out)
+
+    def falling_average(
+        self, where: str | None, high: float, now: float, days: int, url: str | None
+    ) -> Parts:
+        place = f"the page {where}" if where else "the Google listing"
+        out: list[Span | str] = [
+            b(
+                f"📉 The average rating of {place} is falling: {_en_rating(high)} → "
+                f"{_en_rating(now)}"
+            ),
+            t(f" over {days} days."),
+            NL,
+            t("Look at the latest reviews (/avis); a series of negative reviews can be reported."),
+        ]
+        if url:
+            out += [NL, link("Open the listing" if not where else "Open the page", url)]
+        return tuple(out)
 
     def baseline(self, label: str, count: int, average: float | None, risky: int) -> Parts:
         avg = f", average rating {average:.1f}" if average is not None else ""
@@ -138,3 +199,7 @@ class English:
             f"Press-law time limit (Act of 29 July 1881): {format_date_en(expires_on)} "
             f"({when}{estimate}; {basis})."
         )
+
+
+def _en_rating(value: float | None) -> str:
+    return f"{value:.1f}★" if value is not None else "—"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.chat.markup import NL, b, code, t
+from bot.chat.markup import NL, b, code, link, quote, t
+from bot.chat.types import Span
 from bot.dates import format_date_fr
 from bot.messages.catalogue import Parts
 
@@ -79,12 +80,72 @@ class French:
     def edited_title(self, change: str) -> str:
         return "✏️ Avis modifié" + change
 
-    def vanished(self, mention_id: int) -> Parts:
+    def vanished(self, mention_id: int, page: str | None) -> Parts:
+        where = f"la page {page}" if page else "la fiche"
         return (
-            b(f"🗑️ L'avis #{mention_id} n'apparaît plus sur la fiche."),
+            b(f"🗑️ L'avis #{mention_id} n'apparaît plus sur {where}."),
             NL,
             t("Il reste conservé dans Vigie, avec ses captures éventuelles."),
         )
+
+    def edited_before(self, old_text: str) -> Parts:
+        return (NL, b("Avant la modification :"), NL, quote(old_text or "(sans texte)"))
+
+    def hidden_reviews(
+        self,
+        hidden: int,
+        where: str | None,
+        counts: tuple[int | None, int | None],
+        ratings: tuple[float | None, float | None],
+        url: str | None,
+    ) -> Parts:
+        place = f"la page {where}" if where else "la fiche Google"
+        api = "affiché sur la page" if where else "visible par l'API"
+        if hidden == 1:
+            title = f"🔎 1 nouvel avis sur {place}, dont le texte n'est pas {api}"
+        elif hidden:
+            title = f"🔎 {hidden} nouveaux avis sur {place}, dont le texte n'est pas {api}"
+        else:
+            title = f"🔎 La note de {place} a changé sans nouvel avis visible"
+        out: list[Span | str] = [b(title), NL]
+        before, after = ratings
+        if before is not None or after is not None:
+            out += [t(f"Note : {_fr_rating(before)} → {_fr_rating(after)}")]
+        if counts[0] is not None and counts[1] is not None:
+            out += [t(f" · {counts[0]} → {counts[1]} avis")]
+        out += [NL]
+        if url:
+            out += [link("Voir la fiche" if not where else "Voir la page", url), NL]
+        if where:
+            out += [
+                t("Ouvrez la page pour lire ces avis ; Vigie les signalera s'ils y apparaissent.")
+            ]
+        else:
+            out += [
+                t(
+                    "Google ne montre à Vigie que 5 avis « les plus pertinents ». Pour voir "
+                    "chaque avis, connectez la fiche à Google Business Profile : "
+                ),
+                code("vigie google connecter"),
+                t(" (sur le serveur), puis "),
+                code("/source fiche COMPTE/ÉTABLISSEMENT pour N"),
+                t("."),
+            ]
+        return tuple(out)
+
+    def falling_average(
+        self, where: str | None, high: float, now: float, days: int, url: str | None
+    ) -> Parts:
+        place = f"la page {where}" if where else "la fiche Google"
+        out: list[Span | str] = [
+            b(f"📉 La note moyenne de {place} baisse : {_fr_rating(high)} → {_fr_rating(now)}"),
+            t(f" sur {days} jours."),
+            NL,
+            t("Regardez les derniers avis (/avis) ; une série d'avis négatifs peut se signaler."),
+        ]
+        if url:
+            out += [NL, link("Voir la fiche" if not where else "Voir la page", url)]
+        return tuple(out)
 
     def baseline(self, label: str, count: int, average: float | None, risky: int) -> Parts:
         avg = f", note moyenne {average:.1f}".replace(".", ",") if average is not None else ""
@@ -135,3 +196,7 @@ class French:
             f"Délai pour agir (loi du 29 juillet 1881) : {format_date_fr(expires_on)} "
             f"({when}{estimate} ; {basis})."
         )
+
+
+def _fr_rating(value: float | None) -> str:
+    return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"

@@ -71,14 +71,23 @@ class SourceSpec:
 
 @dataclass(frozen=True, slots=True)
 class SourceState:
-    """What a source carries from one poll to the next (HTTP validators), stored as JSON."""
+    """What a source carries from one poll to the next, stored as JSON.
+
+    HTTP validators for conditional GETs, and `listing`: the figures a listing last reported
+    (review count, rating, recent ratings) that the monitor compares to spot hidden reviews.
+    """
 
     etag: str | None = None
     last_modified: str | None = None
+    listing: dict[str, object] | None = None
 
     def to_json(self) -> str:
         """The state as compact JSON text for the store."""
-        data = {k: v for k, v in (("etag", self.etag), ("last_modified", self.last_modified)) if v}
+        data: dict[str, object] = {
+            k: v for k, v in (("etag", self.etag), ("last_modified", self.last_modified)) if v
+        }
+        if self.listing:
+            data["listing"] = self.listing
         return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
     @classmethod
@@ -94,9 +103,11 @@ class SourceState:
             return cls()
         etag = data.get("etag")
         modified = data.get("last_modified")
+        listing = data.get("listing")
         return cls(
             etag=etag if isinstance(etag, str) and etag else None,
             last_modified=modified if isinstance(modified, str) and modified else None,
+            listing=listing if isinstance(listing, dict) else None,
         )
 
 

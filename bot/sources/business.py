@@ -214,7 +214,9 @@ class BusinessSource(ConfiguredSource):
         page_token: str | None = None
         summary: dict[str, SummaryValue] = {"name": None, "rating": None, "count": None}
         complete = False
+        pages = 0
         for _page in range(MAX_PAGES):
+            pages += 1
             params = {"pageSize": str(PAGE_SIZE), "orderBy": "updateTime desc"}
             if page_token:
                 params["pageToken"] = page_token
@@ -240,6 +242,7 @@ class BusinessSource(ConfiguredSource):
             if next_token == page_token:  # a loop: stop, and claim nothing about missing items
                 break
             page_token = next_token
+        summary["calls"] = pages
         return FetchResult(mentions=mentions, state=state, complete=complete, summary=summary)
 
     async def _page(self, client: httpx.AsyncClient, url: str, location: str) -> dict[str, object]:

@@ -109,6 +109,7 @@ class PageSource(ConfiguredSource):
         new_state = SourceState(
             etag=response.etag or state.etag,
             last_modified=response.last_modified or state.last_modified,
+            listing=state.listing,
         )
         if response.not_modified:
             return FetchResult(mentions=[], state=new_state, not_modified=True, complete=False)

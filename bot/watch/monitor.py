@@ -12,7 +12,7 @@ import logging
 import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import httpx
@@ -25,6 +25,8 @@ from bot.models import Mention, StoredMention, TeamSettings, Triage, Watch
 from bot.notify.alert_text import (
     baseline_alert,
     edited_alert,
+    falling_average_alert,
+    hidden_reviews_alert,
     new_mention_alert,
     source_health_alert,
     vanished_alert,
@@ -41,8 +43,11 @@ from bot.sources import (
     build_sources,
     new_client,
 )
+from bot.sources.business import ConfigAuthError
 from bot.sources.google_token import token_path
+from bot.sources.google_usage import record_calls
 from bot.sources.http import host_of
+from bot.sources.listing_stats import FallingAverage, compare
 from bot.store import NewAlert, SourceRow
 from bot.watch.ingest import EditedItem, IngestPlan, NewItem, ingest
 
@@ -51,6 +56,7 @@ log = logging.getLogger(__name__)
 FAILURES_BEFORE_TELLING = 3
 MAX_BACKOFF = timedelta(hours=6)
 LISTING_KINDS = ("places", "business", "page")
+GOOGLE_KINDS = ("places", "business")
 
 OnRisk = Callable[[StoredMention], Awaitable[None]]
 
@@ -178,13 +184,23 @@ class Monitor:
                 result = await source.fetch(client, spec, SourceState.from_json(row.state))
         except SourceError as exc:
             outcome.error = exc.message
-            await self._failed(row, source, exc.message, exc.retry_after_s, exc.permanent)
+            await self._count_calls(row, 1)
+            await self._failed(
+                row,
+                source,
+                exc.message,
+                exc.retry_after_s,
+                exc.permanent,
+                tell_now=isinstance(exc, ConfigAuthError),
+            )
             return outcome
         except Exception as exc:  # a bug in one source must not stop the others
             log.exception("source %s failed unexpectedly", row.id)
             outcome.error = f"erreur inattendue ({type(exc).__name__})"
             await self._failed(row, source, outcome.error, None, False)
             return outcome
+        calls = result.summary.get("calls")
+        await self._count_calls(row, calls if isinstance(calls, int) else 1)
         try:
             await self._record(row, source, spec, result, outcome)
         except Exception:
@@ -200,6 +216,17 @@ class Monitor:
             await self._team_alert(row.team_id, "source_ok", message)
         return outcome
 
+    async def _count_calls(self, row: SourceRow, calls: int) -> None:
+        """Google calls per source and day, for /statut and the Places cost estimate."""
+        if row.kind not in GOOGLE_KINDS:
+            return
+        try:
+            await record_calls(
+                self.services.settings.data_dir, row.team_id, row.id, row.kind, calls
+            )
+        except OSError:
+            log.warning("could not record Google calls of source %s", row.id)
+
     def _next_poll(self, source: Source) -> datetime:
         interval = source.interval_s
         return utcnow() + timedelta(seconds=interval * random.uniform(0.9, 1.1))
@@ -211,7 +238,11 @@ class Monitor:
         message: str,
         retry_after: float | None,
         permanent: bool,
+        *,
+        tell_now: bool = False,
     ) -> None:
+        """Back off, and tell the team once: after a few failures, or at once when Google
+        refused the OAuth access (one alert per team, whatever the number of its listings)."""
         store = self.services.store
         base = max(60, source.interval_s // 4)
         backoff = min(MAX_BACKOFF.total_seconds(), base * 2 ** min(row.consecutive_failures, 10))
@@ -222,12 +253,22 @@ class Monitor:
         delay = timedelta(seconds=backoff * random.uniform(1.0, 1.2))
         failures = await store.sources.record_failure(row.id, message, utcnow() + delay)
         log.warning("source %s failed (%s in a row): %s", row.id, failures, message)
-        if failures >= FAILURES_BEFORE_TELLING and not row.failing_notified:
+        if (failures >= FAILURES_BEFORE_TELLING or tell_now) and not row.failing_notified:
             await store.sources.set_failing_notified(row.id, True)
+            if tell_now and await self._already_told(row, message):
+                return
             spec = SourceSpec(row.id, row.team_id, row.kind, row.target, row.selector, row.watch_id)
             lang = (await store.teams.settings(row.team_id)).language
             alert = source_health_alert(source.describe(spec), True, message, lang)
             await self._team_alert(row.team_id, "source_failing", alert)
+
+    async def _already_told(self, row: SourceRow, message: str) -> bool:
+        """Whether another source of the team already carries this very refusal."""
+        others = await self.services.store.sources.active(row.team_id)
+        return any(
+            o.id != row.id and o.kind == row.kind and o.failing_notified and o.last_error == message
+            for o in others
+        )
 
     async def _team_alert(self, team_id: int, kind: str, message: Reply) -> None:
         await self.outbox.post(team_id, kind, message)
@@ -284,6 +325,7 @@ class Monitor:
                 outcome.edited += 1
         if plan.vanished:
             outcome.vanished = await self._record_vanished(batch, plan.vanished)
+        await self._listing_figures(row, result, len(plan.new), batch.settings.language)
         if plan.baseline:
             await self._baseline(row, source.describe(spec), plan, result, batch.settings)
         if outcome.new or outcome.edited:
@@ -291,6 +333,29 @@ class Monitor:
         if self.on_risk is not None:
             for stored in risky_new:
                 await self.on_risk(stored)
+
+    async def _listing_figures(
+        self, row: SourceRow, result: FetchResult, new_visible: int, lang: str
+    ) -> None:
+        """Compare the listing's count and rating with the last poll's; keep the new figures."""
+        settings = self.services.settings
+        previous = SourceState.from_json(row.state).listing if row.baseline_done else None
+        events, kept = compare(
+            previous,
+            dict(result.summary),
+            new_visible=new_visible,
+            today=utcnow().date(),
+            window_days=settings.rating_drop_window_days,
+            drop=settings.rating_drop,
+        )
+        result.state = replace(result.state, listing=kept)
+        for event in events:
+            if isinstance(event, FallingAverage):
+                message = falling_average_alert(event, row.kind, row.target, lang)
+                await self._team_alert(row.team_id, "rating_falling", message)
+            else:
+                message = hidden_reviews_alert(event, row.kind, row.target, lang)
+                await self._team_alert(row.team_id, "hidden_reviews", message)
 
     async def _baseline(
         self,
@@ -339,12 +404,15 @@ class Monitor:
         store = self.services.store
         old = await store.mentions.get(batch.row.team_id, item.mention_id)
         old_rating = old.rating if old else None
+        old_text = old.text if old else None
         ids = list(item.watch_ids) or list(old.watch_ids if old else ())
         tz = self.services.settings.tz
 
         def build(mention_id: int) -> list[NewAlert]:
             stored = _as_stored(mention_id, batch.row, item.mention, item.verdict, item.digest, ids)
-            message = edited_alert(stored, batch.watches, batch.settings, tz, old_rating=old_rating)
+            message = edited_alert(
+                stored, batch.watches, batch.settings, tz, old_rating=old_rating, old_text=old_text
+            )
             return Outbox.rows(batch.chats, "edited", message)
 
         await store.mentions.update_content(
