@@ -70,8 +70,10 @@ def compare(
     if count is None and rating is None:
         return [], previous
     samples = _samples(previous)
-    if rating is not None:
-        samples = [s for s in samples if s[0] != today.isoformat()] + [(today.isoformat(), rating)]
+    if rating is not None:  # one sample a day: the day's highest rating
+        day = today.isoformat()
+        best = max([r for d, r in samples if d == day] + [rating])
+        samples = [s for s in samples if s[0] != day] + [(day, best)]
     oldest = (today - timedelta(days=window_days)).isoformat()
     samples = [s for s in samples if s[0] >= oldest][-SAMPLES_KEPT:]
     kept: dict[str, object] = {
