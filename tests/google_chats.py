@@ -16,10 +16,13 @@ import pytest
 
 from adapters.console import CHAT_ID, ConsoleAdapter
 from adapters.slack import SlackAdapter
+from bot.models import WatchKind
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings, load_settings
-from tests.fake_google import FakeGoogle
+from bot.sources.google_token import save_refresh_token, token_path
+from bot.watch.monitor import Monitor
+from tests.fake_google import CLIENT_ID, FakeGoogle
 from tests.fake_slack import BOT_TOKEN, CHANNEL, SIGNING_SECRET, FakeSlack, SlackUser
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 
@@ -120,3 +123,27 @@ async def slack_channel(
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+
+
+async def business_review(
+    services: Services, team_id: int, google: FakeGoogle, stars: str = "TWO"
+) -> tuple[int, str]:
+    """A connected account, a followed location, one review polled into the store."""
+    location = google.add_location("1234", "5678", "Cabinet Dupont")
+    review = location.review("r1", stars, "Attente trop longue, accueil froid.", "Paul")
+    save_refresh_token(
+        token_path(services.settings.data_dir),
+        google.issue_refresh_token(),
+        client_id=CLIENT_ID,
+        scope="business.manage",
+    )
+    watch = await services.store.watches.add(
+        team_id, "Cabinet Dupont", WatchKind.PRACTICE, city="Lyon"
+    )
+    await services.store.sources.add(
+        team_id, "business", location.name, selector=None, watch_id=watch.id, interval_s=1800
+    )
+    await Monitor(services).poll_due()
+    [mention] = await services.store.mentions.latest(team_id)
+    assert mention.external_id == review
+    return mention.id, review

@@ -8,15 +8,13 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from bot.models import WatchKind
 from bot.router import Router
 from bot.services import Services
-from bot.sources.google_token import save_refresh_token, token_path
-from bot.watch.monitor import Monitor
-from tests.fake_google import CLIENT_ID, FakeGoogle
+from tests.fake_google import FakeGoogle
 from tests.fake_slack import CHANNEL, buttons_of
 from tests.google_chats import (
     GROUP,
+    business_review,
     console_session,
     google,
     settings,
@@ -29,30 +27,6 @@ __all__ = ["google", "settings"]
 
 SAFE = "Bonjour, merci pour votre message. Le cabinet reste à votre écoute."
 BREACH = "Bonjour, lors de votre consultation du 3 mars votre diabète a été pris en compte."
-
-
-async def business_review(
-    services: Services, team_id: int, google: FakeGoogle, stars: str = "TWO"
-) -> tuple[int, str]:
-    """A connected account, a followed location, one review polled into the store."""
-    location = google.add_location("1234", "5678", "Cabinet Dupont")
-    review = location.review("r1", stars, "Attente trop longue, accueil froid.", "Paul")
-    save_refresh_token(
-        token_path(services.settings.data_dir),
-        google.issue_refresh_token(),
-        client_id=CLIENT_ID,
-        scope="business.manage",
-    )
-    watch = await services.store.watches.add(
-        team_id, "Cabinet Dupont", WatchKind.PRACTICE, city="Lyon"
-    )
-    await services.store.sources.add(
-        team_id, "business", location.name, selector=None, watch_id=watch.id, interval_s=1800
-    )
-    await Monitor(services).poll_due()
-    [mention] = await services.store.mentions.latest(team_id)
-    assert mention.external_id == review
-    return mention.id, review
 
 
 def puts(google: FakeGoogle) -> list[Any]:

@@ -46,6 +46,22 @@ class Messages(Protocol):
         """Reviews counted but not shown; `where` is a page's host, None for a Google listing."""
         ...
 
+    def google_calls(self, today: int, daily_mean: float) -> str:
+        """A source's Google calls in /statut."""
+        ...
+
+    def places_budget(
+        self,
+        team_month: int,
+        server_month: int,
+        projected: int,
+        free: int,
+        searches: int,
+        usd: float,
+    ) -> Parts:
+        """The month's Places calls and cost estimate against the free allowance."""
+        ...
+
     def falling_average(
         self, where: str | None, high: float, now: float, days: int, url: str | None
     ) -> Parts: ...

@@ -133,6 +133,29 @@ class English:
             ]
         return tuple(out)
 
+    def google_calls(self, today: int, daily_mean: float) -> str:
+        return f"    Google: {today} call(s) today, {daily_mean:.1f} a day on average (7 days)"
+
+    def places_budget(
+        self,
+        team_month: int,
+        server_month: int,
+        projected: int,
+        free: int,
+        searches: int,
+        usd: float,
+    ) -> Parts:
+        verdict = "within the free allowance" if usd == 0 else f"about ${usd:.2f} beyond it"
+        return (
+            b("Google Places this month"),
+            t(
+                f": {team_month} listing call(s) for the team, {server_month} for the whole "
+                f"server, {searches} listing search(es). Projected by month end: {projected} "
+                f"listing calls for {free} free → {verdict}. "
+            ),
+            t("Google's free allowance is per billing account (March 2025 prices)."),
+        )
+
     def falling_average(
         self, where: str | None, high: float, now: float, days: int, url: str | None
     ) -> Parts:

@@ -133,6 +133,33 @@ class French:
             ]
         return tuple(out)
 
+    def google_calls(self, today: int, daily_mean: float) -> str:
+        mean = f"{daily_mean:.1f}".replace(".", ",")
+        return f"    Google : {today} appel(s) aujourd'hui, {mean} par jour en moyenne (7 j)"
+
+    def places_budget(
+        self,
+        team_month: int,
+        server_month: int,
+        projected: int,
+        free: int,
+        searches: int,
+        usd: float,
+    ) -> Parts:
+        cost = f"{usd:.2f}".replace(".", ",")
+        verdict = (
+            "dans l'offre gratuite" if usd == 0 else f"environ {cost} $ au-delà de l'offre gratuite"
+        )
+        return (
+            b("Google Places ce mois-ci"),
+            t(
+                f" : {team_month} appel(s) de fiche pour l'équipe, {server_month} pour tout le "
+                f"serveur, {searches} recherche(s) de fiche. Projection à la fin du mois : "
+                f"{projected} appels de fiche pour {free} gratuits → {verdict}. "
+            ),
+            t("L'offre gratuite de Google est par compte de facturation (tarifs de mars 2025)."),
+        )
+
     def falling_average(
         self, where: str | None, high: float, now: float, days: int, url: str | None
     ) -> Parts:
