@@ -48,6 +48,7 @@ from bot.sources.google_token import token_path
 from bot.sources.google_usage import record_calls
 from bot.sources.http import host_of
 from bot.sources.listing_stats import FallingAverage, compare
+from bot.sources.page import item_key
 from bot.store import NewAlert, SourceRow
 from bot.watch.ingest import EditedItem, IngestPlan, NewItem, ingest
 
@@ -300,9 +301,10 @@ class Monitor:
             outcome.not_modified = True
             return
         store = self.services.store
+        known = await self._known(row, result)
         plan = ingest(
             result.mentions,
-            known=await store.mentions.known_keys(row.id),
+            known=known,
             concerned=lambda mention: self.concerned(row, mention),
             complete=result.complete,
             baseline=not row.baseline_done,
@@ -333,6 +335,31 @@ class Monitor:
         if self.on_risk is not None:
             for stored in risky_new:
                 await self.on_risk(stored)
+
+    async def _known(self, row: SourceRow, result: FetchResult) -> dict[str, tuple[int, str]]:
+        """The source's stored items, after two reconciliations before the ingest step.
+
+        A vanished review that is back is the same review (marked back online, not new). A page
+        item stored under its text hash (before page items had stable keys) takes its new key
+        when its text is unchanged, so an upgrade raises no flood of « new » reviews.
+        """
+        store = self.services.store
+        known = await store.mentions.known_keys(row.id)
+        incoming = {m.external_id: m for m in result.mentions}
+        gone = await store.mentions.disappeared_keys(row.id)
+        for key, (mention_id, digest) in gone.items():
+            if key in incoming and key not in known:
+                await store.mentions.mark_reappeared(mention_id)
+                known[key] = (mention_id, digest)
+        if row.kind == "page":
+            for key, mention in incoming.items():
+                legacy = item_key(mention.text)
+                if key in known or key == legacy or legacy not in known or legacy in incoming:
+                    continue
+                mention_id, digest = known.pop(legacy)
+                await store.mentions.rekey(mention_id, key)
+                known[key] = (mention_id, digest)
+        return known
 
     async def _listing_figures(
         self, row: SourceRow, result: FetchResult, new_visible: int, lang: str
