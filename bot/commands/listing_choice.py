@@ -13,9 +13,10 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.markup import NL, b, parts, reply, t
 from bot.chat.types import Button, Reply, Span
 from bot.commands.base import Command, Context, UsageError
+from bot.messages import messages
 from bot.models import Watch
 from bot.sources import SourceError, new_client
 from bot.sources.places_search import Candidate, search_places
@@ -84,6 +85,7 @@ async def offer_candidates(ctx: Context, query: str, watch: Watch | None) -> Rep
     if len(query) < 3:
         raise UsageError("Indiquez le nom du cabinet et sa ville, par exemple Cabinet Dupont Lyon.")
     watch = await _watch_for(ctx, watch)
+    say = messages(ctx.lang)
     config = source_config(ctx.services)
     try:
         async with new_client(config) as client:
@@ -92,38 +94,18 @@ async def offer_candidates(ctx: Context, query: str, watch: Watch | None) -> Rep
     except SourceError as exc:
         return reply(t("⚠️ "), t(exc.message))
     if not found:
-        return reply(
-            t(f"Aucune fiche Google trouvée pour « {cap(query, 80)} ». "),
-            t(
-                ctx.tr(
-                    "Essayez le nom exact affiché sur Google Maps suivi de la ville "
-                    "(par exemple Cabinet Dupont Lyon), ou donnez l'identifiant de lieu : ",
-                    "Try the exact name shown on Google Maps and the town, or give the place ID: ",
-                )
-            ),
-            code(f"/source google ChIJN1t_tDeuEmsRUsoyG83frY4 pour {watch.id}"),
-        )
+        watches = await ctx.services.store.watches.active(ctx.team)
+        number = next((n for n, w in enumerate(watches, 1) if w.id == watch.id), 1)
+        return reply(*say.no_listing_found(cap(query, 80), number))
     search_id = await _remember(ctx, watch, query, found)
-    spans: list[Span] = [
-        b(ctx.tr(f"Fiches Google pour « {cap(query, 60)} »", f"Google listings for « {query} »")),
-        t(f" → {watch.display}"),
-        NL,
-    ]
+    spans: list[Span] = [b(say.listing_candidates_title(cap(query, 60), watch.display)), NL]
     buttons: list[Button] = []
     for number, candidate in enumerate(found, 1):
         spans += [b(f"{number}. "), t(candidate.label()), NL]
         buttons.append(
             Button(f"{number}. {cap(candidate.name, 40)}", "choisir", f"{search_id}.{number}")
         )
-    spans += [
-        t(
-            ctx.tr(
-                "Choisissez la fiche du cabinet : bouton, ou ", "Pick the listing: a button, or "
-            )
-        ),
-        code("/choisir 1"),
-        t(ctx.tr(" (le numéro).", " (its number).")),
-    ]
+    spans += parts(say.listing_pick_hint())
     return reply(*spans, buttons=tuple(buttons))
 
 
@@ -147,13 +129,7 @@ async def choisir(ctx: Context, args: str) -> Reply:
     wanted = int(match.group(1)) if match.group(1) else None
     search = next((s for s in searches if s.get("id") == wanted), None) if wanted else searches[-1]
     if search is None:
-        return reply(
-            ctx.tr(
-                "Cette proposition a expiré : relancez la recherche avec ",
-                "This choice expired: search again with ",
-            ),
-            code("/source google NOM VILLE"),
-        )
+        return reply(*messages(ctx.lang).listing_choice_expired())
     candidates = search.get("candidates")
     number = int(match.group(2))
     if not isinstance(candidates, list) or not 1 <= number <= len(candidates):

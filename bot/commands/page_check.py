@@ -6,9 +6,10 @@ does not, the answer says so and asks for a selector with an example, and nothin
 
 from __future__ import annotations
 
-from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.markup import reply
 from bot.chat.types import Reply
 from bot.commands.base import Context
+from bot.messages import messages
 from bot.sources import ContentError, SourceConfig, SourceError, SourceSpec, SourceState, new_client
 from bot.sources.page import PageSource
 
@@ -19,20 +20,9 @@ async def schema_org_refusal(ctx: Context, config: SourceConfig, url: str) -> Re
     spec = SourceSpec(0, ctx.team, "page", url, None, None)
     try:
         async with new_client(config) as client:
-            result = await source.fetch(client, spec, SourceState())
+            await source.fetch(client, spec, SourceState())
     except ContentError as exc:
-        return reply(
-            b(ctx.tr("Aucun avis lisible sans sélecteur sur cette page.", "No reviews found.")),
-            NL,
-            t(exc.message),
-            NL,
-            t(ctx.tr("Par exemple : ", "For example: ")),
-            code(f"/source page {url} .avis"),
-        )
+        return reply(*messages(ctx.lang).schema_refusal(exc.message, url))
     except SourceError as exc:
-        return reply(
-            b(ctx.tr("Page injoignable : ", "Page unreachable: ")),
-            t(exc.message),
-        )
-    del result
+        return reply(*messages(ctx.lang).page_unreachable(exc.message))
     return None

@@ -12,10 +12,11 @@ import hashlib
 import json
 import re
 
-from bot.chat.markup import NL, b, code, quote, reply, t
+from bot.chat.markup import NL, b, parts, quote, reply, t
 from bot.chat.types import Button, Reply, Span
 from bot.commands.base import Context, UsageError
 from bot.documents.secrecy import check_reply, describe_hits
+from bot.messages import messages
 from bot.models import StoredMention
 from bot.sources import SourceError, new_client
 from bot.sources.business_api import MAX_REPLY_CHARS, BusinessApi
@@ -47,40 +48,18 @@ def publishable(mention: StoredMention) -> bool:
 
 def publish_offer(ctx: Context, mention: StoredMention, draft: str | None) -> list[Span]:
     """What `/repondre #ID` adds under the guidance: how to publish from the chat."""
-    n = mention.id
+    say = messages(ctx.lang)
     if not publishable(mention):
-        return [
-            NL,
-            t(
-                ctx.tr(
-                    "Pour publier une réponse depuis Vigie, la fiche doit être suivie par Google "
-                    "Business Profile (le compte Google du cabinet) : la personne qui gère le "
-                    "serveur lance « vigie google connecter », puis ",
-                    "To publish a reply from Vigie, follow the listing through Business Profile: "
-                    "run « vigie google connecter » on the server, then ",
-                )
-            ),
-            code("/source fiche COMPTE/ÉTABLISSEMENT pour N"),
-            t("."),
-        ]
-    spans: list[Span] = [NL, b(ctx.tr("Publier sur Google : ", "Publish on Google: "))]
-    if draft:
-        spans += [t(ctx.tr("le brouillon tel quel (bouton), ou ", "this draft (button), or "))]
-    spans += [
-        t(ctx.tr("votre propre texte : ", "your own text: ")),
-        code(f"/repondre {n} = votre texte"),
-        t(ctx.tr(". Vous verrez le texte exact avant de confirmer.", ". You confirm first.")),
-    ]
-    return spans
+        return [NL, *parts(say.reply_connect_hint())]
+    return [NL, *parts(say.reply_offer(mention.id, bool(draft)))]
 
 
 def publish_buttons(ctx: Context, mention: StoredMention, draft: str | None) -> tuple[Button, ...]:
     """The « Publier ce brouillon » button, when a draft can be published."""
     if not (draft and publishable(mention)):
         return ()
-    return (
-        Button(ctx.tr("Publier ce brouillon", "Publish this draft"), "repondre", f"{mention.id}.p"),
-    )
+    label = messages(ctx.lang).reply_buttons()[0]
+    return (Button(label, "repondre", f"{mention.id}.p"),)
 
 
 async def publishing_step(ctx: Context, args: str) -> Reply | None:
@@ -100,18 +79,11 @@ async def publishing_step(ctx: Context, args: str) -> Reply | None:
     mention = await ctx.services.store.mentions.get(ctx.team, number)
     if mention is None:
         raise UsageError(f"Aucun avis n° {number} pour votre équipe. Voir /avis.")
+    say = messages(ctx.lang)
     if not publishable(mention):
-        return reply(
-            t(
-                ctx.tr(
-                    f"L'avis #{number} ne peut pas recevoir de réponse depuis Vigie. ",
-                    f"Mention #{number} cannot be answered from Vigie. ",
-                )
-            ),
-            *publish_offer(ctx, mention, None)[1:],
-        )
+        return reply(t(say.reply_not_publishable(number)), *parts(say.reply_connect_hint()))
     if step == "non":
-        return reply(t(ctx.tr("Rien n'a été publié.", "Nothing was published.")))
+        return reply(t(say.nothing_published()))
     if step == "draft":
         assert new_draft is not None
         return await _save_and_preview(ctx, mention, new_draft)
@@ -172,84 +144,30 @@ async def _accept_guidance(ctx: Context, mention: StoredMention) -> Reply:
     except DocumentRefused as exc:
         return reply(str(exc))
     if not guidance.draft:
-        return reply(
-            t(
-                ctx.tr(
-                    "Pas de brouillon proposé pour cet avis. Écrivez le vôtre : ",
-                    "No draft for this mention. Write yours: ",
-                )
-            ),
-            code(f"/repondre {mention.id} = votre texte"),
-        )
+        return reply(*messages(ctx.lang).no_guidance_draft(mention.id))
     return await _save_and_preview(ctx, mention, guidance.draft)
 
 
 def _preview(ctx: Context, mention: StoredMention, text: str, live: str | None) -> Reply:
+    say = messages(ctx.lang)
     n, pin = mention.id, digest(text)
-    spans: list[Span] = [
-        b(
-            ctx.tr(
-                f"📝 Texte exact qui sera publié sur Google en réponse à l'avis #{n} :",
-                f"📝 Exact text to be published on Google in reply to #{n}:",
-            )
-        ),
-        NL,
-        quote(text),
-        NL,
-    ]
+    _publish, confirm, anyway, cancel, _remove = say.reply_buttons()
+    title, replaces = say.reply_preview(n, replaces=bool(live))
+    spans: list[Span] = [b(title), NL, quote(text), NL]
     if live:
-        spans += [t(ctx.tr("Il remplacera la réponse publiée :", "It replaces the reply:")), NL]
-        spans += [quote(live), NL]
+        spans += [t(replaces), NL, quote(live), NL]
     hits = check_reply(text)
     if hits:
-        spans += [
-            b(ctx.tr("⛔ Secret médical : publication refusée.", "⛔ Medical secrecy: refused.")),
-            NL,
-            t(ctx.tr("Mots en cause : ", "Words at issue: ") + describe_hits(hits, ctx.lang)),
-            NL,
-            t(
-                ctx.tr(
-                    "Une réponse publique ne doit ni confirmer que l'auteur est patient du "
-                    "cabinet, ni évoquer un soin ou une information de santé. Modifiez le texte : ",
-                    "A public reply must neither confirm a care relationship nor disclose health "
-                    "information. Edit the text: ",
-                )
-            ),
-            code(f"/repondre {n} = nouveau texte"),
-            t(
-                ctx.tr(
-                    ". Pour publier malgré tout (sous votre responsabilité) : ",
-                    ". To publish anyway (your responsibility): ",
-                )
-            ),
-            code(f"/repondre {n} forcer"),
-        ]
+        spans += parts(say.secrecy_refused(n, describe_hits(hits, ctx.lang)))
         buttons = (
-            Button(
-                ctx.tr("Publier malgré l'alerte", "Publish anyway"), "repondre", f"{n}.force.{pin}"
-            ),
-            Button(ctx.tr("Annuler", "Cancel"), "repondre", f"{n}.non"),
+            Button(anyway, "repondre", f"{n}.force.{pin}"),
+            Button(cancel, "repondre", f"{n}.non"),
         )
         return reply(*spans, buttons=buttons)
-    spans += [
-        t(
-            ctx.tr(
-                "✅ Contrôle du secret médical : rien à signaler.",
-                "✅ Medical-secrecy check: nothing found.",
-            )
-        ),
-        NL,
-        t(
-            ctx.tr(
-                "Rien n'est publié avant votre confirmation. Pour modifier : ",
-                "Nothing is published before you confirm. To edit: ",
-            )
-        ),
-        code(f"/repondre {n} = nouveau texte"),
-    ]
+    spans += parts(say.secrecy_ok(n))
     buttons = (
-        Button(ctx.tr("✅ Confirmer la publication", "✅ Confirm"), "repondre", f"{n}.ok.{pin}"),
-        Button(ctx.tr("Annuler", "Cancel"), "repondre", f"{n}.non"),
+        Button(confirm, "repondre", f"{n}.ok.{pin}"),
+        Button(cancel, "repondre", f"{n}.non"),
     )
     return reply(*spans, buttons=buttons)
 
@@ -263,25 +181,13 @@ def _api(ctx: Context) -> BusinessApi:
 async def _publish(
     ctx: Context, mention: StoredMention, *, force: bool, pinned: str | None
 ) -> Reply:
+    say = messages(ctx.lang)
     text = await _draft(ctx, mention)
     if text is None:
-        return reply(
-            t(ctx.tr("Aucun brouillon pour cet avis : ", "No draft for this mention: ")),
-            code(f"/repondre {mention.id}"),
-        )
+        return reply(*say.no_draft(mention.id))
     if pinned is not None and pinned != digest(text):
-        return reply(
-            b(
-                ctx.tr(
-                    "Le brouillon a changé depuis cet aperçu ; rien n'a été publié. Voici le "
-                    "texte actuel :",
-                    "The draft changed since this preview; nothing was published. Current text:",
-                )
-            ),
-            NL,
-            *_preview(ctx, mention, text, await _live(ctx, mention)).spans,
-            buttons=_preview(ctx, mention, text, None).buttons,
-        )
+        current = _preview(ctx, mention, text, await _live(ctx, mention))
+        return reply(b(say.draft_changed()), NL, *current.spans, buttons=current.buttons)
     hits = check_reply(text)
     if hits and not force:
         return _preview(ctx, mention, text, await _live(ctx, mention))
@@ -290,16 +196,7 @@ async def _publish(
         async with new_client(api.config) as client:
             await api.put_reply(client, mention.external_id, text)
     except SourceError as exc:
-        return reply(
-            b(
-                ctx.tr(
-                    "⚠️ Publication impossible ; rien n'a été publié.",
-                    "⚠️ Publishing failed; nothing was published.",
-                )
-            ),
-            NL,
-            t(exc.message),
-        )
+        return reply(*say.publish_failed(exc.message))
     store = ctx.services.store
     override = f" ; secret médical outrepassé ({describe_hits(hits)})" if hits else ""
     await store.mentions.add_event(
@@ -308,64 +205,32 @@ async def _publish(
     await store.mentions.add_event(
         mention.id, "reply_live", json.dumps({"text": text, "by": ctx.who}, ensure_ascii=False)
     )
-    return reply(
-        b(
-            ctx.tr(
-                f"✅ Réponse publiée sur Google sous l'avis #{mention.id}.",
-                f"✅ Reply published on Google under #{mention.id}.",
-            )
-        ),
-        NL,
-        quote(text),
-        NL,
-        t(
-            ctx.tr(
-                f"Approuvée par {ctx.who}, inscrite au dossier (/dossier {mention.id}). "
-                f"Modifier : /repondre {mention.id} = nouveau texte ; retirer : "
-                f"/repondre {mention.id} supprimer.",
-                f"Approved by {ctx.who}, recorded in the case file.",
-            )
-        ),
-    )
+    title, note = say.reply_published(mention.id, ctx.who)
+    return reply(b(title), NL, quote(text), NL, t(note))
 
 
 def _delete_preview(ctx: Context, mention: StoredMention, live: str | None) -> Reply:
-    spans: list[Span] = [
-        b(
-            ctx.tr(
-                f"🗑️ Retirer de Google la réponse du cabinet à l'avis #{mention.id} ?",
-                f"🗑️ Remove the practice's reply to #{mention.id} from Google?",
-            )
-        ),
-    ]
+    say = messages(ctx.lang)
+    spans: list[Span] = [b(say.reply_delete_question(mention.id))]
     if live:
         spans += [NL, quote(live)]
+    _publish, _confirm, _anyway, cancel, remove = say.reply_buttons()
     buttons = (
-        Button(
-            ctx.tr("Confirmer la suppression", "Confirm removal"), "repondre", f"{mention.id}.delok"
-        ),
-        Button(ctx.tr("Annuler", "Cancel"), "repondre", f"{mention.id}.non"),
+        Button(remove, "repondre", f"{mention.id}.delok"),
+        Button(cancel, "repondre", f"{mention.id}.non"),
     )
     return reply(*spans, buttons=buttons)
 
 
 async def _delete(ctx: Context, mention: StoredMention) -> Reply:
+    say = messages(ctx.lang)
     api = _api(ctx)
     try:
         async with new_client(api.config) as client:
             await api.delete_reply(client, mention.external_id)
     except SourceError as exc:
-        return reply(
-            b(ctx.tr("⚠️ Suppression impossible.", "⚠️ Removal failed.")), NL, t(exc.message)
-        )
+        return reply(*say.delete_failed(exc.message))
     store = ctx.services.store
     await store.mentions.add_event(mention.id, "reply_deleted", f"par {ctx.who}")
     await store.mentions.add_event(mention.id, "reply_live", json.dumps({"text": None}))
-    return reply(
-        t(
-            ctx.tr(
-                f"Réponse à l'avis #{mention.id} retirée de Google.",
-                f"Reply to #{mention.id} removed from Google.",
-            )
-        ),
-    )
+    return reply(t(say.reply_deleted(mention.id)))

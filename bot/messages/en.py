@@ -133,6 +133,119 @@ class English:
             ]
         return tuple(out)
 
+    # --- Google listings, schema.org pages, replies published from the chat ---
+    def listing_candidates_title(self, query: str, watch: str) -> str:
+        return f"Google listings for « {query} » → {watch}"
+
+    def listing_choice_expired(self) -> Parts:
+        return ("This choice expired: search again with ", code("/source google NAME TOWN"))
+
+    def listing_pick_hint(self) -> Parts:
+        return ("Pick the practice's listing: a button, or ", code("/choisir 1"), " (its number).")
+
+    def no_listing_found(self, query: str, watch_number: int) -> Parts:
+        return (
+            f"No Google listing found for « {query} ». Try the exact name shown on Google Maps "
+            "and the town (for example Cabinet Dupont Lyon), or give the place ID: ",
+            code(f"/source google ChIJN1t_tDeuEmsRUsoyG83frY4 pour {watch_number}"),
+        )
+
+    def schema_refusal(self, advice: str, url: str) -> Parts:
+        return (
+            b("No review readable without a selector on this page."),
+            NL,
+            "The page does not publish its reviews as schema.org data (Review, "
+            "AggregateRating): Vigie needs a CSS selector for each review.",
+            NL,
+            "For example: ",
+            code(f"/source page {url} .avis"),
+        )
+
+    def page_unreachable(self, error: str) -> Parts:
+        return (b("Page unreachable: "), error)
+
+    def reply_connect_hint(self) -> Parts:
+        return (
+            "To publish a reply from Vigie, follow the listing through Google Business Profile "
+            "(the practice's Google account): whoever runs the server runs "
+            "« vigie google connecter », then ",
+            code("/source fiche ACCOUNT/LOCATION pour N"),
+            ".",
+        )
+
+    def reply_not_publishable(self, number: int) -> str:
+        return f"Mention #{number} cannot be answered from Vigie. "
+
+    def reply_offer(self, number: int, has_draft: bool) -> Parts:
+        draft = "this draft as is (button), or " if has_draft else ""
+        return (
+            b("Publish on Google: "),
+            f"{draft}your own text: ",
+            code(f"/repondre {number} = your text"),
+            ". You see the exact text before confirming.",
+        )
+
+    def reply_buttons(self) -> tuple[str, str, str, str, str]:
+        return ("Publish this draft", "✅ Confirm", "Publish anyway", "Cancel", "Confirm removal")
+
+    def nothing_published(self) -> str:
+        return "Nothing was published."
+
+    def no_guidance_draft(self, number: int) -> Parts:
+        return ("No draft for this mention. Write yours: ", code(f"/repondre {number} = text"))
+
+    def reply_preview(self, number: int, replaces: bool) -> tuple[str, str]:
+        return (
+            f"📝 Exact text to be published on Google in reply to #{number}:",
+            "It replaces the published reply:" if replaces else "",
+        )
+
+    def secrecy_refused(self, number: int, words: str) -> Parts:
+        return (
+            b("⛔ Medical secrecy: publication refused."),
+            NL,
+            f"Words at issue: {words}",
+            NL,
+            "A public reply must neither confirm that the author is a patient nor mention care "
+            "or health. Edit the text: ",
+            code(f"/repondre {number} = new text"),
+            ". To publish anyway (your responsibility): ",
+            code(f"/repondre {number} forcer"),
+        )
+
+    def secrecy_ok(self, number: int) -> Parts:
+        return (
+            "✅ Medical-secrecy check: nothing found.",
+            NL,
+            "Nothing is published before you confirm. To edit: ",
+            code(f"/repondre {number} = new text"),
+        )
+
+    def no_draft(self, number: int) -> Parts:
+        return ("No draft for this mention: ", code(f"/repondre {number}"))
+
+    def draft_changed(self) -> str:
+        return "The draft changed since this preview; nothing was published. Current text:"
+
+    def publish_failed(self, error: str) -> Parts:
+        return (b("⚠️ Publishing failed; nothing was published."), NL, error)
+
+    def reply_published(self, number: int, who: str) -> tuple[str, str]:
+        return (
+            f"✅ Reply published on Google under #{number}.",
+            f"Approved by {who}, recorded in the case file (/dossier {number}). Edit: "
+            f"/repondre {number} = new text; remove: /repondre {number} supprimer.",
+        )
+
+    def reply_delete_question(self, number: int) -> str:
+        return f"🗑️ Remove the practice's reply to #{number} from Google?"
+
+    def delete_failed(self, error: str) -> Parts:
+        return (b("⚠️ Removal failed."), NL, error)
+
+    def reply_deleted(self, number: int) -> str:
+        return f"Reply to #{number} removed from Google."
+
     def google_calls(self, today: int, daily_mean: float) -> str:
         return f"    Google: {today} call(s) today, {daily_mean:.1f} a day on average (7 days)"
 
