@@ -186,3 +186,13 @@ def test_pasted_addresses_are_checked() -> None:
         code_from("http://127.0.0.1:8080/?state=autre&code=abc", "s")
     with pytest.raises(ConnectError, match="access_denied"):
         code_from("http://127.0.0.1:8080/?error=access_denied&state=s", "s")
+
+
+def test_the_command_line_explains_a_missing_client(tmp_path: Path) -> None:
+    from tests.test_cli import run_cli
+
+    result = run_cli(["google", "connecter", "--sans-navigateur"], tmp_path)
+    assert result.returncode == 2
+    assert "VIGIE_GOOGLE_CLIENT_ID" in result.stderr and "Traceback" not in result.stderr
+    bare = run_cli(["google"], tmp_path)
+    assert bare.returncode == 2 and "vigie google connecter" in bare.stderr
