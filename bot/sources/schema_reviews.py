@@ -30,6 +30,8 @@ _REVIEW_TYPES = re.compile(r"(^|[/#:])(\w*Review)$")
 _RATING_TYPES = re.compile(r"(^|[/#:])AggregateRating$")
 _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
 
+_BLOCK_TAGS = ["p", "br", "div", "li", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "tr"]
+
 Item = dict[str, list[object]]
 
 
@@ -146,8 +148,8 @@ def _attr_items(
         if not isinstance(element, Tag):
             continue
         types = str(element.get(type_attr) or "").split()
-        if not types:
-            continue
+        if not any(_REVIEW_TYPES.search(t) or _RATING_TYPES.search(t) for t in types):
+            continue  # a wrapper (LocalBusiness…): its reviews and rating are items themselves
         ident = element.get("itemid") or element.get("resource") or element.get("id")
         yield (
             types,
@@ -193,6 +195,8 @@ def _value(element: Tag) -> str:
             return value
     if element.name == "meta":
         return ""
+    if element.find(_BLOCK_TAGS) is None:  # plain inline text: no need to re-read the markup
+        return clean_text(element.get_text())
     return html_to_text(str(element))
 
 
