@@ -194,3 +194,11 @@ def test_falling_average_window_and_rearming() -> None:
     events, _ = compare(kept, {"count": 10, "rating": 4.0}, new_visible=0, today=date(2026, 12, 15))
     assert any(isinstance(e, FallingAverage) for e in events)  # recovered, then fell again
     assert compare(None, {"name": "x"}, new_visible=0, today=day) == ([], None)
+
+
+def test_listing_figures_survive_the_state_round_trip() -> None:
+    from bot.sources import SourceState
+
+    state = SourceState(etag='"x"', listing={"count": 3, "rating": 4.5, "samples": []})
+    assert SourceState.from_json(state.to_json()) == state
+    assert SourceState.from_json('{"listing": [1]}') == SourceState()
