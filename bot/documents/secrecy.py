@@ -49,9 +49,9 @@ _FR: tuple[tuple[str, str], ...] = (
     (r"\ben tant que patiente?s?\b", CARE),
     (rf"\b(?:vous|tu) (?:etes|etiez|avez ete|as ete|es|etait|fut) (?:{_PARTICIPLES})\b", CARE),
     (
-        r"\b(?:nous|je|j'|le docteur|le dr|la doctoresse|l'equipe) ?(?:vous|t') ?(?:avons|ai|a|"
-        r"avions|avait) (?:recue?|vue?|soignee?|operee?|examinee?|prescrit|suivie?|traitee?|"
-        r"auscultee?|vaccinee?|hospitalisee?|accueillie?)\b",
+        r"\b(?:vous|t') ?(?:avons|ai|a|avions|avait|avaient|ont) (?:recue?|vue?|soignee?|"
+        r"operee?|examinee?|prescrit|suivie?|traitee?|auscultee?|vaccinee?|hospitalisee?|"
+        r"accueillie?|opere|consulte)\b",
         CARE,
     ),
     (r"\bvous avez consulte\b|\bvotre medecin traitant\b|\bau cours de vos soins\b", CARE),
