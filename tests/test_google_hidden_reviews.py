@@ -202,3 +202,36 @@ def test_listing_figures_survive_the_state_round_trip() -> None:
     state = SourceState(etag='"x"', listing={"count": 3, "rating": 4.5, "samples": []})
     assert SourceState.from_json(state.to_json()) == state
     assert SourceState.from_json('{"listing": [1]}') == SourceState()
+
+
+async def test_business_profile_lists_everything_so_nothing_is_hidden(
+    chat: ChatHarness, services: Services, team_id: int, google: FakeGoogle
+) -> None:
+    from tests.google_chats import business_review
+
+    await business_review(services, team_id, google)
+    [location] = google.locations.values()
+    location.reviews[0]["starRating"] = "ONE"  # the author edits the review: average moves
+    monitor = Monitor(services)
+    await poll(services, monitor, team_id)
+    assert len(await queued(services, team_id, "edited")) == 1
+    assert await queued(services, team_id, "hidden_reviews") == []
+
+
+async def test_an_english_team_reads_the_alert_in_english(
+    chat: ChatHarness, services: Services, team_id: int, google: FakeGoogle
+) -> None:
+    import dataclasses
+
+    settings = await services.store.teams.settings(team_id)
+    await services.store.teams.save_settings(dataclasses.replace(settings, language="en"))
+    place = listing(google)
+    await chat.say("/surveiller Cabinet Dupont, Lyon")
+    await chat.say(f"/source google {PLACE} pour 1")
+    monitor = Monitor(services)
+    await poll(services, monitor, team_id)
+    place.count = 90
+    await poll(services, monitor, team_id)
+    [alert] = await queued(services, team_id, "hidden_reviews")
+    assert "3 new reviews on the Google listing, whose text is not visible to the API" in alert
+    assert "avis" not in alert and "fiche" not in alert

@@ -174,3 +174,13 @@ async def test_a_places_review_explains_how_to_publish(chat: ChatHarness, servic
     text = await chat.text(f"/repondre {number}")
     assert "vigie google connecter" in text and "/source fiche" in text
     assert "ne peut pas recevoir de réponse" in await chat.text(f"/repondre {number} = Merci.")
+
+
+async def test_a_reply_written_outside_vigie_is_shown_as_replaced(
+    chat: ChatHarness, services: Services, team_id: int, google: FakeGoogle
+) -> None:
+    location = google.add_location("1234", "5678", "Cabinet Dupont")
+    google.replies[f"{location.name}/reviews/r1"] = "Réponse écrite sur Google."
+    number, _ = await business_review(services, team_id, google)
+    text = await chat.text(f"/repondre {number} = {SAFE}")
+    assert "Il remplacera la réponse publiée :\n> Réponse écrite sur Google." in text

@@ -116,9 +116,19 @@ async def _draft(ctx: Context, mention: StoredMention) -> str | None:
 
 
 async def _live(ctx: Context, mention: StoredMention) -> str | None:
+    """The reply on Google now: the last one Vigie published or deleted, else the one the
+    review carried when it was read (an answer written outside Vigie)."""
     states = await _events(ctx, mention, "reply_live")
-    text = states[-1].get("text") if states else None
-    return text if isinstance(text, str) and text else None
+    if states:
+        text = states[-1].get("text")
+        return text if isinstance(text, str) and text else None
+    try:
+        raw = json.loads(mention.raw or "{}")
+    except ValueError:
+        return None
+    existing = raw.get("reviewReply") if isinstance(raw, dict) else None
+    comment = existing.get("comment") if isinstance(existing, dict) else None
+    return comment if isinstance(comment, str) and comment else None
 
 
 async def _save_and_preview(ctx: Context, mention: StoredMention, text: str) -> Reply:

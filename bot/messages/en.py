@@ -128,7 +128,7 @@ class English:
                 ),
                 code("vigie google connecter"),
                 t(" (on the server), then "),
-                code("/source fiche ACCOUNT/LOCATION pour N"),
+                code("/source business ACCOUNT/LOCATION for N"),
                 t("."),
             ]
         return tuple(out)
@@ -169,7 +169,7 @@ class English:
             "To publish a reply from Vigie, follow the listing through Google Business Profile "
             "(the practice's Google account): whoever runs the server runs "
             "« vigie google connecter », then ",
-            code("/source fiche ACCOUNT/LOCATION pour N"),
+            code("/source business ACCOUNT/LOCATION for N"),
             ".",
         )
 

@@ -59,11 +59,13 @@ def compare(
     today: date,
     window_days: int = 30,
     drop: float = 0.2,
+    shows_all: bool = False,
 ) -> tuple[list[ListingEvent], dict[str, object] | None]:
     """What changed since the last poll, and the figures to keep for the next one.
 
-    `new_visible` counts the reviews of this poll never seen before. Nothing is told on the
-    first poll (no previous figures) nor when the source reports no figures at all.
+    `new_visible` counts the reviews of this poll never seen before; `shows_all` says the
+    source lists every review (Business Profile), so nothing can be hidden. Nothing is told on
+    the first poll (no previous figures) nor when the source reports no figures at all.
     """
     count = _int(summary.get("count"))
     rating = _float(summary.get("rating"))
@@ -92,7 +94,7 @@ def compare(
     rating_moved = (
         rating is not None and rating_before is not None and abs(rating - rating_before) >= 0.05
     )
-    if hidden > 0 or (rating_moved and new_visible == 0 and grown >= 0):
+    if not shows_all and (hidden > 0 or (rating_moved and new_visible == 0 and grown >= 0)):
         events.append(HiddenReviews(max(hidden, 0), count_before, count, rating_before, rating))
     if rating is not None and samples:
         high = max(r for _, r in samples)

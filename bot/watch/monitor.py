@@ -374,6 +374,7 @@ class Monitor:
             today=utcnow().date(),
             window_days=settings.rating_drop_window_days,
             drop=settings.rating_drop,
+            shows_all=row.kind == "business" and result.complete,
         )
         result.state = replace(result.state, listing=kept)
         for event in events:
