@@ -137,3 +137,13 @@ async def test_a_place_id_is_still_accepted_without_search(
     assert google.calls_to("searchText") == []
     [row] = await services.store.sources.active(team_id)
     assert row.target == DUPONT
+
+
+async def test_missing_key_says_who_must_set_what(
+    chat: ChatHarness, services: Services, google: FakeGoogle
+) -> None:
+    services.settings = services.settings.model_copy(update={"google_places_api_key": None})
+    await chat.say("/surveiller Cabinet Dupont, Lyon")
+    text = await chat.text("/source google Cabinet Dupont Lyon")
+    assert "VIGIE_GOOGLE_PLACES_API_KEY" in text and "place ID" in text
+    assert google.calls == []
