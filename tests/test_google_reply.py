@@ -4,6 +4,7 @@ through the real console, Telegram and Slack adapters, against a fake Google."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,9 @@ async def test_telegram_publishes_only_after_confirmation(
     with zipfile.ZipFile(zipped.path) as archive:
         timeline = next(n for n in archive.namelist() if "chronologie" in n and n.endswith(".txt"))
         text = archive.read(timeline).decode()
+        machine = json.loads(archive.read(timeline.removesuffix(".txt") + ".json"))
+    [event] = [e for e in machine["events"] if e["kind"] == "reply_published"]
+    assert event["detail"] == f"approuvée par telegram:Alice : « {put['comment']} »"  # in full
     # Third-party text is isolated (U+2068…U+2069) in the case file.
     assert "Réponse publiée sur Google – \u2068approuvée par telegram:Alice : « Bonjour," in text
 
