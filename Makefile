@@ -14,7 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Captures need chromium and fonts: installed once when possible, else one line says how.
 run: $(STAMP)
+	@bash .ci/install-system-packages.sh --run
 	$(BIN)/vigie run
 
 lint: $(STAMP)
@@ -30,7 +32,8 @@ imports: $(STAMP)
 
 check: lint typecheck imports
 
-# Debian packages the tests use: chromium (captures), openssl (apt-get as root, or via sudo).
+# Debian packages the tests use: chromium and fonts (captures), openssl (apt-get as root, or
+# via sudo); fails when they cannot be installed.
 system-deps:
 	bash .ci/install-system-packages.sh
 

@@ -145,13 +145,20 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=10)
     args = parser.parse_args()
+    cpu = time.process_time()
     latencies = asyncio.run(measure(args.alerts, args.batch))
+    cpu = time.process_time() - cpu
     latencies.sort()
     p50 = statistics.median(latencies)
     p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
     print(f"alerts delivered: {len(latencies)}/{args.alerts} (batches of {args.batch} per poll)")
     print(f"latency p50: {p50:.1f} ms   p99: {p99:.1f} ms   max: {latencies[-1]:.1f} ms")
     print(f"target p99 < {TARGET_P99_MS:.0f} ms: {'met' if p99 < TARGET_P99_MS else 'NOT met'}")
+    # An upper bound for capacity planning (docs/operations.md): the fakes run in this process.
+    print(
+        f"CPU of the whole run (loopback feed and chat API included): {cpu:.2f} s, "
+        f"≤ {cpu / max(1, len(latencies)) * 1000:.2f} ms per new mention polled, stored and sent"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import utcnow
+from bot.metrics import Metrics
 from bot.ports import CapturePort, MonitorPort, Outbox
 from bot.settings import Settings
 from bot.store import Store
@@ -24,6 +25,8 @@ class Services:
     # The capture engine, created on first use (bot.capture.evidence.capture_service).
     capture: CapturePort | None = None
     outbox: Outbox = field(init=False)
+    # Poll and capture counters for the metrics endpoint (vigie/ops).
+    metrics: Metrics = field(default_factory=Metrics)
 
     def __post_init__(self) -> None:
         self.outbox = Outbox(self.store)

@@ -68,6 +68,15 @@ class Settings(BaseSettings):
     slack_http_port: int | None = Field(default=None, ge=1, le=65535)
     slack_http_host: str = "0.0.0.0"  # noqa: S104 - HTTP mode serves Slack from outside
 
+    # --- Operations (bot/ops): trusted timestamp, backups, health/metrics, log format ---
+    tsa_url: str | None = None
+    backup_dir: Path = Path("./backups")
+    backup_keep: int = Field(default=7, ge=0, le=3650)
+    ops_port: int | None = Field(default=None, ge=1, le=65535)
+    ops_host: str = "127.0.0.1"
+    log_format: Literal["text", "json"] = "text"
+    # --- end of operations settings ---
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -22,7 +22,7 @@ from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.sources.google_token import save_refresh_token, token_path
 from bot.watch.monitor import Monitor
-from tests.fake_google import CLIENT_ID, FakeGoogle
+from tests.fake_google_apis import CLIENT_ID, FakeGoogle
 from tests.fake_slack import BOT_TOKEN, CHANNEL, SIGNING_SECRET, FakeSlack, SlackUser
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 

@@ -20,7 +20,7 @@ from bot.models import WatchKind
 from bot.services import Services
 from bot.settings import Settings
 from bot.sources.google_token import load_refresh_token, token_path
-from tests.fake_google import CLIENT_ID, FakeGoogle
+from tests.fake_google_apis import CLIENT_ID, FakeGoogle
 from tests.google_chats import google, settings
 from vigie.google_connect import ConnectError, authorise, choose_location, code_from, run_connect
 

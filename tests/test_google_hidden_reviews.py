@@ -16,7 +16,7 @@ from bot.notify.delivery import Delivery
 from bot.router import Router
 from bot.services import Services
 from bot.watch.monitor import Monitor
-from tests.fake_google import FakeGoogle, FakePlace
+from tests.fake_google_apis import FakeGoogle, FakePlace
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 from tests.fakeweb import FakeWeb
 from tests.google_chats import GROUP, google, settings

@@ -9,7 +9,7 @@ from bot.chat.codec import decode_reply
 from bot.services import Services
 from bot.sources.google_token import load_refresh_token, save_refresh_token, token_path
 from bot.watch.monitor import Monitor
-from tests.fake_google import CLIENT_ID, FakeGoogle
+from tests.fake_google_apis import CLIENT_ID, FakeGoogle
 from tests.google_chats import business_review, google, settings
 from tests.harness import ChatHarness
 

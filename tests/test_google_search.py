@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.router import Router
 from bot.services import Services
-from tests.fake_google import FakeGoogle
+from tests.fake_google_apis import FakeGoogle
 from tests.fake_slack import CHANNEL, buttons_of
 from tests.google_chats import (
     GROUP,

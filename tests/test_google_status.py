@@ -11,7 +11,7 @@ from bot.sources.google_usage import (
     monthly_calls,
 )
 from bot.watch.monitor import Monitor
-from tests.fake_google import FakeGoogle
+from tests.fake_google_apis import FakeGoogle
 from tests.google_chats import google, settings
 from tests.harness import ChatHarness
 

@@ -55,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     purge = sub.add_parser("purge", help="supprime les avis détectés avant une date")
     purge.add_argument("--before", required=True, help="date AAAA-MM-JJ")
     purge.add_argument("--yes", action="store_true", help="ne pas demander confirmation")
+    # --- ops (vigie/ops) ---
+    sub.add_parser("doctor", help="vérifie chaque service configuré et dit comment corriger")
+    backup = sub.add_parser("backup", help="sauvegarde la base et les données (archive + SHA-256)")
+    backup.add_argument("--out", type=Path, help="dossier (par défaut VIGIE_BACKUP_DIR)")
+    restore = sub.add_parser("restore", help="vérifie une sauvegarde puis la remet en place")
+    restore.add_argument("archive", type=Path)
+    restore.add_argument("--yes", action="store_true", help="remplacer les données actuelles")
+    # --- end ops ---
     return parser
 
 
@@ -79,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from vigie.runtime import run_vigie
 
             return asyncio.run(run_vigie(settings, force_console=command == "console"))
+        if command in ("doctor", "backup", "restore"):  # ops (vigie/ops)
+            from vigie.ops.commands import run_ops_command
+
+            return run_ops_command(command, args, settings)
         if command == "invite":
             return asyncio.run(_invite(settings, args.team, args.hours))
         if command == "export":

@@ -31,6 +31,11 @@ async def run_vigie(settings: Settings, *, force_console: bool = False) -> int:
             await teams.bind_chat(team_id, "console", CHAT_ID, by="console")
             transports.append(ConsoleAdapter(router))
         log.info("adapters: %s", ", ".join(t.platform for t in transports))
+        # --- ops (vigie/ops): start report, restore lock, daily backups, health endpoint ---
+        from vigie.ops.startup import ops_tasks
+
+        background += await ops_tasks(services, [t.platform for t in transports])
+        # --- end ops ---
         background += build_engines(services, transports)
         await serve(services, transports, background)
     finally:

@@ -51,6 +51,8 @@ async def take_capture(
         requested_by=requested_by,
         on_progress=on_progress,
     )
+    # ops: capture time for the metrics endpoint
+    services.metrics.capture_done((result.finished_at - result.started_at).total_seconds())
     capture_id = await services.store.captures.record(
         team_id,
         mention_id=mention.id if mention else None,

@@ -155,7 +155,9 @@ class Monitor:
         self._running.add(row.id)
         try:
             async with self._limit, self._hosts[self._host(row)]:
-                return await self.poll(row)
+                outcome = await self.poll(row)
+            self.services.metrics.poll_done(error=outcome.error, not_modified=outcome.not_modified)
+            return outcome
         finally:
             self._running.discard(row.id)
 
