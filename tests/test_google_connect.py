@@ -196,3 +196,18 @@ def test_the_command_line_explains_a_missing_client(tmp_path: Path) -> None:
     assert "VIGIE_GOOGLE_CLIENT_ID" in result.stderr and "Traceback" not in result.stderr
     bare = run_cli(["google"], tmp_path)
     assert bare.returncode == 2 and "vigie google connecter" in bare.stderr
+
+
+def test_the_stored_token_counts_for_the_start_report_and_doctor(settings: Settings) -> None:
+    from vigie.ops.checks import Status, keys
+
+    def business() -> tuple[Status, str]:
+        [check] = [c for c in keys(settings) if c.name == "Google Business Profile"]
+        return check.status, check.detail
+
+    save_path = token_path(settings.data_dir)
+    assert business()[0] is Status.FAIL  # client set, no token yet: incomplete
+    from bot.sources.google_token import save_refresh_token
+
+    save_refresh_token(save_path, "1//stored", client_id=CLIENT_ID, scope="x")
+    assert business() == (Status.OK, "accès OAuth présent")
