@@ -120,6 +120,7 @@ class FakeGoogle:
         self.revoked: set[str] = set()
         self.access_tokens: set[str] = set()
         self.replies: dict[str, str] = {}
+        self.one_location_per_page = False
         self._runner: web.AppRunner | None = None
 
     # --- lifecycle and addresses ---
@@ -242,7 +243,7 @@ class FakeGoogle:
             if path.startswith("/accounts/v1/"):
                 return self._accounts()
             if path.startswith("/info/v1/"):
-                return self._locations(path.removeprefix("/info/v1/"))
+                return self._locations(path.removeprefix("/info/v1/"), call.query)
             return self._business(call, path.removeprefix("/mybusiness/v4/"))
         return _error(404, "NOT_FOUND", "no such path")
 
@@ -329,7 +330,7 @@ class FakeGoogle:
         ]
         return web.json_response({"accounts": accounts})
 
-    def _locations(self, rest: str) -> web.Response:
+    def _locations(self, rest: str, query: dict[str, str]) -> web.Response:
         # accounts/A/locations
         parts = rest.split("/")
         if len(parts) != 3 or parts[2] != "locations":
@@ -339,6 +340,13 @@ class FakeGoogle:
             for loc in self.locations.values()
             if loc.account == parts[1]
         ]
+        # One location per page when asked, to exercise `nextPageToken`.
+        if self.one_location_per_page:
+            start = int(page_token) if (page_token := query.get("pageToken")) else 0
+            page: dict[str, object] = {"locations": found[start : start + 1]}
+            if start + 1 < len(found):
+                page["nextPageToken"] = str(start + 1)
+            return web.json_response(page)
         return web.json_response({"locations": found})
 
     def _business(self, call: Call, rest: str) -> web.Response:

@@ -78,6 +78,7 @@ async def test_server_without_browser_pastes_the_redirect_address(
 ) -> None:
     google.add_location("1234", "5678", "Cabinet Dupont")
     google.add_location("1234", "9999", "Cabinet Dupont (annexe)")
+    google.one_location_per_page = True  # the second location is on a second page
     google.grant_code("code-1")
     watch = await services.store.watches.add(team_id, "Cabinet Dupont", WatchKind.PRACTICE)
     stdin, type_in = pipe()
@@ -113,8 +114,9 @@ async def test_server_without_browser_pastes_the_redirect_address(
         "accounts/1234/locations/9999",
         watch.id,
     )
-    [listing] = google.calls_to("/info/v1/accounts/1234/locations")
-    assert listing.query["readMask"] == "name,title,storefrontAddress"
+    first, second = google.calls_to("/info/v1/accounts/1234/locations")
+    assert first.query["readMask"] == "name,title,storefrontAddress"
+    assert second.query["pageToken"] == "1"
 
 
 async def test_loopback_redirect_with_a_browser(

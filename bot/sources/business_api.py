@@ -19,6 +19,7 @@ from bot.sources.places import google_error
 from bot.sources.text import one_line
 
 MAX_REPLY_CHARS = 4096
+MAX_LIST_PAGES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +93,37 @@ class BusinessApi:
             return data
         raise AssertionError("unreachable")  # pragma: no cover
 
+    async def _pages(
+        self, client: httpx.AsyncClient, url: str, key: str
+    ) -> list[dict[str, object]]:
+        """Every item of a paginated list (`nextPageToken`), up to MAX_LIST_PAGES pages."""
+        items: list[dict[str, object]] = []
+        token: str | None = None
+        for _page in range(MAX_LIST_PAGES):
+            sep = "&" if "?" in url else "?"
+            page_url = f"{url}{sep}{urlencode({'pageToken': token})}" if token else url
+            data = await self._call(client, "GET", page_url)
+            found = data.get(key) or []
+            items += [i for i in found if isinstance(i, dict)] if isinstance(found, list) else []
+            next_token = data.get("nextPageToken")
+            if not isinstance(next_token, str) or not next_token or next_token == token:
+                break
+            token = next_token
+        return items
+
     async def locations(self, client: httpx.AsyncClient) -> list[Location]:
         """Every location of every account the connected Google account can manage."""
-        data = await self._call(client, "GET", f"{self.accounts_url}/accounts")
-        accounts = data.get("accounts") or []
+        accounts = await self._pages(client, f"{self.accounts_url}/accounts", "accounts")
         found: list[Location] = []
-        for account in accounts if isinstance(accounts, list) else []:
-            if not isinstance(account, dict) or not isinstance(account.get("name"), str):
+        for account in accounts:
+            if not isinstance(account.get("name"), str):
                 continue
             name = str(account["name"])
             label = account.get("accountName")
             query = urlencode({"readMask": "name,title,storefrontAddress", "pageSize": "100"})
-            listing = await self._call(client, "GET", f"{self.info_url}/{name}/locations?{query}")
-            locations = listing.get("locations") or []
-            for location in locations if isinstance(locations, list) else []:
-                if not isinstance(location, dict) or not isinstance(location.get("name"), str):
+            url = f"{self.info_url}/{name}/locations?{query}"
+            for location in await self._pages(client, url, "locations"):
+                if not isinstance(location.get("name"), str):
                     continue
                 found.append(
                     Location(
