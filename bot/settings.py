@@ -47,6 +47,20 @@ class Settings(BaseSettings):
     google_accounts_api_url: str = "https://mybusinessaccountmanagement.googleapis.com/v1"
     google_info_api_url: str = "https://mybusinessbusinessinformation.googleapis.com/v1"
     google_news_url: str = "https://news.google.com/rss/search"
+    reddit_url: str = "https://www.reddit.com"
+    reddit_oauth_url: str = "https://oauth.reddit.com"
+    reddit_client_id: str | None = None
+    reddit_client_secret: SecretStr | None = None
+    youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
+    youtube_api_key: SecretStr | None = None
+    youtube_team_daily_units: int = Field(default=10_000, ge=100)
+    bluesky_public_url: str = "https://public.api.bsky.app"
+    bluesky_pds_url: str = "https://bsky.social"
+    bluesky_handle: str | None = None
+    bluesky_app_password: SecretStr | None = None
+    mastodon_instance: str | None = "https://mastodon.social"
+    web_search_url: str = "https://api.search.brave.com/res/v1/web/search"
+    web_search_key: SecretStr | None = None
 
     # Captures
     chromium_path: str | None = None

@@ -38,7 +38,8 @@ async def test_audit_polls_sources_then_reports_with_charts(
     progress = "\n".join(r.plain_text for r in chat.progress)
     assert "interrogation de 2 source(s)" in progress
     assert "1 OK, 1 en échec, 2 nouvel(s) avis" in progress
-    (summary,) = replies
+    summary, web_part = replies
+    assert "Recherche sur le web : non faite" in web_part.plain_text
     text = summary.plain_text
     assert "Marie Dupont" in text
     images = [a for a in summary.attachments if a.is_image]

@@ -37,6 +37,10 @@ SOURCE_FR = {
     "places": "Google (fiche)",
     "business": "Google Business Profile",
     "page": "Page web",
+    "reddit": "Reddit",
+    "youtube": "YouTube",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
 }
 
 ACTION_BUTTONS = (

@@ -8,6 +8,7 @@ from bot.chat.markup import NL, b, code, reply, t
 from bot.chat.types import Reply, Span
 from bot.commands.args import fold, split_first
 from bot.commands.base import Command, Context, UsageError
+from bot.commands.social_sources import SOCIAL_WORDS, add_social
 from bot.commands.watchlist import watch_by_ref
 from bot.dates import format_datetime
 from bot.models import Watch
@@ -177,12 +178,15 @@ async def source(ctx: Context, args: str) -> Reply:
     if word in ("retirer", "remove", "supprimer"):
         return await _remove(ctx, rest)
     kind = KINDS.get(fold(word))
-    if kind is None:
+    if kind is None and fold(word) not in SOCIAL_WORDS:
         raise UsageError(
-            f"Type de source inconnu « {word[:20]} » : flux, actus, google, fiche ou page."
+            f"Type de source inconnu « {word[:20]} » : flux, actus, google, fiche, page, "
+            "reseaux, reddit, youtube, bluesky ou mastodon."
         )
     if not rest:
         raise UsageError(f"Il manque la source après « {word} ».")
+    if kind is None:
+        return await add_social(ctx, fold(word), rest)
     return await _add(ctx, kind, rest)
 
 
@@ -191,9 +195,10 @@ COMMANDS = (
         name="source",
         aliases=("sources",),
         usage="/source [flux URL|actus N|google NOM VILLE (pour N)|google PLACE_ID pour N|"
-        "fiche COMPTE/ÉTAB pour N|page URL [SÉLECTEUR]|retirer S]",
-        summary_fr="les sources de l'équipe (flux, Google, pages) et leur santé",
-        summary_en="the team's sources (feeds, Google, pages) and their health",
+        "fiche COMPTE/ÉTAB pour N|page URL [SÉLECTEUR]|reseaux N|reddit N|youtube N|bluesky N|"
+        "mastodon N|retirer S]",
+        summary_fr="les sources de l'équipe (flux, Google, pages, réseaux sociaux) et leur santé",
+        summary_en="the team's sources (feeds, Google, pages, social networks) and their health",
         handler=source,
         examples=(
             "/source flux https://www.google.com/alerts/feeds/123/456",
@@ -203,13 +208,18 @@ COMMANDS = (
             "/source fiche 1234/5678 pour 2",
             "/source page https://exemple.fr/avis",
             "/source page https://exemple.fr/avis .review",
+            "/source reseaux 1",
+            "/source youtube chaine:UCxxxxxxxxxxxxxxxxxxxxxx pour 1",
+            "/source mastodon https://mastodon.social/tags/MarieDupont pour 1",
             "/source retirer 3",
         ),
         details_fr=(
             "Un flux Google Alertes se crée sur google.fr/alerts (« Envoyer à : flux RSS »). "
             "« pour N » rattache la source au nom n° N de /liste. « google » suivi du nom et "
             "de la ville propose les fiches Google trouvées ; « page » sans sélecteur lit les "
-            "avis que la page publie en données schema.org."
+            "avis que la page publie en données schema.org. « /source reseaux N » ajoute "
+            "d'un coup Reddit, YouTube, Bluesky et Mastodon (ceux que le serveur sait "
+            "interroger) pour le nom n° N."
         ),
     ),
 )

@@ -7,6 +7,7 @@ from bot.chat.markup import NL, b, code, reply, t
 from bot.chat.types import Reply, Span
 from bot.commands.base import Command, Context
 from bot.commands.google_status import budget, google_report, source_calls
+from bot.commands.social_sources import quota_spans
 from bot.dates import format_datetime
 from bot.models import Coverage
 
@@ -68,6 +69,7 @@ async def statut(ctx: Context, args: str) -> Reply:
         spans += [NL, t(f"S{number} {source.kind} · {source.target[:60]} — {health}")]
         spans += source_calls(google, source, ctx.lang)
     spans += budget(google, sources, ctx.lang)
+    spans += await quota_spans(ctx)
     if settings.insurer.coverage is Coverage.UNKNOWN:
         spans += [
             NL,

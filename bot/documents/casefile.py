@@ -34,6 +34,7 @@ from bot.models import CaptureRecord, StoredMention, TeamSettings
 #: Timeline kinds, in the order they usually happen.
 EVENT_KINDS = (
     "published",
+    "appeared",
     "detected",
     "captured",
     "insurer_letter",

@@ -236,12 +236,17 @@ def insurer_letter(
     language: str | None = None,
     discriminatory: bool | None = None,
     templates: Path | None = None,
+    appearances: Sequence[object] = (),
 ) -> Letter:
-    """`/assureur #ID`: the letter asking the RCP insurer to open a file (e-mail + Word)."""
+    """`/assureur #ID`: the letter asking the RCP insurer to open a file (e-mail + Word).
+
+    `appearances` lists every place and time the same text (or the same wave) appeared.
+    """
     lang = language_of(language, settings)
     document = _NAMES[lang]["insurer_letter"][0]
     require(settings, _PRACTITIONER + _INSURER, document=document, language=lang)
     facts = _mention_facts(settings, mention, captures, lang, now, discriminatory)
+    facts["appearances"] = list(appearances)
     return _letter(
         "insurer_letter",
         lang,

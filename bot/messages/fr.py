@@ -351,6 +351,213 @@ class French:
             f"({when}{estimate} ; {basis})."
         )
 
+    # --- cases: a text copied across sites, a wave of reviews ---
+    def copy_title(self, sites: int) -> str:
+        return f"🔁 Repris sur {sites} sites"
+
+    def copy_moved(self, original: str, copy: str) -> Parts:
+        return (t("Le texte de "), t(original), NL, t("réapparaît : "), t(copy))
+
+    def copy_advice(self, case_id: int) -> Parts:
+        return (
+            t("Chaque reprise est une publication à part : capturez-la ; "),
+            code(f"/dossier #{case_id}"),
+            t(" liste tous les endroits."),
+        )
+
+    def copy_first(self, original: str, sites: int, case_id: int) -> Parts:
+        return (
+            b("🔁 Texte déjà publié ailleurs : "),
+            t(f"{original} — repris sur {sites} sites."),
+            NL,
+            t("Tous les endroits et heures : "),
+            code(f"/dossier #{case_id}"),
+        )
+
+    def button_capture(self) -> str:
+        return "📸 Capture"
+
+    def button_report(self) -> str:
+        return "🚩 Signaler"
+
+    def button_case_file(self) -> str:
+        return "📁 Dossier"
+
+    def button_insurer(self) -> str:
+        return "✉️ Courrier assureur"
+
+    def wave_title(self) -> str:
+        return "🌊 Vague d'avis négatifs"
+
+    def wave_count(self, count: int, hours: float, min_reviews: int, window_hours: int) -> Parts:
+        span = f"{hours:.0f} h" if hours >= 1 else "moins d'une heure"
+        return (
+            b(f"{count} avis négatifs en {span}"),
+            t(f" (seuil de l'équipe : {min_reviews} en {window_hours} h)"),
+        )
+
+    def no_rating(self) -> str:
+        return "sans note"
+
+    def and_more(self, count: int) -> str:
+        return f"… et {count} autres."
+
+    def wave_advice_google(self, policy_url: str) -> Parts:
+        return (
+            t(
+                "Une attaque coordonnée enfreint le règlement de Google sur le faux engagement "
+                "(« Fake engagement » : avis qui ne reflètent pas une expérience réelle, publiés "
+                "depuis plusieurs comptes pour manipuler la note, ou par un concurrent). "
+                "Signalez chaque avis depuis la fiche (⋮ > « Signaler l'avis ») ou depuis "
+                "Google Business Profile (Avis > Signaler), en choisissant « faux avis / conflit "
+                "d'intérêts », puis suivez les signalements avec l'outil de gestion des avis. "
+                "Règlement : "
+            ),
+            link(policy_url, policy_url),
+        )
+
+    def wave_advice_other(self, mention_id: int) -> Parts:
+        return (
+            t(
+                "Signalez chaque avis à la plateforme (bouton de signalement du site, en "
+                "précisant qu'il s'agit d'une vague d'avis coordonnée) ; pour un hébergeur, la "
+                "notification au titre du DSA (art. 16) : "
+            ),
+            code(f"/signaler #{mention_id}"),
+        )
+
+    def wave_case_file(self, mention_id: int) -> Parts:
+        return (
+            t("Capturez les avis avant qu'ils ne changent ; le dossier les réunit tous : "),
+            code(f"/dossier #{mention_id}"),
+        )
+
+    def wave_update(self, added: int, total: int) -> str:
+        return f"🌊 Vague d'avis négatifs : +{added} ({total} au total)"
+
+    def wave_settings(self, min_reviews: int, window_hours: int) -> Parts:
+        return (
+            b("Vague d'avis négatifs"),
+            t(f" : {min_reviews} avis en {window_hours} h"),
+            NL,
+            t("Modifier : "),
+            code("/reglages vague 3 48h"),
+        )
+
+    def wave_settings_saved(self, min_reviews: int, window_hours: int) -> str:
+        return (
+            f"✅ Vague d'avis négatifs : {min_reviews} avis sur une même fiche en "
+            f"{window_hours} h donnent une seule alerte groupée."
+        )
+
+    # --- social sources and the web search of /bilan ---
+    def social_missing(self, kind: str) -> str:
+        if kind == "youtube":
+            return (
+                "YouTube : clé d'API absente — la personne qui gère le serveur crée une clé "
+                "« YouTube Data API v3 » dans la console Google Cloud et la met dans "
+                "VIGIE_YOUTUBE_API_KEY."
+            )
+        if kind == "bluesky":
+            return (
+                "Bluesky : la recherche demande un compte — renseigner VIGIE_BLUESKY_HANDLE et "
+                "VIGIE_BLUESKY_APP_PASSWORD (mot de passe d'application, Paramètres > "
+                "Confidentialité et sécurité)."
+            )
+        return "Mastodon : aucune instance choisie — renseigner VIGIE_MASTODON_INSTANCE."
+
+    def social_source_added(self, label: str, owner: str) -> Parts:
+        return (t("✅ Source ajoutée : "), b(label), t(f" → {owner}"))
+
+    def social_first_poll(self) -> str:
+        return (
+            "Premier passage dans un instant : ce qui est déjà en ligne est résumé en un seul "
+            "message, puis chaque nouvelle publication arrive en alerte."
+        )
+
+    def youtube_cost(self, budget: int) -> str:
+        return (
+            f"YouTube : chaque recherche coûte 100 unités de quota ; budget de l'équipe "
+            f"{budget} unités par jour (voir /statut)."
+        )
+
+    def already_followed(self) -> Parts:
+        return (t("Cette source est déjà suivie. Voir "), code("/source"))
+
+    def social_title(self, owner: str) -> str:
+        return f"Réseaux sociaux pour {owner}"
+
+    def social_already(self, label: str) -> str:
+        return f"• {label} (déjà suivie)"
+
+    def social_none_added(self) -> str:
+        return "Aucune source ajoutée."
+
+    def social_not_added(self) -> str:
+        return "Non ajoutées :"
+
+    def social_own_channel(self, command: str) -> Parts:
+        return (t("Commentaires de votre propre chaîne YouTube : "), code(command))
+
+    def youtube_quota(self, spent: int, budget: int) -> str:
+        return (
+            f"Quota YouTube du jour : {spent} / {budget} unités "
+            "(une recherche = 100, une page de commentaires = 1)"
+        )
+
+    def web_title(self) -> str:
+        return "🔎 Ce que le web montre"
+
+    def web_searching(self) -> str:
+        return "🔎 Recherche sur le web…"
+
+    def web_no_watch(self) -> str:
+        return "🔎 Aucun nom surveillé : rien à chercher sur le web."
+
+    def web_not_searched(self, reason: str) -> str:
+        return f"Recherche non faite : {reason}"
+
+    def web_no_result(self) -> str:
+        return "Aucun résultat."
+
+    def site_kind(self, kind: str) -> str:
+        return {
+            "reviews": "Sites d'avis et annuaires",
+            "social": "Réseaux sociaux et vidéo",
+            "press": "Presse",
+            "forums": "Forums et blogs",
+        }.get(kind, "Autres sites")
+
+    def web_watched(self) -> str:
+        return "✅ déjà surveillé"
+
+    def web_watch_it(self, command: str) -> Parts:
+        return (t("à surveiller : "), code(command))
+
+    def web_closed(self, url: str) -> Parts:
+        return (t("non surveillable (API fermée ou payante) ; preuve : "), code(f"/capture {url}"))
+
+    def web_more(self, count: int) -> str:
+        return f"… et {count} autre(s) résultat(s)."
+
+    def web_social_button(self, number: int) -> str:
+        return f"Surveiller les réseaux ({number})"
+
+    def web_search_off(self, queries: list[str]) -> Parts:
+        parts: list[Span | str] = [
+            b("🔎 Recherche sur le web : non faite"),
+            NL,
+            t(
+                "Aucune clé de recherche web n'est configurée (VIGIE_WEB_SEARCH_KEY, par exemple "
+                "une clé Brave Search API). Ce bilan ne couvre donc que les sources déjà suivies : "
+                "Vigie n'a cherché sur le web (sites d'avis, réseaux sociaux, presse, forums) "
+                "aucun de ces noms :"
+            ),
+        ]
+        for query in queries:
+            parts += [NL, t("• "), code(query)]
+        return tuple(parts)
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"

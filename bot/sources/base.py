@@ -23,6 +23,10 @@ class SourceKind(enum.StrEnum):
     PLACES = "places"
     BUSINESS = "business"
     PAGE = "page"
+    REDDIT = "reddit"
+    YOUTUBE = "youtube"
+    BLUESKY = "bluesky"
+    MASTODON = "mastodon"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,18 @@ class SourceConfig:
     google_refresh_token: str | None = None
     google_token_file: str | None = None
     news_url: str = "https://news.google.com/rss/search"
+    reddit_url: str = "https://www.reddit.com"
+    reddit_oauth_url: str = "https://oauth.reddit.com"
+    reddit_client_id: str | None = None
+    reddit_client_secret: str | None = None
+    youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
+    youtube_api_key: str | None = None
+    youtube_team_daily_units: int = 10_000
+    bluesky_public_url: str = "https://public.api.bsky.app"
+    bluesky_pds_url: str = "https://bsky.social"
+    bluesky_handle: str | None = None
+    bluesky_app_password: str | None = None
+    mastodon_instance: str | None = "https://mastodon.social"
     allow_private: bool = False
     max_body_bytes: int = 5 * 1024 * 1024
     timeout_s: float = 20.0
@@ -73,13 +89,16 @@ class SourceSpec:
 class SourceState:
     """What a source carries from one poll to the next, stored as JSON.
 
-    HTTP validators for conditional GETs, and `listing`: the figures a listing last reported
-    (review count, rating, recent ratings) that the monitor compares to spot hidden reviews.
+    HTTP validators for conditional GETs; `listing`: the figures a listing last reported
+    (review count, rating, recent ratings) that the monitor compares to spot hidden reviews;
+    `extra`: what an API source remembers besides validators (videos already found, quota
+    units spent today). Both must stay small and JSON-serialisable.
     """
 
     etag: str | None = None
     last_modified: str | None = None
     listing: dict[str, object] | None = None
+    extra: dict[str, object] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The state as compact JSON text for the store."""
@@ -88,6 +107,8 @@ class SourceState:
         }
         if self.listing:
             data["listing"] = self.listing
+        if self.extra:
+            data["extra"] = self.extra
         return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
     @classmethod
@@ -104,10 +125,12 @@ class SourceState:
         etag = data.get("etag")
         modified = data.get("last_modified")
         listing = data.get("listing")
+        extra = data.get("extra")
         return cls(
             etag=etag if isinstance(etag, str) and etag else None,
             last_modified=modified if isinstance(modified, str) and modified else None,
             listing=listing if isinstance(listing, dict) else None,
+            extra=extra if isinstance(extra, dict) else {},
         )
 
 

@@ -160,7 +160,16 @@ def new_client(config: SourceConfig, *, max_connections: int = 20) -> httpx.Asyn
     connection is made (API hosts from the configuration excepted).
     """
     blocked = _networks(config.blocked_networks)
-    api_urls = (config.places_api_url, config.business_api_url, config.oauth_token_url)
+    api_urls = (
+        config.places_api_url,
+        config.business_api_url,
+        config.oauth_token_url,
+        config.reddit_url,
+        config.reddit_oauth_url,
+        config.youtube_api_url,
+        config.bluesky_public_url,
+        config.bluesky_pds_url,
+    )
     trusted = frozenset(h.lower() for h in map(_hostname, (*api_urls, config.news_url)) if h)
 
     def resolver() -> GuardedResolver:
@@ -222,18 +231,17 @@ async def fetch(
     method: str = "GET",
     headers: dict[str, str] | None = None,
     data: dict[str, str] | None = None,
+    json_body: object | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
     trusted: bool = False,
     follow_redirects: bool = True,
-    json_body: object | None = None,
 ) -> HttpResponse:
     """Fetch a URL within the time and size limits; raise a typed `SourceError` in French.
 
     `trusted` skips the network check for the first hop only (an API base URL chosen by
     whoever runs the server); redirects are always checked. `headers` are dropped when a
-    redirect leaves the origin, so API keys never travel to another site. `json_body` is sent
-    as JSON (Google's POST and PUT methods) instead of the form `data`.
+    redirect leaves the origin, so API keys never travel to another site.
     """
     try:
         async with asyncio.timeout(config.timeout_s):
@@ -244,11 +252,11 @@ async def fetch(
                 method=method,
                 headers=headers or {},
                 data=data,
+                json_body=json_body,
                 etag=etag,
                 last_modified=last_modified,
                 trusted=trusted,
                 follow_redirects=follow_redirects,
-                json_body=json_body,
             )
     except TimeoutError as exc:
         raise _timeout(url, config) from exc
@@ -269,11 +277,11 @@ async def _fetch_hops(
     method: str,
     headers: dict[str, str],
     data: dict[str, str] | None,
+    json_body: object | None,
     etag: str | None,
     last_modified: str | None,
     trusted: bool,
     follow_redirects: bool,
-    json_body: object | None = None,
 ) -> HttpResponse:
     first_url = url
     previous: str | None = None

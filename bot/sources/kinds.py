@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.sources.base import InvalidTargetError, Source, SourceConfig, SourceKind, SourceSpec
+from bot.sources.bluesky import BlueskySource
 from bot.sources.business import BusinessSource
 from bot.sources.feed import FeedSource
+from bot.sources.mastodon import MastodonSource
 from bot.sources.news import NewsSource
 from bot.sources.page import PageSource
 from bot.sources.places import PlacesSource
+from bot.sources.reddit import RedditSource
+from bot.sources.youtube import YouTubeSource
 
-_KINDS: dict[str, type[FeedSource | NewsSource | PlacesSource | BusinessSource | PageSource]] = {
+_KINDS: dict[str, Callable[[SourceConfig], Source]] = {
     SourceKind.FEED: FeedSource,
     SourceKind.NEWS: NewsSource,
     SourceKind.PLACES: PlacesSource,
     SourceKind.BUSINESS: BusinessSource,
     SourceKind.PAGE: PageSource,
+    SourceKind.REDDIT: RedditSource,
+    SourceKind.YOUTUBE: YouTubeSource,
+    SourceKind.BLUESKY: BlueskySource,
+    SourceKind.MASTODON: MastodonSource,
 }
 
 

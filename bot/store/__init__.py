@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.store.alerts import Alerts, OutboxRow
 from bot.store.captures import Captures
+from bot.store.cases import Cases
 from bot.store.db import Database, StoreError
 from bot.store.mentions import Mentions, NewAlert
 from bot.store.ops import Ops
@@ -36,6 +37,7 @@ class Store:
         self.mentions = Mentions(db)
         self.alerts = Alerts(db)
         self.captures = Captures(db)
+        self.cases = Cases(db)
         self.ops = Ops(db)
 
     @classmethod

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import httpx
 from pydantic import SecretStr
 
+from bot.chat.places import place, places
 from bot.chat.types import Reply
 from bot.clock import utcnow
 from bot.match.matcher import Matcher
@@ -31,9 +32,11 @@ from bot.notify.alert_text import (
     source_health_alert,
     vanished_alert,
 )
+from bot.notify.case_alerts import copy_alert, original_line, wave_alert, wave_update
 from bot.ports import Outbox, PollOutcome
 from bot.services import Services
 from bot.sources import (
+    ConfigError,
     FetchResult,
     Source,
     SourceConfig,
@@ -50,13 +53,15 @@ from bot.sources.http import host_of
 from bot.sources.listing_stats import FallingAverage, compare
 from bot.sources.page import item_key
 from bot.store import NewAlert, SourceRow
+from bot.store.cases import CaseLink
+from bot.watch.grouping import Grouping, WavePlan, text_signature
 from bot.watch.ingest import EditedItem, IngestPlan, NewItem, ingest
 
 log = logging.getLogger(__name__)
 
 FAILURES_BEFORE_TELLING = 3
 MAX_BACKOFF = timedelta(hours=6)
-LISTING_KINDS = ("places", "business", "page")
+LISTING_KINDS = ("places", "business", "page", "youtube", "mastodon")
 GOOGLE_KINDS = ("places", "business")
 
 OnRisk = Callable[[StoredMention], Awaitable[None]]
@@ -79,6 +84,18 @@ def source_config(services: Services) -> SourceConfig:
         google_refresh_token=secret(s.google_refresh_token),
         google_token_file=str(token_path(s.data_dir)),
         news_url=s.google_news_url,
+        reddit_url=s.reddit_url,
+        reddit_oauth_url=s.reddit_oauth_url,
+        reddit_client_id=s.reddit_client_id,
+        reddit_client_secret=secret(s.reddit_client_secret),
+        youtube_api_url=s.youtube_api_url,
+        youtube_api_key=secret(s.youtube_api_key),
+        youtube_team_daily_units=s.youtube_team_daily_units,
+        bluesky_public_url=s.bluesky_public_url,
+        bluesky_pds_url=s.bluesky_pds_url,
+        bluesky_handle=s.bluesky_handle,
+        bluesky_app_password=secret(s.bluesky_app_password),
+        mastodon_instance=s.mastodon_instance,
         allow_private=s.allow_private_urls,
         poll_interval_s=s.poll_interval,
     )
@@ -113,6 +130,7 @@ class Monitor:
             self.outbox.subscribe(on_new_alerts)
         self.on_risk = on_risk
         self._running: set[int] = set()
+        self.grouping = Grouping(services.store)
         services.monitor = self
 
     async def rebuild_matcher(self) -> None:
@@ -162,7 +180,7 @@ class Monitor:
             self._running.discard(row.id)
 
     def _host(self, row: SourceRow) -> str:
-        if row.kind in ("feed", "page"):
+        if row.kind in ("feed", "page", "mastodon"):
             return host_of(row.target)
         return row.kind
 
@@ -194,7 +212,7 @@ class Monitor:
                 exc.message,
                 exc.retry_after_s,
                 exc.permanent,
-                tell_now=isinstance(exc, ConfigAuthError),
+                tell_now=isinstance(exc, ConfigError | ConfigAuthError),
             )
             return outcome
         except Exception as exc:  # a bug in one source must not stop the others
@@ -244,8 +262,8 @@ class Monitor:
         *,
         tell_now: bool = False,
     ) -> None:
-        """Back off, and tell the team once: after a few failures, or at once when Google
-        refused the OAuth access (one alert per team, whatever the number of its listings)."""
+        """Schedule the retry; tell the team once: after a few failures, or at once for a key
+        or OAuth problem (one alert per team for the same refusal, whatever its listings)."""
         store = self.services.store
         base = max(60, source.interval_s // 4)
         backoff = min(MAX_BACKOFF.total_seconds(), base * 2 ** min(row.consecutive_failures, 10))
@@ -317,16 +335,12 @@ class Monitor:
             chats=[c.id for c in await store.teams.chats_of(row.team_id)],
             watches=[w for w in self._watches.values() if w.team_id == row.team_id],
         )
-        risky_new: list[StoredMention] = []
-        for item in plan.items:
-            if isinstance(item, NewItem):
-                stored = await self._store_new(batch, item, baseline=plan.baseline)
-                outcome.new += 1
-                if item.verdict.flags and not plan.baseline:
-                    risky_new.append(stored)
-            else:
-                await self._store_edit(batch, item)
-                outcome.edited += 1
+        for item in plan.edited:
+            await self._store_edit(batch, item)
+            outcome.edited += 1
+        stored_new = await self._store_fresh(batch, plan.new, baseline=plan.baseline)
+        outcome.new += len(stored_new)
+        risky_new = [m for m in stored_new if m.flags and not plan.baseline]
         if plan.vanished:
             outcome.vanished = await self._record_vanished(batch, plan.vanished)
         await self._listing_figures(row, result, len(plan.new), batch.settings.language)
@@ -403,29 +417,109 @@ class Monitor:
         message = baseline_alert(label, count, average, risky, settings.language)
         await self._team_alert(row.team_id, "baseline", message)
 
-    async def _store_new(self, batch: _Batch, item: NewItem, *, baseline: bool) -> StoredMention:
-        """A mention never seen: store it with one alert per chat (none during a baseline)."""
+    async def _store_fresh(
+        self, batch: _Batch, items: list[NewItem], *, baseline: bool
+    ) -> list[StoredMention]:
+        """New mentions: a wave of negative reviews is grouped, a copied text told briefly."""
+        if not items:
+            return []
+        plan = None
+        if not baseline:
+            pairs = [(i.mention, i.verdict) for i in items]
+            plan = await self.grouping.wave_plan(
+                batch.row.team_id, batch.row.id, batch.row.kind, pairs
+            )
+        stored: list[StoredMention] = []
+        held: list[StoredMention] = []
+        for number, item in enumerate(items):
+            if plan is not None and number in plan.new_indexes:
+                mention = await self._store_new(batch, item, baseline=baseline, wave=plan)
+                held.append(mention)
+            else:
+                async with self.grouping.lock:
+                    mention = await self._store_new(batch, item, baseline=baseline)
+            stored.append(mention)
+        if plan is not None and held:
+            await self._announce_wave(batch, plan, held)
+        return stored
+
+    async def _announce_wave(
+        self, batch: _Batch, plan: WavePlan, held: list[StoredMention]
+    ) -> None:
+        """One grouped alert for the whole wave, or a short note when it was announced before."""
+        store = self.services.store
         tz = self.services.settings.tz
+        lang = batch.settings.language
+        if plan.case_id is not None:
+            members = await store.cases.members(batch.row.team_id, plan.case_id, "wave")
+            message = wave_update(held, len(members), members[0], lang, tz)
+            root = plan.case_id
+        else:
+            members = [*plan.earlier, *held]
+            root = members[0].id
+            await store.cases.link([m.id for m in members], CaseLink("wave", root))
+            row = batch.row
+            spec = SourceSpec(row.id, row.team_id, row.kind, row.target, row.selector, row.watch_id)
+            source = self.sources.get(row.kind)
+            listing = source.describe(spec) if source else row.target
+            owner = next((w.display for w in batch.watches if w.id == row.watch_id), None)
+            message = wave_alert(members, listing, owner, plan.wave, lang, tz)
+        await self.outbox.post(batch.row.team_id, "wave", message, mention_id=root)
+
+    async def _store_new(
+        self, batch: _Batch, item: NewItem, *, baseline: bool, wave: WavePlan | None = None
+    ) -> StoredMention:
+        """A mention never seen: store it with one alert per chat (none during a baseline).
+
+        A wave's review is stored with no alert of its own (the wave has one); a copy of a
+        text already announced gets a short « repris sur N sites » alert instead of a full one.
+        """
+        tz = self.services.settings.tz
+        store = self.services.store
+        team = batch.row.team_id
         stored_ref: list[StoredMention] = []
+        sig = text_signature(item.mention.title, item.mention.text)
+        where = place(item.mention.url, batch.row.kind)
+        copy = None if wave is not None else await self.grouping.copy_plan(team, sig, where)
+        cases: list[tuple[str, int, float | None]] = []
+        if copy is not None:
+            cases.append(("copy", copy.case_id, copy.similarity))
+        if wave is not None and wave.case_id is not None:
+            cases.append(("wave", wave.case_id, None))
+        members = await store.cases.members(team, copy.case_id, "copy") if copy else []
+        lang = batch.settings.language
 
         def build(mention_id: int) -> list[NewAlert]:
             stored = _as_stored(mention_id, batch.row, item.mention, item.verdict, item.digest,
                                 list(item.watch_ids))  # fmt: skip
             stored_ref.append(stored)
-            if baseline:
+            if baseline or wave is not None:
                 return []
-            message = new_mention_alert(stored, batch.watches, batch.settings, tz)
-            return Outbox.rows(batch.chats, "new", message)
+            kind = "new"
+            if copy is not None and members:
+                count = len(places([*members, stored]))
+                if copy.announced:
+                    message = copy_alert(stored, members[0], count, lang, tz)
+                    kind = "copy"
+                else:
+                    message = new_mention_alert(stored, batch.watches, batch.settings, tz)
+                    extra = original_line(members[0], count, lang, tz)
+                    message = replace(message, spans=message.spans + tuple(extra))
+            else:
+                message = new_mention_alert(stored, batch.watches, batch.settings, tz)
+            return Outbox.rows(batch.chats, kind, message)
 
-        await self.services.store.mentions.insert(
-            batch.row.team_id,
+        mention_id = await store.mentions.insert(
+            team,
             item.mention,
             content_hash=item.digest,
             triage=item.verdict,
             watch_ids=list(item.watch_ids),
             alerts=build,
+            cases=cases,
         )
-        if not baseline:
+        self.grouping.remember(mention_id, team, sig)
+        if not baseline and wave is None:
             self.outbox.wake()  # deliver this alert now, while the rest of the poll is recorded
         return stored_ref[0]
 
