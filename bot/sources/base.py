@@ -97,8 +97,8 @@ class SourceState:
 
     etag: str | None = None
     last_modified: str | None = None
-    listing: dict[str, object] | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    listing: dict[str, object] | None = None
 
     def to_json(self) -> str:
         """The state as compact JSON text for the store."""
