@@ -297,7 +297,6 @@ def _sentiment(search: Searchable) -> tuple[float, list[Cue]]:
     A question asks rather than judges: its praise words do not count, its blame words count
     less (set phrases like « on fait comment » keep their weight).
     """
-    words = search.tk.words
     score = 0.0
     cues: list[Cue] = []
     weighed: list[tuple[Hit, float]] = []

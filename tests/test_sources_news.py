@@ -30,7 +30,8 @@ async def test_cluster_item_keeps_only_its_own_snippet(web_server: FakeWeb) -> N
     async with new_client(config) as client:
         result = await source.fetch(client, spec, SourceState())
     clustered, single = result.mentions
-    assert clustered.text == "Nantes : le centre dentaire des Lilas rouvre après travaux Ouest-France"
+    own = "Nantes : le centre dentaire des Lilas rouvre après travaux Ouest-France"
+    assert clustered.text == own
     for other in ("escroc", "menacé", "couverture complète"):
         assert other not in clustered.text
     # What the other outlets wrote about others must not raise a flag on this mention.
@@ -41,7 +42,7 @@ async def test_cluster_item_keeps_only_its_own_snippet(web_server: FakeWeb) -> N
 
 
 def test_snippet_without_cluster_is_unchanged() -> None:
-    body = '<a href="https://example.org/a">Titre</a>&nbsp;&nbsp;<font color="#6f6f6f">Source</font>'
+    body = '<a href="https://example.org/a">Titre</a>&nbsp;<font color="#6f6f6f">Source</font>'
     assert own_snippet(body) == body
 
 
