@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlencode
 
 import httpx
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from bot.models import Watch
 from bot.sources.base import (
@@ -64,7 +64,7 @@ def own_snippet(body_html: str) -> str:
         if parent is not None:
             parent.decompose()
     first = soup.find("li")
-    return str(first.decode_contents()) if first is not None else str(soup)
+    return first.decode_contents() if isinstance(first, Tag) else str(soup)
 
 
 class NewsSource(ConfiguredSource):
