@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from adapters.console import CHAT_ID, ConsoleAdapter
+from bot import triage_learned
 from bot.app import BackgroundTask, make_router, open_services, serve
 from bot.engines import build_engines
 from bot.logging_setup import setup_logging
@@ -18,6 +19,9 @@ log = logging.getLogger(__name__)
 async def run_vigie(settings: Settings, *, force_console: bool = False) -> int:
     """Start every configured adapter (the console when none is) and serve until stopped."""
     setup_logging(settings)
+    problem = triage_learned.check()
+    if problem is not None:
+        log.warning(triage_learned.unavailable_line(problem))
     services = await open_services(settings)
     router = make_router(services)
     transports: list[ChatTransport] = []

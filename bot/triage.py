@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from bot import triage_learned
 from bot.accusation import accusations, unvoided
 from bot.models import Cue, Flag, Severity, Triage
 from bot.normalize import Tokenized, lexicon_lines, split_camel, tokenize, undisguise
@@ -32,6 +33,7 @@ __all__ = [
     "compile_pattern",
     "is_discriminatory",
     "load_patterns",
+    "read_by_rules",
     "triage",
 ]
 
@@ -329,7 +331,30 @@ def _actions(severity: Severity, flags: frozenset[Flag]) -> tuple[str, ...]:
 
 
 def triage(text: str, *, title: str | None = None, rating: int | None = None) -> Triage:
-    """Severity, legal-risk flags with their cues, and the recommended commands."""
+    """Severity, legal-risk flags with their cues, and the recommended commands.
+
+    The rules read first; the learned model (when its file is usable) weighs their verdict
+    with the text's n-grams and may add a flag, explained by its most telling sentence, and
+    set the severity. A flag the rules raised is never dropped."""
+    rules, tk = read_by_rules(text, title=title, rating=rating)
+    model = triage_learned.load()
+    if model is None or not tk.words:
+        return rules
+    seen = triage_learned.verdict(tk, rules, rating, model)
+    flags = rules.flags | seen.flags
+    severity = Severity.NEGATIVE if flags & _HARMFUL else seen.severity
+    return Triage(
+        severity=severity,
+        flags=flags,
+        cues=rules.cues + seen.cues,
+        actions=_actions(severity, flags),
+    )
+
+
+def read_by_rules(
+    text: str, *, title: str | None = None, rating: int | None = None
+) -> tuple[Triage, Tokenized]:
+    """The rules' triage alone, with the folded words it read (the model's input)."""
     search = Searchable(_prepare(text, title))
     flagged = _flag_cues(search)
     flags = frozenset(flagged)
@@ -354,6 +379,7 @@ def triage(text: str, *, title: str | None = None, rating: int | None = None) ->
     else:
         severity = Severity.NEUTRAL
     cues.extend(tone)
-    return Triage(
+    result = Triage(
         severity=severity, flags=flags, cues=tuple(cues), actions=_actions(severity, flags)
     )
+    return result, search.tk

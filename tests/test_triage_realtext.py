@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import Flag, Severity
-from bot.triage import is_discriminatory, triage
+from bot.models import Flag, Severity, Triage
+from bot.triage import is_discriminatory, read_by_rules
+
+
+def triage(text: str) -> Triage:
+    """The rules' reading alone: these defects were the rules' own."""
+    return read_by_rules(text)[0]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,129 @@
+"""The learned triage: shipped, versioned, lazily loaded, explained; the rules alone without it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot import triage_learned
+from bot.models import Flag
+from bot.triage import read_by_rules, triage
+from bot.triage_features import FEATURES_VERSION
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def model_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """A model path set through VIGIE_TRIAGE_MODEL, read afresh by the next triage."""
+    path = tmp_path / "model.npz"
+    monkeypatch.setenv("VIGIE_TRIAGE_MODEL", str(path))
+    triage_learned.forget()
+    yield path
+    triage_learned.forget()
+
+
+TEXT = "Ce dentiste est un charlatan, je vais lui casser la gueule. Il habite au 3 rue des Lilas."
+
+
+def _rules_only(text: str) -> object:
+    return read_by_rules(text)[0]
+
+
+@pytest.mark.parametrize("content", [None, b"not a zip file at all", b"PK\x03\x04broken"])
+def test_missing_or_corrupt_model_leaves_the_rules_with_one_log_line(
+    model_file: Path, content: bytes | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    if content is not None:
+        model_file.write_bytes(content)
+    assert triage_learned.check() is not None
+    with caplog.at_level(logging.WARNING, logger="bot.triage_learned"):
+        first = triage(TEXT)
+        second = triage("Très bon accueil, merci.")
+    assert first == _rules_only(TEXT)
+    assert second == _rules_only("Très bon accueil, merci.")
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.triage_learned"]
+    assert len(lines) == 1
+    assert lines[0].startswith("Tri appris indisponible")
+    assert "les règles seules" in lines[0]
+
+
+def test_model_of_another_version_is_refused(model_file: Path) -> None:
+    with np.load(triage_learned.MODEL_PATH) as shipped:
+        arrays = {k: shipped[k] for k in shipped.files}
+    arrays["version"] = np.array([triage_learned.MODEL_FORMAT, FEATURES_VERSION + 1], np.int32)
+    with model_file.open("wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    problem = triage_learned.check()
+    assert problem is not None and "version" in problem
+    assert triage_learned.load() is None
+    assert triage(TEXT) == _rules_only(TEXT)
+
+
+def test_model_of_wrong_shape_is_refused(model_file: Path) -> None:
+    with np.load(triage_learned.MODEL_PATH) as shipped:
+        arrays = {k: shipped[k] for k in shipped.files}
+    arrays["flag_w"] = arrays["flag_w"][:, :10]
+    with model_file.open("wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    assert triage_learned.load() is None
+
+
+def test_shipped_model_is_small_versioned_and_loads() -> None:
+    assert triage_learned.MODEL_PATH.stat().st_size < 5_000_000
+    assert triage_learned.check(triage_learned.MODEL_PATH) is None
+    model = triage_learned.read_model(triage_learned.MODEL_PATH)
+    assert model.flag_threshold.shape == (4,)
+    assert ((model.flag_threshold > 0) & (model.flag_threshold < 1)).all()
+
+
+def _corpus_items() -> Iterator[dict[str, object]]:
+    for path in sorted(DATA.glob("holdout*-mentions.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            yield json.loads(line)
+
+
+def test_every_flag_quotes_the_text_that_raised_it() -> None:
+    """Rules quote their words; a flag from the model alone quotes its most telling sentence."""
+    triage_learned.forget()
+    model_only = 0
+    for item in _corpus_items():
+        text, title = str(item["text"]), item["title"]
+        result = triage(text, title=title if isinstance(title, str) else None)
+        # The text as triage reads it: disguises undone (« p*te »), « € » spelt out.
+        raw = read_by_rules(text, title=title if isinstance(title, str) else None)[1].raw
+        for flag in result.flags:
+            cues = [c for c in result.cues if c.flag is flag]
+            assert cues, (item["id"], flag)
+            for cue in cues:
+                assert cue.words and cue.reason
+            model_cues = [c for c in cues if c.reason.startswith("le modèle appris")]
+            if model_cues:
+                model_only += 1
+                quote = model_cues[0].words.rstrip("…")
+                assert " ".join(quote.split()) in " ".join(raw.split()), item["id"]
+    assert model_only > 0  # the model does add flags the rules miss
+
+
+def test_a_rule_flag_is_never_dropped() -> None:
+    triage_learned.forget()
+    for item in list(_corpus_items())[:300]:
+        text = str(item["text"])
+        assert read_by_rules(text)[0].flags <= triage(text).flags
+
+
+def test_model_reads_a_threat_the_rules_miss_and_quotes_it() -> None:
+    text = "Tu vas voir ce qui va t'arriver quand tu sortiras du cabinet ce soir."
+    assert Flag.THREAT not in read_by_rules(text)[0].flags
+    triage_learned.forget()
+    result = triage(text)
+    assert Flag.THREAT in result.flags
+    (cue,) = [c for c in result.cues if c.flag is Flag.THREAT]
+    assert cue.words == text.rstrip(".")
+    assert cue.reason.startswith("le modèle appris y lit une menace (probabilité 0,")
+    assert result.actions == ("capture", "assureur", "signaler")
