@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench clean system-deps
+.PHONY: run test check lint typecheck imports bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,19 +14,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Captures need chromium and fonts: installed once when possible, else one line says how.
 run: $(STAMP)
+	@bash .ci/install-system-packages.sh --run
 	$(BIN)/vigie run
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot adapters tests bench
-	$(BIN)/ruff format --check bot adapters tests bench
+	$(BIN)/ruff check bot adapters vigie tests bench
+	$(BIN)/ruff format --check bot adapters vigie tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-check: lint typecheck
+# The import contracts of pyproject.toml: the core knows no platform, layers stay in order.
+imports: $(STAMP)
+	$(BIN)/lint-imports
 
-# Debian packages the tests use: chromium (captures), openssl (apt-get as root, or via sudo).
+check: lint typecheck imports
+
+# Debian packages the tests use: chromium and fonts (captures), openssl (apt-get as root, or
+# via sudo); fails when they cannot be installed.
 system-deps:
 	bash .ci/install-system-packages.sh
 

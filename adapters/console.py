@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 from adapters.plain import render_plain
-from bot.models import Incoming, Reply
+from bot.chat.types import Incoming, Reply
 from bot.router import Router
 
 PLATFORM = "console"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import Reply, SpanStyle
+from bot.chat.types import Reply, SpanStyle
 
 
 def render_plain(reply: Reply) -> str:

@@ -33,7 +33,7 @@ def main() -> None:
             "VIGIE_LOG_LEVEL": "WARNING",
         }
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
+            [sys.executable, "-m", "vigie", "run"],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             env=env,

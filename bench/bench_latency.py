@@ -18,14 +18,14 @@ from pathlib import Path
 import httpx
 from aiohttp import web
 
-from bot.app import open_services
-from bot.delivery import Delivery
-from bot.models import Reply
-from bot.monitor import Monitor
+from bot.chat.types import Reply
+from bot.notify.delivery import Delivery
 from bot.settings import load_settings
 from bot.sources import SourceConfig
+from bot.watch.monitor import Monitor
 from tests.feeds import Item, atom
 from tests.loopback import serve_on_free_port
+from vigie.app import open_services
 
 TARGET_P99_MS = 500.0
 FEED_LENGTH = 50
@@ -145,13 +145,20 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=10)
     args = parser.parse_args()
+    cpu = time.process_time()
     latencies = asyncio.run(measure(args.alerts, args.batch))
+    cpu = time.process_time() - cpu
     latencies.sort()
     p50 = statistics.median(latencies)
     p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
     print(f"alerts delivered: {len(latencies)}/{args.alerts} (batches of {args.batch} per poll)")
     print(f"latency p50: {p50:.1f} ms   p99: {p99:.1f} ms   max: {latencies[-1]:.1f} ms")
     print(f"target p99 < {TARGET_P99_MS:.0f} ms: {'met' if p99 < TARGET_P99_MS else 'NOT met'}")
+    # An upper bound for capacity planning (docs/operations.md): the fakes run in this process.
+    print(
+        f"CPU of the whole run (loopback feed and chat API included): {cpu:.2f} s, "
+        f"≤ {cpu / max(1, len(latencies)) * 1000:.2f} ms per new mention polled, stored and sent"
+    )
 
 
 if __name__ == "__main__":

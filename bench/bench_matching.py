@@ -22,7 +22,7 @@ import tracemalloc
 from rapidfuzz import fuzz, process
 
 from bot.match.lexicon import lexicon
-from bot.matching import Matcher
+from bot.match.matcher import Matcher
 from bot.models import Watch, WatchKind
 
 SEED = 20240611

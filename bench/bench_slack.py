@@ -25,12 +25,11 @@ from pathlib import Path
 import aiohttp
 
 from adapters.slack import SlackAdapter
-from bot.app import make_router, open_services
-from bot.markup import NL, b, link, quote, reply, t
-from bot.models import Button, Reply, Urgency
+from bot.chat.markup import NL, b, link, quote, reply, t
+from bot.chat.transport import SendError
+from bot.chat.types import Button, Reply, Urgency
 from bot.services import Services
 from bot.settings import load_settings
-from bot.transport import SendError
 from tests.fake_slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -39,6 +38,7 @@ from tests.fake_slack import (
     SlackUser,
     command_body,
 )
+from vigie.app import make_router, open_services
 
 TARGET_ACK_P99_MS = 100.0
 TARGET_RATE = 0.90

@@ -26,12 +26,13 @@ from pathlib import Path
 
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.ratelimit import Limits, RateLimiter
-from bot.app import make_router, open_services
-from bot.models import Flag, Reply, WatchKind
+from bot.chat.transport import SendError
+from bot.chat.types import Reply
+from bot.models import Flag, WatchKind
 from bot.services import Services
 from bot.settings import load_settings
-from bot.transport import SendError
 from tests.fake_telegram import FakeTelegram, alert_reply, running, store_mention
+from vigie.app import make_router, open_services
 
 TARGET_EFFICIENCY = 0.90
 

@@ -34,13 +34,13 @@ def main() -> None:
 
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     rss_before = status_kib(os.getpid(), "VmRSS")
-    from bot import triage_learned
+    from bot.triage import learned as triage_learned
 
     started = time.perf_counter()
     model = triage_learned.read_model(triage_learned.MODEL_PATH)
     load_s = time.perf_counter() - started
     del model
-    from bot.triage import triage
+    from bot.triage.classify import triage
 
     texts = _texts()
     triage(*texts[0][:1])  # the first triage reads the lexicons and the model

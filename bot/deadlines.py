@@ -23,8 +23,9 @@ from bot.dates import (
     format_datetime_utc,
     local_date,
 )
+from bot.messages import messages
 from bot.models import StoredMention
-from bot.triage import is_discriminatory
+from bot.triage.classify import is_discriminatory
 
 __all__ = [
     "PARIS",
@@ -151,33 +152,9 @@ def mention_reminders_due(
 
 def deadline_sentence(deadline: Deadline, now: datetime, language: str = "fr") -> str:
     """One line for alerts and reminders: the last day, how far it is, and what it counts from."""
-    left = deadline.days_left(now)
-    if language == "en":
-        law = "Press-law time limit (Act of 29 July 1881)"
-        if left > 1:
-            when = f"in {left} days"
-        elif left == 1:
-            when = "tomorrow"
-        elif left == 0:
-            when = "today"
-        else:
-            when = f"expired {-left} day{'s' if left < -1 else ''} ago"
-        estimate = ", estimate" if deadline.estimated else ""
-        return (
-            f"{law}: {format_date_en(deadline.expires_on)} ({when}{estimate}; "
-            f"{deadline.basis_in('en')})."
-        )
-    law = "Délai pour agir (loi du 29 juillet 1881)"
-    if left > 1:
-        when = f"dans {left} jours"
-    elif left == 1:
-        when = "demain"
-    elif left == 0:
-        when = "aujourd'hui"
-    else:
-        when = f"dépassé depuis {-left} jour{'s' if left < -1 else ''}"
-    estimate = ", estimation" if deadline.estimated else ""
-    return (
-        f"{law} : {format_date_fr(deadline.expires_on)} ({when}{estimate} ; "
-        f"{deadline.basis_in('fr')})."
+    return messages(language).deadline_line(
+        deadline.expires_on,
+        deadline.days_left(now),
+        deadline.estimated,
+        deadline.basis_in(language),
     )

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.matching import Matcher
+from bot.match.matcher import Matcher
 from bot.models import Flag, Severity, Watch, WatchKind
-from bot.triage import triage
+from bot.triage.classify import triage
 
 _SOURCES = frozenset(
     {"google_alerts", "google_news", "forum", "social", "google_places", "pages_jaunes", "blog"}

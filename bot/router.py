@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import unicodedata
 
-from bot.commands.base import Context, Progress, UsageError
-from bot.commands.registry import find_command
-from bot.markup import NL, b, code, reply
-from bot.models import Incoming, Reply
+from bot.chat.markup import reply
+from bot.chat.types import ChatRef, Incoming, Reply
+from bot.commands.base import Command, Context, Progress, UsageError
+from bot.commands.registry import BOOK, find_command
+from bot.messages import messages
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -48,97 +49,79 @@ class Router:
             return await self._handle(incoming, progress)
         except Exception:
             log.exception("command failed on %s", incoming.platform)
-            return [
-                reply(
-                    "Désolé, une erreur interne a empêché cette commande d'aboutir. Rien n'a été "
-                    "perdu ; réessayez dans un instant, et si cela persiste, consultez le journal "
-                    "du serveur."
-                )
-            ]
+            return [reply(messages(self.services.settings.language).internal_error())]
+
+    async def member_chat(self, incoming: Incoming) -> ChatRef | None:
+        """The chat's binding, if it is bound and the request comes from its own workspace.
+
+        A chat bound from a workspace (Slack) answers that workspace alone: Slack Connect
+        shares one channel id across organisations.
+        """
+        store = self.services.store
+        chat = await store.teams.chat(incoming.platform, incoming.chat_id)
+        if chat is None:
+            return None
+        bound_from = await store.teams.chat_workspace(incoming.platform, incoming.chat_id)
+        if bound_from is not None and incoming.workspace_id != bound_from:
+            return None
+        return chat
 
     async def _handle(self, incoming: Incoming, progress: Progress | None) -> list[Reply]:
         store = self.services.store
+        lang: str = self.services.settings.language
         if incoming.button is not None:
             word, args = incoming.button.action, incoming.button.arg
         else:
             if len(incoming.text) > MAX_TEXT:
-                return [
-                    reply(
-                        f"Message trop long ({len(incoming.text)} caractères). Une commande "
-                        "tient en une ligne, par exemple /surveiller Dr Marie Dupont, Lyon."
-                    )
-                ]
+                return [reply(messages(lang).message_too_long(len(incoming.text)))]
             word, args = split_command(clean_text(incoming.text))
         chat = await store.teams.chat(incoming.platform, incoming.chat_id)
-        lang: str = self.services.settings.language
         if chat is not None:
             lang = (await store.teams.settings(chat.team_id)).language or lang
+        command, suggestion = find_command(word) if word else (None, None)
+        joining = command is not None and command.name == "rejoindre"
+        if chat is not None and not joining and await self.member_chat(incoming) is None:
+            log.warning("request from workspace %s refused", incoming.workspace_id)
+            return [reply(*messages(lang).other_workspace())]
         if not word:
-            return [self._welcome(incoming, bound=chat is not None)]
-        command, suggestion = find_command(word)
+            return [self._welcome(incoming, lang, bound=chat is not None)]
         if command is None:
             if chat is None:
-                return [self._not_bound(incoming)]
-            hint = f"Vouliez-vous dire /{suggestion} ? " if suggestion else ""
-            return [
-                reply(
-                    f"Commande inconnue « /{word[:30]} ». {hint}La liste des commandes : ",
-                    code("/aide"),
-                )
-            ]
+                return [self._not_bound(incoming, lang)]
+            return [reply(*messages(lang).unknown_command(word[:30], suggestion))]
         if command.name == "aide" and word.lower() == "start" and args and chat is None:
             # Telegram deep link: /start CODE joins directly.
             command, _ = find_command("rejoindre")
             assert command is not None
         if command.needs_team and chat is None:
-            return [self._not_bound(incoming)]
+            return [self._not_bound(incoming, lang)]
         if len(args) > MAX_ARGS:
-            return [
-                reply(
-                    f"Argument trop long ({len(args)} caractères, {MAX_ARGS} au plus). ",
-                    "Exemple : ",
-                    code(command.examples[0] if command.examples else command.usage),
-                )
-            ]
+            example = _example(command)
+            return [reply(*messages(lang).argument_too_long(len(args), MAX_ARGS, example))]
         ctx = Context(
             incoming=incoming,
             services=self.services,
             team_id=chat.team_id if chat else None,
             lang=lang,
+            commands=BOOK,
             progress=progress,
         )
         try:
             result = await command.handler(ctx, args)
         except UsageError as exc:
-            example = command.examples[0] if command.examples else command.usage
-            return [
-                reply(
-                    str(exc),
-                    NL,
-                    "Syntaxe : ",
-                    code(command.usage),
-                    NL,
-                    "Exemple : ",
-                    code(example),
-                )
-            ]
+            return [reply(*messages(lang).usage(str(exc), command.usage, _example(command)))]
         return result if isinstance(result, list) else [result]
 
-    def _not_bound(self, incoming: Incoming) -> Reply:
+    def _not_bound(self, incoming: Incoming, lang: str) -> Reply:
         """All an unbound chat may learn: how to join, and its own id."""
-        return reply(
-            "Cette conversation n'est reliée à aucune équipe Vigie. Pour la relier, demandez un "
-            "code à la personne qui gère le serveur (",
-            code("vigie invite"),
-            "), puis tapez ",
-            code("/rejoindre CODE"),
-            ".",
-            NL,
-            "Identifiant de cette conversation : ",
-            code(incoming.chat_id),
-        )
+        return reply(*messages(lang).not_bound(incoming.chat_id))
 
-    def _welcome(self, incoming: Incoming, *, bound: bool) -> Reply:
+    def _welcome(self, incoming: Incoming, lang: str, *, bound: bool) -> Reply:
         if not bound:
-            return self._not_bound(incoming)
-        return reply(b("Vigie"), " veille sur votre e-réputation. Les commandes : ", code("/aide"))
+            return self._not_bound(incoming, lang)
+        return reply(*messages(lang).welcome())
+
+
+def _example(command: Command) -> str:
+    """A command's first example, or its usage line."""
+    return command.examples[0] if command.examples else command.usage

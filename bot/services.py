@@ -1,13 +1,13 @@
-"""What command handlers may use: the store, settings, and the optional engines of this process."""
+"""What command handlers and engines share: the store, settings, the outbox and typed ports."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from bot.clock import utcnow
+from bot.metrics import Metrics
+from bot.ports import CapturePort, MonitorPort, Outbox
 from bot.settings import Settings
 from bot.store import Store
 
@@ -20,13 +20,18 @@ class Services:
     settings: Settings
     adapters: list[str] = field(default_factory=list)
     started_at: datetime = field(default_factory=utcnow)
-    # Set by the monitor when it runs: called after the watchlist changes.
-    on_watchlist_changed: Callable[[], Awaitable[None]] | None = None
-    # Engines plugged in by the runtime (capture service, monitor); typed loosely to keep
-    # the core importable without them.
-    engines: dict[str, Any] = field(default_factory=dict)
+    # The running monitor (set when it is created); None in a process that polls nothing.
+    monitor: MonitorPort | None = None
+    # The capture engine, created on first use (bot.capture.evidence.capture_service).
+    capture: CapturePort | None = None
+    outbox: Outbox = field(init=False)
+    # Poll and capture counters for the metrics endpoint (vigie/ops).
+    metrics: Metrics = field(default_factory=Metrics)
+
+    def __post_init__(self) -> None:
+        self.outbox = Outbox(self.store)
 
     async def watchlist_changed(self) -> None:
         """Tell the monitor to rebuild its matcher."""
-        if self.on_watchlist_changed is not None:
-            await self.on_watchlist_changed()
+        if self.monitor is not None:
+            await self.monitor.rebuild_matcher()

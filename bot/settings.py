@@ -42,6 +42,20 @@ class Settings(BaseSettings):
     google_client_secret: SecretStr | None = None
     google_refresh_token: SecretStr | None = None
     google_news_url: str = "https://news.google.com/rss/search"
+    reddit_url: str = "https://www.reddit.com"
+    reddit_oauth_url: str = "https://oauth.reddit.com"
+    reddit_client_id: str | None = None
+    reddit_client_secret: SecretStr | None = None
+    youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
+    youtube_api_key: SecretStr | None = None
+    youtube_team_daily_units: int = Field(default=10_000, ge=100)
+    bluesky_public_url: str = "https://public.api.bsky.app"
+    bluesky_pds_url: str = "https://bsky.social"
+    bluesky_handle: str | None = None
+    bluesky_app_password: SecretStr | None = None
+    mastodon_instance: str | None = "https://mastodon.social"
+    web_search_url: str = "https://api.search.brave.com/res/v1/web/search"
+    web_search_key: SecretStr | None = None
 
     # Captures
     chromium_path: str | None = None
@@ -62,6 +76,15 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
     slack_http_port: int | None = Field(default=None, ge=1, le=65535)
     slack_http_host: str = "0.0.0.0"  # noqa: S104 - HTTP mode serves Slack from outside
+
+    # --- Operations (bot/ops): trusted timestamp, backups, health/metrics, log format ---
+    tsa_url: str | None = None
+    backup_dir: Path = Path("./backups")
+    backup_keep: int = Field(default=7, ge=0, le=3650)
+    ops_port: int | None = Field(default=None, ge=1, le=65535)
+    ops_host: str = "127.0.0.1"
+    log_format: Literal["text", "json"] = "text"
+    # --- end of operations settings ---
 
     @field_validator("timezone")
     @classmethod

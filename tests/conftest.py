@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import make_router, open_services
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings, load_settings
 from tests.harness import ChatHarness
+from vigie.app import make_router, open_services
 
 # The loopback web server fixture (`fakeweb`) is shared by several test modules.
 pytest_plugins = ("tests.fakeweb",)

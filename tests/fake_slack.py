@@ -72,6 +72,10 @@ class FakeSlack:
     fail_uploads: int = 0
     reject_blocks: bool = False
     ws_connections: int = 0
+    # What auth.test reports in X-OAuth-Scopes (the scopes of slack/manifest.yml by default).
+    scopes: str = (
+        "commands,chat:write,files:write,app_mentions:read,channels:read,groups:read,im:write"
+    )
     acks: list[dict[str, Any]] = field(default_factory=list)
     _limit_next: list[float] = field(default_factory=list)
     _last_post: dict[str, float] = field(default_factory=dict)
@@ -220,6 +224,8 @@ class FakeSlack:
         params["_accepted"] = True
         answer = self._answer(method, params)
         params["_ts"] = answer.get("ts")
+        if method == "auth.test":
+            return _json(answer, headers={"X-OAuth-Scopes": self.scopes})
         return _json(answer)
 
     def _throttle(self, retry_after: float) -> web.Response:

@@ -30,9 +30,10 @@ from PIL import Image
 
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.ratelimit import Limits, RateLimiter
-from bot.markup import reply
-from bot.mention_view import action_buttons, mention_block
-from bot.models import Flag, Mention, Reply, Severity, Triage, Urgency
+from bot.chat.markup import reply
+from bot.chat.mention_view import action_buttons, mention_block
+from bot.chat.types import Reply, Urgency
+from bot.models import Flag, Mention, Severity, Triage
 from bot.router import Router
 from bot.services import Services
 
@@ -195,6 +196,7 @@ class FakeTelegram:
         self.blocked: set[int] = set()
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.webhook: dict[str, Any] = {}
+        self.webhook_error = ""  # what getWebhookInfo reports as last_error_message
         self.too_many = 0
         self.check_limits = check_limits
         self._windows = _Windows(limits or Limits(), tolerance)
@@ -381,6 +383,17 @@ class FakeTelegram:
     async def _api_deleteWebhook(self, call: Call) -> bool:
         self.webhook = {}
         return True
+
+    async def _api_getWebhookInfo(self, call: Call) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "url": str(self.webhook.get("url", "")),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.updates),
+        }
+        if self.webhook_error:
+            info["last_error_date"] = int(time.time())
+            info["last_error_message"] = self.webhook_error
+        return info
 
     async def _api_setWebhook(self, call: Call) -> bool:
         self.webhook = dict(call.params)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from adapters.plain import render_plain
-from bot.models import Button, Incoming, Reply
+from bot.chat.types import Button, Incoming, Reply
 from bot.router import Router
 
 
@@ -66,7 +66,7 @@ class MemoryTransport:
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         """Record the reply (or fail, when asked to)."""
-        from bot.transport import SendError
+        from bot.chat.transport import SendError
 
         if self.fail_next:
             self.fail_next -= 1

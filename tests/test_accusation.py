@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.accusation import accusations
+from bot.match.normalize import tokenize
 from bot.models import Flag
-from bot.normalize import tokenize
-from bot.triage import triage
-from bot.triage_patterns import Searchable
+from bot.triage.accusation import accusations
+from bot.triage.classify import triage
+from bot.triage.patterns import Searchable
 
 ACCUSATIONS = [
     "Le Dr Aubert a truqué la date de mon compte rendu pour se couvrir.",

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 from PIL import Image
 
-from bot.digests import send_due_digests
-from bot.models import Urgency
-from bot.reply_codec import decode_reply
+from bot.chat.codec import decode_reply
+from bot.chat.types import Urgency
+from bot.notify.weekly import send_due_digests
 from bot.services import Services
 from tests.fakeweb import FakeWeb
 from tests.feeds import Item, atom
@@ -38,7 +38,8 @@ async def test_audit_polls_sources_then_reports_with_charts(
     progress = "\n".join(r.plain_text for r in chat.progress)
     assert "interrogation de 2 source(s)" in progress
     assert "1 OK, 1 en échec, 2 nouvel(s) avis" in progress
-    (summary,) = replies
+    summary, web_part = replies
+    assert "Recherche sur le web : non faite" in web_part.plain_text
     text = summary.plain_text
     assert "Marie Dupont" in text
     images = [a for a in summary.attachments if a.is_image]

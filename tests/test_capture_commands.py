@@ -11,9 +11,9 @@ import pytest
 from aiohttp import web
 
 from bot.capture import verify_bundle
-from bot.evidence import auto_capture, capture_service
+from bot.capture.evidence import auto_capture, capture_service
+from bot.chat.codec import decode_reply
 from bot.models import Flag, Mention, Severity, Triage
-from bot.reply_codec import decode_reply
 from bot.services import Services
 from tests.fakeweb import FakeWeb
 from tests.harness import ChatHarness
@@ -27,7 +27,7 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Avis</title></
 async def engine(services: Services) -> AsyncIterator[None]:
     capture_service(services)
     yield
-    await services.engines["capture"].close()
+    await capture_service(services).close()
 
 
 async def serve_page(web_: FakeWeb) -> str:
@@ -55,7 +55,7 @@ async def test_capture_of_a_url_is_recorded_and_verifiable(
     assert record.status == "ok" and record.requested_by == "test:alice"
     assert record.bundle_sha256 and record.bundle_sha256 in text
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "verify", str(bundle)],
+        [sys.executable, "-m", "vigie", "verify", str(bundle)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -64,7 +64,7 @@ async def test_capture_of_a_url_is_recorded_and_verifiable(
     with zipfile.ZipFile(bundle, "a") as archive:
         archive.writestr("capture.png", b"tampered")
     tampered = subprocess.run(
-        [sys.executable, "-m", "bot", "verify", str(bundle)],
+        [sys.executable, "-m", "vigie", "verify", str(bundle)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -75,9 +75,7 @@ async def test_capture_of_a_url_is_recorded_and_verifiable(
 async def test_capture_refuses_internal_addresses_politely(
     chat: ChatHarness, services: Services, engine: None
 ) -> None:
-    services.engines["capture"].policy = type(services.engines["capture"].policy)(
-        allow_private=False
-    )
+    capture_service(services).policy = type(capture_service(services).policy)(allow_private=False)
     (answer,) = await chat.say("/capture http://169.254.169.254/latest/meta-data/")
     assert "⚠️ Capture incomplète" in answer.plain_text
     assert "Usage" not in answer.plain_text

@@ -17,7 +17,7 @@ def run_cli(
         | env
     )
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "vigie", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -32,7 +32,7 @@ async def start_vigie(tmp: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        "vigie",
         "run",
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,

@@ -8,7 +8,7 @@ import pytest
 
 from bot.deadlines import press_deadline
 from bot.models import Severity, StoredMention
-from bot.triage import is_discriminatory, triage
+from bot.triage.classify import is_discriminatory, triage
 
 
 @pytest.mark.parametrize(

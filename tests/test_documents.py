@@ -34,7 +34,7 @@ from bot.documents import (
     platform_notice,
     reply_guidance,
 )
-from bot.documents.context import platform_of
+from bot.documents.facts import platform_of
 from bot.models import (
     CaptureRecord,
     Coverage,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.evaluation import run_eval
-from bot.triage import triage
+from bot.triage.classify import triage
 
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

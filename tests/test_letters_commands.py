@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
 
+from bot.chat.codec import decode_reply
 from bot.models import Flag, Mention, Severity, Triage
-from bot.reminders import send_due_reminders
-from bot.reply_codec import decode_reply
+from bot.notify.reminders import send_due_reminders
 from bot.services import Services
 from tests.harness import ChatHarness
 

@@ -10,11 +10,19 @@ from typing import Any
 import pytest
 
 from bot.match.index import WatchIndex
+from bot.match.matcher import Match, Matcher
+from bot.match.normalize import (
+    flat_words,
+    fold,
+    fold_flat,
+    quick_words,
+    split_camel,
+    tokenize,
+    tokens,
+)
 from bot.match.phrases import PhraseIndex, positions
 from bot.match.scoring import could_match
-from bot.matching import Match, Matcher
 from bot.models import Watch, WatchKind
-from bot.normalize import flat_words, fold, fold_flat, quick_words, split_camel, tokenize, tokens
 
 DATA = json.loads((Path(__file__).parent / "data" / "matching_cases.json").read_text("utf-8"))
 

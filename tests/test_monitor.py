@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.delivery import Delivery
-from bot.models import Urgency
-from bot.monitor import Monitor
+from bot.chat.types import Urgency
+from bot.notify.delivery import Delivery
 from bot.services import Services
 from bot.sources import SourceConfig
+from bot.watch.monitor import Monitor
 from tests.fakeweb import FakeWeb
 from tests.feeds import Item, atom, places
 from tests.harness import ChatHarness, MemoryTransport
@@ -23,7 +23,6 @@ def make_engines(services: Services, web_: FakeWeb) -> tuple[Monitor, Delivery, 
         allow_private=True, places_api_url=web_.base_url, places_api_key="test-key", timeout_s=3
     )
     monitor = Monitor(services, config=config, on_new_alerts=delivery.wake)
-    services.engines["monitor"] = monitor
     return monitor, delivery, transport
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.monitor import Monitor
 from bot.services import Services
 from bot.sources import SourceConfig
+from bot.watch.monitor import Monitor
 from tests.fakeweb import FakeWeb, data_file
 from tests.feeds import Item, atom
 from tests.harness import ChatHarness

@@ -11,11 +11,11 @@ import pytest
 from aiohttp import web
 
 from adapters.telegram import TelegramAdapter
-from bot.delivery import Delivery
-from bot.monitor import Monitor
+from bot.notify.delivery import Delivery
 from bot.router import Router
 from bot.services import Services
 from bot.sources import SourceConfig
+from bot.watch.monitor import Monitor
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 from tests.fakeweb import FakeWeb
 from tests.feeds import Item, atom
@@ -44,7 +44,6 @@ async def test_feed_review_reaches_the_group_and_buttons_act(
     monitor = Monitor(
         services, config=SourceConfig(allow_private=True, timeout_s=3), on_new_alerts=delivery.wake
     )
-    services.engines["monitor"] = monitor
     async with running(adapter):
         tasks = [asyncio.create_task(monitor.run()), asyncio.create_task(delivery.run())]
         try:

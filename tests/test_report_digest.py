@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.models import Flag, Severity, StoredMention, TeamSettings, Urgency
+from bot.chat.types import Urgency
+from bot.models import Flag, Severity, StoredMention, TeamSettings
 from bot.report import digest_due, digest_inputs, weekly_digest
 from tests.test_report_synth import NOW, WATCHES, synthetic_team, team_settings
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.models import Button, Flag, Mention, Severity, Triage, WatchKind
+from bot.chat.types import Button
+from bot.models import Flag, Mention, Severity, Triage, WatchKind
 from bot.router import Router
 from bot.services import Services
 from tests.harness import ChatHarness

@@ -17,12 +17,13 @@ import pytest
 from adapters.slack import SlackAdapter
 from adapters.slack.dispatch import ProgressMessage
 from adapters.slack.inbound import Kind, SlackRequest
-from bot.alerts import new_mention_alert
-from bot.markup import b, quote, reply, t
-from bot.models import Attachment, Flag, Mention, Severity, Triage
+from bot.chat.markup import b, quote, reply, t
+from bot.chat.transport import SendError
+from bot.chat.types import Attachment
+from bot.models import Flag, Mention, Severity, Triage
+from bot.notify.alert_text import new_mention_alert
 from bot.router import Router
 from bot.services import Services
-from bot.transport import SendError
 from tests.fake_slack import (
     BOT_TOKEN,
     CHANNEL,

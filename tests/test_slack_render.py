@@ -21,8 +21,8 @@ from adapters.slack.render import (
     split_sections,
     to_mrkdwn,
 )
-from bot.markup import NL, b, code, i, link, quote, reply, t
-from bot.models import Button, Span, Urgency
+from bot.chat.markup import NL, b, code, i, link, quote, reply, t
+from bot.chat.types import Button, Span, Urgency
 
 HOSTILE = "<!channel> <!here> <@U0BOSS> <#C0GENERAL> <http://evil.example|cliquez ici> & <b>"
 

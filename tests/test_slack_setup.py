@@ -10,7 +10,7 @@ import pytest
 from adapters.slack import SlackAdapter
 from adapters.slack.render import COMMAND
 from adapters.slack.setup import slack_platform
-from bot.app import StartupError
+from bot.chat.transport import StartupError
 from bot.router import Router
 from bot.settings import Settings, load_settings
 

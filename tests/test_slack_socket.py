@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from adapters.slack import SlackAdapter
-from bot.app import StartupError
+from bot.chat.transport import StartupError
 from bot.router import Router
 from bot.services import Services
 from tests.fake_slack import (

@@ -33,13 +33,16 @@ def test_unreadable_state_gives_a_fresh_one(stored: str | None) -> None:
 
 def test_registry_builds_every_kind_with_its_interval() -> None:
     sources = build_sources(SourceConfig())
-    assert set(sources) == {"feed", "news", "places", "business", "page"}
     assert {k: s.interval_s for k, s in sources.items()} == {
         "feed": 900,
         "news": 1800,
         "places": 3600,
         "business": 1800,
         "page": 3600,
+        "reddit": 3600,
+        "youtube": 6 * 3600,  # a search costs 100 of the key's 10,000 daily units
+        "bluesky": 1800,
+        "mastodon": 1800,
     }
     for kind, source in sources.items():
         assert source.kind == kind

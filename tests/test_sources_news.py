@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.matching import Matcher
+from bot.match.matcher import Matcher
 from bot.models import Watch, WatchKind
 from bot.sources import SourceConfig, SourceSpec, SourceState, build_source, new_client
 from bot.sources.news import own_snippet
-from bot.triage import triage
+from bot.triage.classify import triage
 from tests.fakeweb import FakeWeb
 
 

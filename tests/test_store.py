@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Mention, Severity, Triage, Urgency, WatchKind
+from bot.chat.types import Urgency
+from bot.models import Mention, Severity, Triage, WatchKind
 from bot.store import NewAlert, Store, StoreError
 from bot.store.schema import MIGRATIONS
 

@@ -13,14 +13,15 @@ from pydantic import SecretStr
 
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.adapter import EDITED_HINT, STALE_BUTTON
+from bot.chat.markup import b, quote, reply, t
+from bot.chat.transport import SendError
+from bot.chat.types import Attachment, Button, Reply, Urgency
 from bot.commands import registry
 from bot.commands.base import Command, Context
-from bot.markup import b, quote, reply, t
-from bot.models import Attachment, Button, Flag, Reply, Urgency
+from bot.models import Flag
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
-from bot.transport import SendError
 from tests.fake_telegram import (
     BOT_USERNAME,
     LIMITS,
@@ -381,7 +382,7 @@ async def test_send_before_start_asks_to_retry(router: Router, fake: FakeTelegra
 async def test_a_refused_token_stops_with_a_clear_message(
     router: Router, fake: FakeTelegram
 ) -> None:
-    from bot.app import StartupError
+    from bot.chat.transport import StartupError
 
     adapter = make_adapter(router, fake, token="999:faux")
     with pytest.raises(StartupError, match="VIGIE_TELEGRAM_TOKEN") as refused:
@@ -408,7 +409,7 @@ async def test_a_burst_of_alerts_respects_the_flood_limits_and_keeps_order(
 def test_runtime_starts_telegram_only_when_a_token_is_set(
     router: Router, settings: Settings
 ) -> None:
-    from bot.runtime import chat_platforms
+    from vigie.runtime import chat_platforms
 
     assert chat_platforms(settings, router) == []
     configured = settings.model_copy(update={"telegram_token": SecretStr("42:abc")})

@@ -20,9 +20,9 @@ from adapters.telegram.render import (
     safe_url,
     units,
 )
+from bot.chat.markup import NL, b, code, i, link, quote, reply, t
+from bot.chat.types import Attachment, Button
 from bot.commands.registry import all_commands
-from bot.markup import NL, b, code, i, link, quote, reply, t
-from bot.models import Attachment, Button
 from tests.fake_telegram import EntityError, parse_html
 
 ACTIONS = {"capture", "assureur", "signaler", "repondre", "traite"}

@@ -10,7 +10,7 @@ import pytest
 
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.webhook import SECRET_HEADER
-from bot.app import StartupError
+from bot.chat.transport import StartupError
 from bot.router import Router
 from bot.settings import Settings
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running

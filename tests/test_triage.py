@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 from bot.models import Flag, Severity
-from bot.triage import PatternError, compile_pattern, load_patterns, read_by_rules, triage
+from bot.triage.classify import (
+    PatternError,
+    compile_pattern,
+    load_patterns,
+    read_by_rules,
+    triage,
+)
 
 DATA = json.loads((Path(__file__).parent / "data" / "triage_cases.json").read_text("utf-8"))
 

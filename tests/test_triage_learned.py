@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import triage_learned
 from bot.models import Flag
-from bot.triage import read_by_rules, triage
-from bot.triage_features import FEATURES_VERSION
+from bot.triage import learned as triage_learned
+from bot.triage.classify import read_by_rules, triage
+from bot.triage.features import FEATURES_VERSION
 
 DATA = Path(__file__).parent / "data"
 
@@ -42,12 +42,12 @@ def test_missing_or_corrupt_model_leaves_the_rules_with_one_log_line(
     if content is not None:
         model_file.write_bytes(content)
     assert triage_learned.check() is not None
-    with caplog.at_level(logging.WARNING, logger="bot.triage_learned"):
+    with caplog.at_level(logging.WARNING, logger="bot.triage.learned"):
         first = triage(TEXT)
         second = triage("Très bon accueil, merci.")
     assert first == _rules_only(TEXT)
     assert second == _rules_only("Très bon accueil, merci.")
-    lines = [r.getMessage() for r in caplog.records if r.name == "bot.triage_learned"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.triage.learned"]
     assert len(lines) == 1
     assert lines[0].startswith("Tri appris indisponible")
     assert "les règles seules" in lines[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.models import Flag, Severity, Triage
-from bot.triage import is_discriminatory, read_by_rules
+from bot.triage.classify import is_discriminatory, read_by_rules
 
 
 def triage(text: str) -> Triage:

@@ -20,8 +20,8 @@ from adapters.slack.dispatch import PLATFORM, Dispatcher
 from adapters.slack.outbound import Poster
 from adapters.slack.ratelimit import ChannelLimiter
 from adapters.slack.texts import Texts
-from bot.app import StartupError
-from bot.models import Reply
+from bot.chat.transport import StartupError
+from bot.chat.types import Reply
 from bot.router import Router
 
 log = logging.getLogger(__name__)

@@ -12,11 +12,11 @@ from adapters.slack.inbound import Kind, SlackRequest
 from adapters.slack.outbound import NOT_MEMBER, Poster, SlackSendError
 from adapters.slack.render import SlackMessage, render, requester
 from adapters.slack.texts import MAX_COMMAND, Texts
+from bot.chat.transport import SendError
+from bot.chat.types import Incoming, Reply
 from bot.commands.base import Command
 from bot.commands.registry import find_command
-from bot.models import Incoming, Reply
 from bot.router import Router, split_command
-from bot.transport import SendError
 
 log = logging.getLogger(__name__)
 
@@ -81,18 +81,8 @@ class Dispatcher:
     # --- in the background ---
 
     async def serve(self, req: SlackRequest) -> None:
-        """Check the workspace, ask the router, post its replies where they belong."""
-        store = self.router.services.store
+        """Ask the router (which checks the workspace), post its replies where they belong."""
         command = self._command(req)
-        chat = await store.teams.chat(PLATFORM, req.channel)
-        if chat is not None and (command is None or command.name != "rejoindre"):
-            # The channel answers only the workspace it was bound from (Slack Connect shares
-            # one channel id across organisations).
-            bound_from = await store.teams.chat_workspace(PLATFORM, req.channel)
-            if bound_from is not None and req.workspace != bound_from:
-                log.warning("Slack request from workspace %s refused", req.workspace)
-                await self._private(req, self.texts.other_workspace())
-                return
         incoming = Incoming(
             platform=PLATFORM,
             chat_id=req.channel,
@@ -102,10 +92,11 @@ class Dispatcher:
             button=req.button,
             workspace_id=req.workspace or None,
         )
-        progress = ProgressMessage(self, req, public=chat is not None and command is not None)
+        member = await self.router.member_chat(incoming) is not None
+        progress = ProgressMessage(self, req, public=member and command is not None)
         replies = await self.router.handle(incoming, progress=progress)
-        # Unknown commands and unbound channels are answered to the asker alone.
-        public = command is not None and await store.teams.chat(PLATFORM, req.channel) is not None
+        # Unknown commands, unbound channels and other workspaces are answered to the asker alone.
+        public = command is not None and await self.router.member_chat(incoming) is not None
         asked_by = requester(req.user_id, req.user_name, req.what)
         for index, reply in enumerate(replies):
             if public:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack.render import clean, parse_button
-from bot.models import Button
+from bot.chat.types import Button
 
 _LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 

@@ -15,8 +15,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.ratelimit import ChannelBusy, ChannelLimiter
 from adapters.slack.render import SlackMessage, escape, truncate
-from bot.models import Attachment, Reply
-from bot.transport import SendError
+from bot.chat.transport import SendError
+from bot.chat.types import Attachment, Reply
 
 log = logging.getLogger(__name__)
 

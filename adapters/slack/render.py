@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote as percent_quote
 from urllib.parse import urlsplit
 
-from bot.models import Button, Reply, Span, SpanStyle, Urgency
+from bot.chat.types import Button, Reply, Span, SpanStyle, Urgency
 
 # Block Kit limits (docs.slack.dev/reference/block-kit).
 MAX_SECTION = 3_000

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pydantic import SecretStr
 
 from adapters.slack.adapter import SlackAdapter
-from bot.app import StartupError
+from bot.chat.transport import ChatTransport, StartupError
 from bot.router import Router
 from bot.settings import Settings
-from bot.transport import ChatTransport
 
 
 def _secret(value: SecretStr | None) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.markup import code, reply
-from bot.models import Reply
+from bot.chat.markup import code, reply
+from bot.chat.types import Reply
 
 MAX_COMMAND = 2_000
 EXAMPLE = "/vigie surveiller Dr Marie Dupont, Lyon"
@@ -84,22 +84,6 @@ class Texts:
             self._tr(" ; la liste : ", "; the list: "),
             code("/vigie aide"),
             ".",
-        )
-
-    def other_workspace(self) -> Reply:
-        """A request from a workspace other than the one the channel was bound from."""
-        return reply(
-            self._tr(
-                "Demande refusée : ce canal est relié à Vigie depuis un autre espace de travail "
-                "Slack. Pour le relier à votre équipe, tapez ",
-                "Request refused: this channel is bound to Vigie from another Slack workspace. "
-                "To bind it to your team, type ",
-            ),
-            code("/vigie rejoindre CODE"),
-            self._tr(
-                " avec un code donné par la personne qui gère le serveur Vigie.",
-                " with a code from whoever runs the Vigie server.",
-            ),
         )
 
     def invite_bot(self, files: int) -> Reply:

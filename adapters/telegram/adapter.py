@@ -30,13 +30,12 @@ from adapters.telegram.webhook import (
     checked_secret,
     webhook_path,
 )
-from bot.app import StartupError
+from bot.chat.markup import reply
+from bot.chat.transport import SendError, StartupError
+from bot.chat.types import Incoming, Reply
 from bot.commands.registry import all_commands
-from bot.markup import reply
-from bot.models import Incoming, Reply
 from bot.router import Router
 from bot.settings import Settings
-from bot.transport import SendError
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.transport import SendError
+from bot.chat.transport import SendError
 
 
 def retry_seconds(exc: RetryAfter) -> float:

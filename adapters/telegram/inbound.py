@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from telegram import Message
 from telegram.constants import ChatType
 
-from bot.models import Incoming
+from bot.chat.types import Incoming
 
 PLATFORM = "telegram"
 

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.models import Button
+from bot.chat.types import Button
 
 log = logging.getLogger(__name__)
 

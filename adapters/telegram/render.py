@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.models import Reply, Span, SpanStyle
+from bot.chat.types import Reply, Span, SpanStyle
 
 MESSAGE_LIMIT = 4_096
 CAPTION_LIMIT = 1_024

@@ -20,7 +20,7 @@ from adapters.telegram.files import DOCUMENT_MAX_BYTES, FilePlan, Route, megabyt
 from adapters.telegram.keyboard import build_keyboard
 from adapters.telegram.ratelimit import RateLimiter
 from adapters.telegram.render import esc, render_caption, render_chunks
-from bot.models import Attachment, Reply, Span, Urgency
+from bot.chat.types import Attachment, Reply, Span, Urgency
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from bot.capture.band import BandLine, band_lines
 from bot.capture.browser import BrowserInfo, BrowserUnavailableError, SharedBrowser
-from bot.capture.contexts import ContextPool
+from bot.capture.context_pool import ContextPool
 from bot.capture.guard import GuardPolicy, GuardState, HostNotFoundError
 from bot.capture.manifest import build_manifest, finish_bundle, warc_exchanges
 from bot.capture.page import PageCapture, PageLimits, PageUnreachableError, capture_page

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
-from bot.models import Incoming, Reply
+from bot.chat.types import Incoming, Reply
 from bot.services import Services
 
 Progress = Callable[[Reply], Awaitable[None]]
@@ -13,6 +14,18 @@ Progress = Callable[[Reply], Awaitable[None]]
 
 class UsageError(Exception):
     """A malformed command: the router answers with the message and the command's usage."""
+
+
+class CommandBook(Protocol):
+    """The registered commands, as `/aide` reads them (the registry, given by the router)."""
+
+    def find(self, word: str) -> tuple[Command | None, str | None]:
+        """The command for a typed word, or None and the closest name to suggest."""
+        ...
+
+    def visible(self, *, bound: bool) -> list[Command]:
+        """What /aide lists for a bound or unbound chat."""
+        ...
 
 
 @dataclass
@@ -23,6 +36,7 @@ class Context:
     services: Services
     team_id: int | None
     lang: str
+    commands: CommandBook
     progress: Progress | None = None
 
     def tr(self, fr: str, en: str) -> str:

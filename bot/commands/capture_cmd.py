@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from bot.chat.markup import reply
+from bot.chat.types import Reply
 from bot.commands.args import mention_ref
 from bot.commands.base import Command, Context, UsageError
-from bot.markup import reply
-from bot.models import Reply, StoredMention
+from bot.models import StoredMention
 
 
 async def capture(ctx: Context, args: str) -> Reply:
     """Capture a URL, or the page of mention #ID."""
     # Playwright loads on the first capture, not at start-up (idle memory).
     from bot.capture import CaptureBusyError
-    from bot.evidence import capture_reply, take_capture
+    from bot.capture.evidence import capture_reply, take_capture
 
     target = args.strip()
     if not target:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Reply, Span
 from bot.commands.base import Command, Context
-from bot.markup import NL, b, code, reply, t
-from bot.models import Reply, Span
 
 
 def command_help(command: Command, lang: str) -> list[Span]:
@@ -25,18 +25,16 @@ def command_help(command: Command, lang: str) -> list[Span]:
 
 async def aide(ctx: Context, args: str) -> Reply:
     """The list of commands, or the help of one."""
-    from bot.commands.registry import find_command, visible_commands
-
     wanted = args.strip().lstrip("/")
     if wanted:
-        command, suggestion = find_command(wanted.split()[0])
+        command, suggestion = ctx.commands.find(wanted.split()[0])
         if command is not None:
             return reply(*command_help(command, ctx.lang))
         hint = f" Vouliez-vous dire /{suggestion} ?" if suggestion else ""
         return reply(ctx.tr(f"Commande inconnue.{hint} La liste : ", "Unknown command. The list: "),
                      code("/aide"))  # fmt: skip
     spans: list[Span] = [b(ctx.tr("Commandes de Vigie", "Vigie commands")), NL]
-    for command in visible_commands(bound=ctx.team_id is not None):
+    for command in ctx.commands.visible(bound=ctx.team_id is not None):
         spans += [code("/" + command.name), t(" — " + command.summary(ctx.lang)), NL]
     spans += [
         NL,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.chat.markup import NL, b, code, reply
+from bot.chat.types import Reply
 from bot.clock import utcnow
 from bot.commands.base import Command, Context, UsageError
-from bot.markup import NL, b, code, reply
-from bot.models import Reply
 from bot.store import normalise_code
 
 MAX_FAILURES = 5

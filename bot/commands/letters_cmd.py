@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from pathlib import Path
 
+from bot.chat.markup import NL, b, reply, t
+from bot.chat.types import Attachment, Reply
 from bot.clock import utcnow
 from bot.commands.args import fold, mention_ref
 from bot.commands.base import Command, Context, UsageError
@@ -18,8 +21,8 @@ from bot.documents import (
     platform_notice,
     reply_guidance,
 )
-from bot.markup import NL, b, reply, t
-from bot.models import Attachment, Reply, StoredMention
+from bot.documents.appearances import appearance_facts, case_members, timeline_events
+from bot.models import StoredMention
 
 
 def team_dir(ctx: Context, *parts: str) -> Path:
@@ -55,8 +58,12 @@ async def assureur(ctx: Context, args: str) -> list[Reply]:
         return _letter_reply(letter, attachments)
     mention = await _mention(ctx, args)
     captures = await store.captures.for_mention(ctx.team, mention.id)
+    members = await case_members(store, ctx.team, mention)
+    seen = appearance_facts(members, settings.language)
     try:
-        letter = await asyncio.to_thread(insurer_letter, settings, mention, captures, now=now)
+        letter = await asyncio.to_thread(
+            partial(insurer_letter, appearances=seen), settings, mention, captures, now=now
+        )
     except DocumentRefused as exc:
         return [reply(str(exc))]
     folder = team_dir(ctx, "courriers", str(mention.id))
@@ -101,12 +108,15 @@ async def dossier(ctx: Context, args: str) -> Reply:
     captures = await store.captures.for_mention(ctx.team, mention.id)
     now = utcnow()
     letters: list[Letter] = []
-    for make in (insurer_letter, platform_notice):
+    members = await case_members(store, ctx.team, mention)
+    seen = appearance_facts(members, settings.language)
+    for make in (partial(insurer_letter, appearances=seen), platform_notice):
         try:
             letters.append(await asyncio.to_thread(make, settings, mention, captures, now=now))
         except DocumentRefused:
             continue  # the case file lists what exists; the letters say what is missing
     timeline = [e for e in await store.mentions.events(mention.id) if e[1] in EVENT_KINDS]
+    timeline += timeline_events(members)
     path = await asyncio.to_thread(
         case_file,
         settings,

@@ -69,3 +69,18 @@ def find_command(word: str) -> tuple[Command | None, str | None]:
         return index[key], None
     close = difflib.get_close_matches(key, list(index), n=1, cutoff=0.6)
     return None, (index[close[0]].name if close else None)
+
+
+class _Registry:
+    """The module's functions as a `CommandBook` for handlers (so /aide needs no import back)."""
+
+    def find(self, word: str) -> tuple[Command | None, str | None]:
+        """The command for a typed word, or None and the closest name to suggest."""
+        return find_command(word)
+
+    def visible(self, *, bound: bool) -> list[Command]:
+        """What /aide lists."""
+        return visible_commands(bound=bound)
+
+
+BOOK = _Registry()

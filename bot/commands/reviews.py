@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from bot.chat.markup import NL, b, code, reply
+from bot.chat.mention_view import mention_block
+from bot.chat.types import Reply, Span
 from bot.commands.args import fold, mention_ref
 from bot.commands.base import Command, Context, UsageError
 from bot.commands.watchlist import watch_by_ref
-from bot.markup import NL, b, code, reply
-from bot.mention_view import mention_block
-from bot.models import Reply, Span
 
 PAGE = 8
 

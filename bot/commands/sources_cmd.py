@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Reply, Span
 from bot.commands.args import fold, split_first
 from bot.commands.base import Command, Context, UsageError
+from bot.commands.social_sources import SOCIAL_WORDS, add_social
 from bot.commands.watchlist import watch_by_ref
 from bot.dates import format_datetime
-from bot.markup import NL, b, code, reply, t
-from bot.models import Reply, Span, Watch
+from bot.models import Watch
 from bot.netguard import UnsafeURLError, check_url
 from bot.sources import InvalidTargetError, SourceSpec, build_source, news_query_for
-from bot.sources.registry import describe
+from bot.sources.kinds import describe
 
 KINDS = {
     "flux": "feed", "feed": "feed", "rss": "feed",
@@ -76,7 +78,7 @@ async def _listing(ctx: Context) -> Reply:
 async def _add(ctx: Context, kind: str, rest: str) -> Reply:
     services = ctx.services
     store = services.store
-    monitor = services.engines.get("monitor")
+    monitor = services.monitor
     target_text, watch_ref = _split_for(rest)
     watch: Watch | None = await watch_by_ref(ctx, watch_ref) if watch_ref else None
     selector: str | None = None
@@ -93,7 +95,7 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
         raise UsageError("Précisez le nom surveillé de cette fiche : « pour N » (voir /liste).")
     if not target_text:
         raise UsageError("Indiquez la source à ajouter.")
-    from bot.monitor import source_config
+    from bot.watch.monitor import source_config
 
     config = source_config(services)
     source = build_source(kind, config)
@@ -154,12 +156,15 @@ async def source(ctx: Context, args: str) -> Reply:
     if word in ("retirer", "remove", "supprimer"):
         return await _remove(ctx, rest)
     kind = KINDS.get(fold(word))
-    if kind is None:
+    if kind is None and fold(word) not in SOCIAL_WORDS:
         raise UsageError(
-            f"Type de source inconnu « {word[:20]} » : flux, actus, google, fiche ou page."
+            f"Type de source inconnu « {word[:20]} » : flux, actus, google, fiche, page, "
+            "reseaux, reddit, youtube, bluesky ou mastodon."
         )
     if not rest:
         raise UsageError(f"Il manque la source après « {word} ».")
+    if kind is None:
+        return await add_social(ctx, fold(word), rest)
     return await _add(ctx, kind, rest)
 
 
@@ -168,9 +173,9 @@ COMMANDS = (
         name="source",
         aliases=("sources",),
         usage="/source [flux URL|actus N|google PLACE_ID pour N|fiche COMPTE/ÉTAB pour N|"
-        "page URL SÉLECTEUR|retirer S]",
-        summary_fr="les sources de l'équipe (flux, Google, pages) et leur santé",
-        summary_en="the team's sources (feeds, Google, pages) and their health",
+        "page URL SÉLECTEUR|reseaux N|reddit N|youtube N|bluesky N|mastodon N|retirer S]",
+        summary_fr="les sources de l'équipe (flux, Google, pages, réseaux sociaux) et leur santé",
+        summary_en="the team's sources (feeds, Google, pages, social networks) and their health",
         handler=source,
         examples=(
             "/source flux https://www.google.com/alerts/feeds/123/456",
@@ -178,11 +183,16 @@ COMMANDS = (
             "/source google ChIJN1t_tDeuEmsRUsoyG83frY4 pour 2",
             "/source fiche 1234/5678 pour 2",
             "/source page https://exemple.fr/avis .review",
+            "/source reseaux 1",
+            "/source youtube chaine:UCxxxxxxxxxxxxxxxxxxxxxx pour 1",
+            "/source mastodon https://mastodon.social/tags/MarieDupont pour 1",
             "/source retirer 3",
         ),
         details_fr=(
             "Un flux Google Alertes se crée sur google.fr/alerts (« Envoyer à : flux RSS »). "
-            "« pour N » rattache la source au nom n° N de /liste."
+            "« pour N » rattache la source au nom n° N de /liste. « /source reseaux N » ajoute "
+            "d'un coup Reddit, YouTube, Bluesky et Mastodon (ceux que le serveur sait "
+            "interroger) pour le nom n° N."
         ),
     ),
 )

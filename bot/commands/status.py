@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bot import __version__
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Reply, Span
 from bot.commands.base import Command, Context
+from bot.commands.social_sources import quota_spans
 from bot.dates import format_datetime
-from bot.markup import NL, b, code, reply, t
-from bot.models import Coverage, Reply, Span
+from bot.models import Coverage
 
 
 async def statut(ctx: Context, args: str) -> Reply:
@@ -63,6 +65,7 @@ async def statut(ctx: Context, args: str) -> Reply:
         else:
             health = "⏳ " + ctx.tr("premier passage à venir", "first poll pending")
         spans += [NL, t(f"S{number} {source.kind} · {source.target[:60]} — {health}")]
+    spans += await quota_spans(ctx)
     if settings.insurer.coverage is Coverage.UNKNOWN:
         spans += [
             NL,

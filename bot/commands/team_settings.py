@@ -6,11 +6,13 @@ import re
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.types import Reply, Span
 from bot.commands.args import fold, key_values, split_first
 from bot.commands.base import Command, Context, UsageError
+from bot.commands.wave_settings import wave_settings
 from bot.dates import DAYS_EN, DAYS_FR
-from bot.markup import NL, b, code, reply, t
-from bot.models import Coverage, Insurer, Practitioner, Reply, Span, TeamSettings
+from bot.models import Coverage, Insurer, Practitioner, TeamSettings
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
 _RPPS = re.compile(r"^\d{11}$")
@@ -123,6 +125,8 @@ def show(s: TeamSettings, lang: str) -> list[Span]:
         code("/reglages resume lundi 08:00"),
         t(" · "),
         code("/reglages langue en"),
+        t(" · "),
+        code("/reglages vague 3 48h"),
     ]
 
 
@@ -133,6 +137,8 @@ async def reglages(ctx: Context, args: str) -> Reply:
     section, rest = split_first(args)
     if not section:
         return reply(*show(current, ctx.lang))
+    if section in ("vague", "vagues", "wave"):
+        return await wave_settings(ctx, rest)
     if section in ("praticien", "practitioner", "praticienne"):
         pairs = key_values(rest)
         if not pairs:
@@ -173,7 +179,8 @@ async def reglages(ctx: Context, args: str) -> Reply:
         updated = replace(current, language=choice)
     else:
         raise UsageError(
-            f"Section inconnue « {section[:30]} » : praticien, assureur, silence, resume ou langue."
+            f"Section inconnue « {section[:30]} » : praticien, assureur, silence, resume, langue "
+            "ou vague."
         )
     await store.teams.save_settings(updated)
     saved = "Settings saved." if updated.language == "en" else "Réglages enregistrés."
@@ -184,7 +191,7 @@ COMMANDS = (
     Command(
         name="reglages",
         aliases=("settings",),
-        usage="/reglages [praticien|assureur|silence|resume|langue …]",
+        usage="/reglages [praticien|assureur|silence|resume|langue|vague …]",
         summary_fr="les réglages de l'équipe : identité, assureur, silence, résumé",
         summary_en="the team's settings: identity, insurer, quiet hours, digest",
         handler=reglages,
@@ -194,6 +201,7 @@ COMMANDS = (
             "/reglages silence 21:00-07:30",
             "/reglages resume lundi 08:00",
             "/reglages langue en",
+            "/reglages vague 3 48h",
         ),
     ),
 )

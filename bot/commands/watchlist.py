@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.chat.markup import NL, b, code, i, reply, t
+from bot.chat.types import Reply, Span
 from bot.commands.args import fold
 from bot.commands.base import Command, Context, UsageError
-from bot.markup import NL, b, code, i, reply, t
-from bot.models import Reply, Span, Watch, WatchKind
+from bot.models import Watch, WatchKind
 from bot.store import DuplicateWatch
 
 MAX_NAME = 120

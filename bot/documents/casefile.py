@@ -17,7 +17,7 @@ from datetime import datetime, time
 from pathlib import Path
 
 from bot.deadlines import PARIS, as_utc, format_datetime, format_datetime_utc, press_deadline
-from bot.documents.context import (
+from bot.documents.facts import (
     capture_facts,
     deadline_facts,
     insurer_facts,
@@ -34,6 +34,7 @@ from bot.models import CaptureRecord, StoredMention, TeamSettings
 #: Timeline kinds, in the order they usually happen.
 EVENT_KINDS = (
     "published",
+    "appeared",
     "detected",
     "captured",
     "insurer_letter",

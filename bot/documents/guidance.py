@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.deadlines import press_deadline
-from bot.documents.context import (
+from bot.documents.facts import (
     deadline_facts,
     insurer_facts,
     language_of,

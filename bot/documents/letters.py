@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.chat.types import Attachment
 from bot.deadlines import discriminatory_for, format_date, local_date, press_deadline
-from bot.documents.context import (
+from bot.documents.docx_letter import build_docx
+from bot.documents.eml import build_eml
+from bot.documents.errors import DocumentRefused
+from bot.documents.facts import (
     capture_facts,
     deadline_facts,
     insurer_facts,
@@ -17,13 +21,10 @@ from bot.documents.context import (
     practitioner_facts,
     setting,
 )
-from bot.documents.docx_letter import build_docx
-from bot.documents.eml import build_eml
-from bot.documents.errors import DocumentRefused
 from bot.documents.render import Rendered, render
 from bot.documents.requirements import require
 from bot.documents.safe import clean, header_safe
-from bot.models import Attachment, CaptureRecord, StoredMention, TeamSettings
+from bot.models import CaptureRecord, StoredMention, TeamSettings
 
 EML_MIME = "message/rfc822"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -235,12 +236,17 @@ def insurer_letter(
     language: str | None = None,
     discriminatory: bool | None = None,
     templates: Path | None = None,
+    appearances: Sequence[object] = (),
 ) -> Letter:
-    """`/assureur #ID`: the letter asking the RCP insurer to open a file (e-mail + Word)."""
+    """`/assureur #ID`: the letter asking the RCP insurer to open a file (e-mail + Word).
+
+    `appearances` lists every place and time the same text (or the same wave) appeared.
+    """
     lang = language_of(language, settings)
     document = _NAMES[lang]["insurer_letter"][0]
     require(settings, _PRACTITIONER + _INSURER, document=document, language=lang)
     facts = _mention_facts(settings, mention, captures, lang, now, discriminatory)
+    facts["appearances"] = list(appearances)
     return _letter(
         "insurer_letter",
         lang,

@@ -1,1 +1,1 @@
-"""The parts of name matching, kept small; `bot.matching` is the entry point callers import."""
+"""The parts of name matching, kept small; `bot.match.matcher` is the entry point callers import."""

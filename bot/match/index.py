@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from bot.match.lexicon import city_index, lexicon, sing
 from bot.match.names import FULL, PROFESSOR, split_name, surname_variants
+from bot.match.normalize import fold, tokens
 from bot.match.phrases import PhraseIndex
 from bot.models import Watch, WatchKind
-from bot.normalize import fold, tokens
 
 _ARRONDISSEMENT = re.compile(
     r"\s+[0-9]{1,2}\s*(?:e|er|eme|ème|è)?(?:\s+arr(?:ondissement|\.)?)?\s*$", re.IGNORECASE

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from bot.match.normalize import lexicon_lines, lexicon_text, tokens
 from bot.match.phrases import PhraseIndex
-from bot.normalize import lexicon_lines, lexicon_text, tokens
 
 
 def _words(items: Iterable[str]) -> frozenset[str]:

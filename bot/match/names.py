@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.match.lexicon import Lex
-from bot.normalize import fold
+from bot.match.normalize import fold
 
 # How much a surname occurrence says on its own.
 FULL, PARTIAL = 1.0, 0.0

@@ -5,18 +5,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from bot.match.context import (
-    HOMONYM_SPAN,
-    TITLED_SPAN,
-    city_cached,
-    compound,
-    other_name,
-    proper,
-    span_facts,
-    specialty,
-    specialty_cached,
-    title_word,
-)
 from bot.match.doc import Doc
 from bot.match.index import Person
 from bot.match.names import DROPPED, FUZZY, LABELS, PARTIAL, PROFESSOR
@@ -29,6 +17,18 @@ from bot.match.scoring import (
     context_max,
     could_match,
     need_floor,
+)
+from bot.match.support import (
+    HOMONYM_SPAN,
+    TITLED_SPAN,
+    city_cached,
+    compound,
+    other_name,
+    proper,
+    span_facts,
+    specialty,
+    specialty_cached,
+    title_word,
 )
 
 _TITLE_KIND = {

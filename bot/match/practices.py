@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.match.context import street
 from bot.match.doc import Doc
 from bot.match.index import Phrase, Place
 from bot.match.lexicon import sing
+from bot.match.support import street
 
 
 def place_occurrences(doc: Doc) -> list[tuple[int, int, int, bool]]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.chat.types import Attachment, Reply
 from bot.dates import local_date
-from bot.models import Attachment, Reply, StoredMention, TeamSettings, Watch
+from bot.models import StoredMention, TeamSettings, Watch
 from bot.report.stats import AuditStats, compute_stats
 from bot.report.summary import summary_reply
 from bot.store.sources import SourceRow
@@ -44,6 +46,7 @@ def build_report(
     tz: ZoneInfo,
     language: str,
     out_dir: Path,
+    web: Mapping[str, object] | None = None,
 ) -> AuditReport:
     """Compute the figures, draw the charts, write the HTML page into `out_dir`.
 
@@ -63,7 +66,7 @@ def build_report(
     day = local_date(now, tz).isoformat()
     filename = f"etat-des-lieux-{day}.html" if lang == "fr" else f"audit-{day}.html"
     html_path = write_html(
-        stats, charts, team, now=now, tz=tz, language=lang, path=out_dir / filename
+        stats, charts, team, now=now, tz=tz, language=lang, path=out_dir / filename, web=web
     )
     attachments = [
         Attachment(

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.chat.markup import NL, b, code, excerpt, i, quote, reply, t
+from bot.chat.mention_view import SOURCE_FR, headline
+from bot.chat.types import Reply, Span, Urgency
 from bot.dates import as_utc, format_date, local_date
-from bot.markup import NL, b, code, excerpt, i, quote, reply, t
-from bot.mention_view import SOURCE_FR, headline
-from bot.models import Reply, Severity, Span, StoredMention, TeamSettings, Urgency, Watch
+from bot.models import Severity, StoredMention, TeamSettings, Watch
 from bot.report import fmt
 from bot.report.fmt import tr
 from bot.report.stats import mention_item, moment, outside_text, risk_order

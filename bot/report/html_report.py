@@ -8,15 +8,15 @@ autoescaped (`bot.documents.render`); outside text is also cleaned and bounded i
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.chat.mention_view import flag_names, stars
 from bot.dates import format_date, format_datetime, format_datetime_utc
 from bot.documents.render import render
 from bot.documents.safe import clean, shorten
-from bot.mention_view import flag_names, stars
 from bot.models import TeamSettings
 from bot.report import fmt
 from bot.report.advice import advise
@@ -116,8 +116,13 @@ def report_facts(
     now: datetime,
     tz: ZoneInfo,
     language: str,
+    web: Mapping[str, object] | None = None,
 ) -> Facts:
-    """Everything the template prints, formatted for the team's language, never None."""
+    """Everything the template prints, formatted for the team's language, never None.
+
+    `web` is the web search of `/bilan` (`bot.report.web_inventory.web_facts`); None when the
+    report was built without it.
+    """
     lang = "en" if language == "en" else "fr"
     practitioner = team.practitioner.name or ""
     return {
@@ -141,6 +146,7 @@ def report_facts(
         "suggestions": [advise(s, lang) for s in stats.suggestions],
         "coverage": stats.coverage.value,
         "insurer": shorten(clean(team.insurer.name or "", single_line=True), 120)[0],
+        "web": dict(web) if web is not None else {"searched": False, "names": [], "queries": []},
     }
 
 
@@ -153,10 +159,11 @@ def write_html(
     tz: ZoneInfo,
     language: str,
     path: Path,
+    web: Mapping[str, object] | None = None,
 ) -> Path:
     """Render `<langue>/report.html.j2` and write it to `path`."""
     lang = "en" if language == "en" else "fr"
-    facts = report_facts(stats, charts, team, now=now, tz=tz, language=lang)
+    facts = report_facts(stats, charts, team, now=now, tz=tz, language=lang, web=web)
     body = render("report", lang, facts, kind="html").body
     path.write_text(body, encoding="utf-8")
     return path

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.chat.mention_view import SOURCE_FR
 from bot.dates import as_utc, local_date
 from bot.deadlines import Deadline, press_deadline
 from bot.documents.safe import clean, shorten
-from bot.mention_view import SOURCE_FR
 from bot.models import Coverage, Flag, Severity, StoredMention, TeamSettings, Watch, WatchKind
 from bot.report.tally import Counter, Tally
 from bot.sources.base import SourceSpec
-from bot.sources.registry import describe
+from bot.sources.kinds import describe
 from bot.store.sources import SourceRow
 
 #: The rating trend compares the last RECENT_DAYS with the RECENT_DAYS before.

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.chat.markup import NL, b, code, i, reply, t
+from bot.chat.mention_view import flag_names
+from bot.chat.types import Attachment, Reply, Span
 from bot.dates import format_date, format_datetime
-from bot.markup import NL, b, code, i, reply, t
-from bot.mention_view import flag_names
-from bot.models import Attachment, Reply, Span
 from bot.report import fmt
 from bot.report.advice import advise
 from bot.report.fmt import tr

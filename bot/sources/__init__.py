@@ -20,8 +20,8 @@ from bot.sources.base import (
     UnsafeSourceError,
 )
 from bot.sources.http import new_client
+from bot.sources.kinds import build_source, build_sources, describe
 from bot.sources.news import news_feed_url, news_query_for
-from bot.sources.registry import build_source, build_sources, describe
 
 __all__ = [
     "ConfigError",

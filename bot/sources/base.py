@@ -23,6 +23,10 @@ class SourceKind(enum.StrEnum):
     PLACES = "places"
     BUSINESS = "business"
     PAGE = "page"
+    REDDIT = "reddit"
+    YOUTUBE = "youtube"
+    BLUESKY = "bluesky"
+    MASTODON = "mastodon"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,18 @@ class SourceConfig:
     google_client_secret: str | None = None
     google_refresh_token: str | None = None
     news_url: str = "https://news.google.com/rss/search"
+    reddit_url: str = "https://www.reddit.com"
+    reddit_oauth_url: str = "https://oauth.reddit.com"
+    reddit_client_id: str | None = None
+    reddit_client_secret: str | None = None
+    youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
+    youtube_api_key: str | None = None
+    youtube_team_daily_units: int = 10_000
+    bluesky_public_url: str = "https://public.api.bsky.app"
+    bluesky_pds_url: str = "https://bsky.social"
+    bluesky_handle: str | None = None
+    bluesky_app_password: str | None = None
+    mastodon_instance: str | None = "https://mastodon.social"
     allow_private: bool = False
     max_body_bytes: int = 5 * 1024 * 1024
     timeout_s: float = 20.0
@@ -68,14 +84,23 @@ class SourceSpec:
 
 @dataclass(frozen=True, slots=True)
 class SourceState:
-    """What a source carries from one poll to the next (HTTP validators), stored as JSON."""
+    """What a source carries from one poll to the next (HTTP validators), stored as JSON.
+
+    `extra` holds what an API source remembers besides validators (videos already found,
+    quota units spent today); it must stay small and JSON-serialisable.
+    """
 
     etag: str | None = None
     last_modified: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The state as compact JSON text for the store."""
-        data = {k: v for k, v in (("etag", self.etag), ("last_modified", self.last_modified)) if v}
+        data: dict[str, object] = {
+            k: v for k, v in (("etag", self.etag), ("last_modified", self.last_modified)) if v
+        }
+        if self.extra:
+            data["extra"] = self.extra
         return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
     @classmethod
@@ -91,9 +116,11 @@ class SourceState:
             return cls()
         etag = data.get("etag")
         modified = data.get("last_modified")
+        extra = data.get("extra")
         return cls(
             etag=etag if isinstance(etag, str) and etag else None,
             last_modified=modified if isinstance(modified, str) and modified else None,
+            extra=extra if isinstance(extra, dict) else {},
         )
 
 

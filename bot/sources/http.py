@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot import netguard
+from bot.sources.aiohttp_transport import AiohttpTransport, GuardedResolver
 from bot.sources.base import (
     ContentError,
     FetchTimeoutError,
@@ -28,7 +29,6 @@ from bot.sources.base import (
     UnreachableError,
     UnsafeSourceError,
 )
-from bot.sources.transport import AiohttpTransport, GuardedResolver
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -160,7 +160,16 @@ def new_client(config: SourceConfig, *, max_connections: int = 20) -> httpx.Asyn
     connection is made (API hosts from the configuration excepted).
     """
     blocked = _networks(config.blocked_networks)
-    api_urls = (config.places_api_url, config.business_api_url, config.oauth_token_url)
+    api_urls = (
+        config.places_api_url,
+        config.business_api_url,
+        config.oauth_token_url,
+        config.reddit_url,
+        config.reddit_oauth_url,
+        config.youtube_api_url,
+        config.bluesky_public_url,
+        config.bluesky_pds_url,
+    )
     trusted = frozenset(h.lower() for h in map(_hostname, (*api_urls, config.news_url)) if h)
 
     def resolver() -> GuardedResolver:
@@ -222,6 +231,7 @@ async def fetch(
     method: str = "GET",
     headers: dict[str, str] | None = None,
     data: dict[str, str] | None = None,
+    json_body: object | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
     trusted: bool = False,
@@ -242,6 +252,7 @@ async def fetch(
                 method=method,
                 headers=headers or {},
                 data=data,
+                json_body=json_body,
                 etag=etag,
                 last_modified=last_modified,
                 trusted=trusted,
@@ -266,6 +277,7 @@ async def _fetch_hops(
     method: str,
     headers: dict[str, str],
     data: dict[str, str] | None,
+    json_body: object | None,
     etag: str | None,
     last_modified: str | None,
     trusted: bool,
@@ -282,7 +294,7 @@ async def _fetch_hops(
             hop_headers["If-None-Match"] = etag
         if last_modified:
             hop_headers["If-Modified-Since"] = last_modified
-        response = await _send(client, url, config, method, hop_headers, data)
+        response = await _send(client, url, config, method, hop_headers, data, json_body)
         if response.status not in REDIRECT_STATUSES:
             return response
         location = response.headers.get("location")
@@ -301,7 +313,7 @@ async def _fetch_hops(
                 permanent=True,
             ) from exc
         if response.status == 303 or (response.status in (301, 302) and method == "POST"):
-            method, data = "GET", None
+            method, data, json_body = "GET", None, None
         previous, url = url, next_url
     raise HttpStatusError(
         f"Trop de redirections (plus de {MAX_REDIRECTS}) depuis {previous} : "
@@ -326,11 +338,17 @@ async def _send(
     method: str,
     headers: dict[str, str],
     data: dict[str, str] | None,
+    json_body: object | None = None,
 ) -> HttpResponse:
     host = host_of(url)
     try:
         request = client.build_request(
-            method, url, headers=headers, data=data, timeout=httpx.Timeout(config.timeout_s)
+            method,
+            url,
+            headers=headers,
+            data=data,
+            json=json_body,
+            timeout=httpx.Timeout(config.timeout_s),
         )
         response = await client.send(request, stream=True, follow_redirects=False)
     except httpx.TimeoutException as exc:

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from bot.store.alerts import Alerts, OutboxRow
 from bot.store.captures import Captures
+from bot.store.cases import Cases
 from bot.store.db import Database, StoreError
 from bot.store.mentions import Mentions, NewAlert
+from bot.store.ops import Ops
 from bot.store.sources import SourceRow, Sources
 from bot.store.teams import Teams, normalise_code
 from bot.store.watches import DuplicateWatch, Watches, identity_key
@@ -35,6 +37,8 @@ class Store:
         self.mentions = Mentions(db)
         self.alerts = Alerts(db)
         self.captures = Captures(db)
+        self.cases = Cases(db)
+        self.ops = Ops(db)
 
     @classmethod
     async def open(cls, path: Path) -> Store:

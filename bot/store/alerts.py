@@ -6,8 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.chat.types import Urgency
 from bot.clock import from_iso, to_iso, utcnow
-from bot.models import Urgency
 from bot.store.db import Database
 from bot.store.mentions import NewAlert, _enqueue
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.chat.types import Urgency
 from bot.clock import from_iso, to_iso, utcnow
-from bot.models import Cue, Flag, Mention, Severity, StoredMention, Triage, Urgency
+from bot.models import Cue, Flag, Mention, Severity, StoredMention, Triage
 from bot.store.db import Database
 
 
@@ -66,8 +67,9 @@ class Mentions:
         triage: Triage,
         watch_ids: list[int],
         alerts: AlertBuilder,
+        cases: Sequence[tuple[str, int, float | None]] = (),
     ) -> int:
-        """Store a new mention and its alerts atomically; return the mention id."""
+        """Store a new mention, its alerts and its cases (kind, case id, similarity) atomically."""
         now = to_iso(utcnow())
         async with self.db.transaction() as conn:
             cur = await conn.execute(
@@ -98,6 +100,11 @@ class Mentions:
                 [(mention_id, w) for w in watch_ids],
             )
             await _event(conn, mention_id, "detected", "")
+            await conn.executemany(
+                "INSERT OR IGNORE INTO mention_cases (mention_id, kind, case_id, similarity) "
+                "VALUES (?,?,?,?)",
+                [(mention_id, kind, case_id, score) for kind, case_id, score in cases],
+            )
             await _enqueue(conn, team_id, mention_id, alerts(mention_id))
         return mention_id
 

@@ -150,4 +150,21 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE teams ADD COLUMN digest_sent_at TEXT;
     """,
+    # 3: cases grouping several mentions (a text copied across sites, a wave of reviews),
+    # and each team's wave threshold
+    """
+    CREATE TABLE mention_cases (
+        mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('copy', 'wave')),
+        case_id INTEGER NOT NULL,
+        similarity REAL,
+        PRIMARY KEY (mention_id, kind)
+    );
+    CREATE INDEX mention_cases_case ON mention_cases (case_id, kind);
+    CREATE TABLE team_waves (
+        team_id INTEGER PRIMARY KEY REFERENCES teams(id) ON DELETE CASCADE,
+        min_reviews INTEGER NOT NULL,
+        window_hours INTEGER NOT NULL
+    );
+    """,
 )

@@ -6,8 +6,9 @@ import secrets
 import sqlite3
 from datetime import datetime, timedelta
 
+from bot.chat.types import ChatRef
 from bot.clock import from_iso, to_iso, utcnow
-from bot.models import ChatRef, Coverage, Insurer, Practitioner, TeamSettings
+from bot.models import Coverage, Insurer, Practitioner, TeamSettings
 from bot.store.db import Database
 
 # No 0/O or 1/I/L: codes are read aloud and typed on phones.

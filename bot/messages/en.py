@@ -1,0 +1,343 @@
+"""The English sentences (`/reglages langue en`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.chat.markup import NL, b, code, link, t
+from bot.chat.types import Span
+from bot.dates import format_date_en
+from bot.messages.catalogue import Parts
+
+
+class English:
+    """Every chat sentence in English."""
+
+    # --- router ---
+    def internal_error(self) -> str:
+        return (
+            "Sorry, an internal error stopped this command. Nothing was lost; try again in a "
+            "moment, and if it persists, see the server log."
+        )
+
+    def message_too_long(self, length: int) -> str:
+        return (
+            f"Message too long ({length} characters). A command fits on one line, "
+            "for example /surveiller Dr Marie Dupont, Lyon."
+        )
+
+    def unknown_command(self, word: str, suggestion: str | None) -> Parts:
+        hint = f"Did you mean /{suggestion}? " if suggestion else ""
+        return (f"Unknown command “/{word}”. {hint}The list of commands: ", code("/aide"))
+
+    def argument_too_long(self, length: int, limit: int, example: str) -> Parts:
+        return (
+            f"Argument too long ({length} characters, {limit} at most). ",
+            "Example: ",
+            code(example),
+        )
+
+    def usage(self, problem: str, usage: str, example: str) -> Parts:
+        return (problem, NL, "Syntax: ", code(usage), NL, "Example: ", code(example))
+
+    def not_bound(self, chat_id: str) -> Parts:
+        return (
+            "This conversation is not bound to any Vigie team. To bind it, ask whoever runs the "
+            "server for a code (",
+            code("vigie invite"),
+            "), then type ",
+            code("/rejoindre CODE"),
+            ".",
+            NL,
+            "This conversation's id: ",
+            code(chat_id),
+        )
+
+    def welcome(self) -> Parts:
+        return (b("Vigie"), " watches over your online reputation. The commands: ", code("/aide"))
+
+    def other_workspace(self) -> Parts:
+        return (
+            "Request refused: this conversation is bound to Vigie from another workspace. "
+            "To bind it to your team, type ",
+            code("/rejoindre CODE"),
+            " with a code from whoever runs the Vigie server.",
+        )
+
+    # --- alerts ---
+    def new_mention_title(self) -> str:
+        return "🔔 New mention"
+
+    def legal_risk_title(self) -> str:
+        return "🚨 Legal-risk mention"
+
+    def advised_actions(self) -> str:
+        return "Recommended actions: capture, letter to the insurer, report to the platform."
+
+    def coverage_question(self) -> Parts:
+        return (
+            t("💡 Does your professional liability insurance cover e-reputation? "),
+            code("/assureur garantie"),
+        )
+
+    def edited_title(self, change: str) -> str:
+        return "✏️ Mention edited" + change
+
+    def vanished(self, mention_id: int) -> Parts:
+        return (
+            b(f"🗑️ Review #{mention_id} no longer appears on the listing."),
+            NL,
+            t("It stays in Vigie, with its captures if any."),
+        )
+
+    def baseline(self, label: str, count: int, average: float | None, risky: int) -> Parts:
+        avg = f", average rating {average:.1f}" if average is not None else ""
+        risk = f", {risky} with legal risk" if risky else ""
+        return (
+            b("📋 Source added: "),
+            t(label),
+            NL,
+            t(f"{count} existing reviews or mentions{avg}{risk} — "),
+            code("/bilan"),
+            t(" for the details, "),
+            code("/avis risque"),
+            t(" for the legal-risk ones."),
+        )
+
+    def source_failing(self, label: str, error: str | None) -> Parts:
+        return (
+            b("⚠️ Source failing: "),
+            t(label),
+            NL,
+            t((error or "unknown error")[:300]),
+            NL,
+            t("Vigie keeps retrying. Details: "),
+            code("/statut"),
+        )
+
+    def source_recovered(self, label: str) -> Parts:
+        return (b("✅ Source back: "), t(label))
+
+    # --- reminders and deadlines ---
+    def reminder_title(self) -> str:
+        return "⏳ Reminder: time limit"
+
+    def already_dealt_with(self) -> str:
+        return "Already dealt with? "
+
+    def deadline_line(self, expires_on: date, days_left: int, estimated: bool, basis: str) -> str:
+        if days_left > 1:
+            when = f"in {days_left} days"
+        elif days_left == 1:
+            when = "tomorrow"
+        elif days_left == 0:
+            when = "today"
+        else:
+            when = f"expired {-days_left} day{'s' if days_left < -1 else ''} ago"
+        estimate = ", estimate" if estimated else ""
+        return (
+            f"Press-law time limit (Act of 29 July 1881): {format_date_en(expires_on)} "
+            f"({when}{estimate}; {basis})."
+        )
+
+    # --- cases: a text copied across sites, a wave of reviews ---
+    def copy_title(self, sites: int) -> str:
+        return f"🔁 Copied on {sites} sites"
+
+    def copy_moved(self, original: str, copy: str) -> Parts:
+        return (t("The text of "), t(original), NL, t("appears again: "), t(copy))
+
+    def copy_advice(self, case_id: int) -> Parts:
+        return (
+            t("Each copy is a publication of its own: capture it; "),
+            code(f"/dossier #{case_id}"),
+            t(" lists every place."),
+        )
+
+    def copy_first(self, original: str, sites: int, case_id: int) -> Parts:
+        return (
+            b("🔁 Text already published elsewhere: "),
+            t(f"{original} — copied on {sites} sites."),
+            NL,
+            t("Every place and time: "),
+            code(f"/dossier #{case_id}"),
+        )
+
+    def button_capture(self) -> str:
+        return "📸 Capture"
+
+    def button_report(self) -> str:
+        return "🚩 Report"
+
+    def button_case_file(self) -> str:
+        return "📁 Case file"
+
+    def button_insurer(self) -> str:
+        return "✉️ Insurer letter"
+
+    def wave_title(self) -> str:
+        return "🌊 Wave of negative reviews"
+
+    def wave_count(self, count: int, hours: float, min_reviews: int, window_hours: int) -> Parts:
+        span = f"within {hours:.0f} h" if hours >= 1 else "in under an hour"
+        return (
+            b(f"{count} negative reviews {span}"),
+            t(f" (team threshold: {min_reviews} within {window_hours} h)"),
+        )
+
+    def no_rating(self) -> str:
+        return "no rating"
+
+    def and_more(self, count: int) -> str:
+        return f"… and {count} more."
+
+    def wave_advice_google(self, policy_url: str) -> Parts:
+        return (
+            t(
+                "A coordinated attack breaks Google's fake engagement policy (reviews that do "
+                "not reflect a genuine experience, posted from several accounts to manipulate "
+                "the rating, or by a competitor). Report each review from the listing (⋮ > "
+                "« Report review ») or from Google Business Profile (Reviews > Report), choosing "
+                "« fake review / conflict of interest », then follow up with the review "
+                "management tool. Policy: "
+            ),
+            link(policy_url, policy_url),
+        )
+
+    def wave_advice_other(self, mention_id: int) -> Parts:
+        return (
+            t(
+                "Report each review to the platform (its report button, saying it is a "
+                "coordinated wave); for a host, the notice under the DSA (art. 16): "
+            ),
+            code(f"/signaler #{mention_id}"),
+        )
+
+    def wave_case_file(self, mention_id: int) -> Parts:
+        return (
+            t("Capture the reviews before they change; the case file holds them all: "),
+            code(f"/dossier #{mention_id}"),
+        )
+
+    def wave_update(self, added: int, total: int) -> str:
+        return f"🌊 Wave of negative reviews: +{added} ({total} in all)"
+
+    def wave_settings(self, min_reviews: int, window_hours: int) -> Parts:
+        return (
+            b("Wave of negative reviews"),
+            t(f": {min_reviews} reviews within {window_hours} h"),
+            NL,
+            t("Change: "),
+            code("/reglages vague 3 48h"),
+        )
+
+    def wave_settings_saved(self, min_reviews: int, window_hours: int) -> str:
+        return (
+            f"✅ Wave of negative reviews: {min_reviews} reviews on one listing within "
+            f"{window_hours} h give one grouped alert."
+        )
+
+    # --- social sources and the web search of /bilan ---
+    def social_missing(self, kind: str) -> str:
+        if kind == "youtube":
+            return (
+                "YouTube: no API key — whoever runs the server creates a « YouTube Data API v3 » "
+                "key in the Google Cloud console and sets VIGIE_YOUTUBE_API_KEY."
+            )
+        if kind == "bluesky":
+            return (
+                "Bluesky: search needs an account — set VIGIE_BLUESKY_HANDLE and "
+                "VIGIE_BLUESKY_APP_PASSWORD (an app password, Settings > Privacy and security)."
+            )
+        return "Mastodon: no instance chosen — set VIGIE_MASTODON_INSTANCE."
+
+    def social_source_added(self, label: str, owner: str) -> Parts:
+        return (t("✅ Source added: "), b(label), t(f" → {owner}"))
+
+    def social_first_poll(self) -> str:
+        return (
+            "First poll in a moment: what is already online is summarised in one message, then "
+            "each new post arrives as an alert."
+        )
+
+    def youtube_cost(self, budget: int) -> str:
+        return (
+            f"YouTube: each search costs 100 quota units; the team's budget is {budget} units a "
+            "day (see /statut)."
+        )
+
+    def already_followed(self) -> Parts:
+        return (t("Already followed. See "), code("/source"))
+
+    def social_title(self, owner: str) -> str:
+        return f"Social networks for {owner}"
+
+    def social_already(self, label: str) -> str:
+        return f"• {label} (already followed)"
+
+    def social_none_added(self) -> str:
+        return "No source added."
+
+    def social_not_added(self) -> str:
+        return "Not added:"
+
+    def social_own_channel(self, command: str) -> Parts:
+        return (t("Comments on your own YouTube channel: "), code(command))
+
+    def youtube_quota(self, spent: int, budget: int) -> str:
+        return (
+            f"YouTube quota today: {spent} / {budget} units "
+            "(a search = 100, a page of comments = 1)"
+        )
+
+    def web_title(self) -> str:
+        return "🔎 What the web shows"
+
+    def web_searching(self) -> str:
+        return "🔎 Searching the web…"
+
+    def web_no_watch(self) -> str:
+        return "🔎 No watched name: nothing to search on the web."
+
+    def web_not_searched(self, reason: str) -> str:
+        return f"Not searched: {reason}"
+
+    def web_no_result(self) -> str:
+        return "No result."
+
+    def site_kind(self, kind: str) -> str:
+        return {
+            "reviews": "Review sites and directories",
+            "social": "Social networks and video",
+            "press": "Press",
+            "forums": "Forums and blogs",
+        }.get(kind, "Other sites")
+
+    def web_watched(self) -> str:
+        return "✅ already watched"
+
+    def web_watch_it(self, command: str) -> Parts:
+        return (t("watch it: "), code(command))
+
+    def web_closed(self, url: str) -> Parts:
+        return (t("cannot be watched (closed or paid API); keep proof: "), code(f"/capture {url}"))
+
+    def web_more(self, count: int) -> str:
+        return f"… and {count} more."
+
+    def web_social_button(self, number: int) -> str:
+        return f"Watch social networks ({number})"
+
+    def web_search_off(self, queries: list[str]) -> Parts:
+        parts: list[Span | str] = [
+            b("🔎 Web search: not done"),
+            NL,
+            t(
+                "No web search key is configured (VIGIE_WEB_SEARCH_KEY, e.g. a Brave Search API "
+                "key). This audit therefore covers only the sources already followed: Vigie did "
+                "not search the web (review sites, social networks, press, forums) for:"
+            ),
+        ]
+        for query in queries:
+            parts += [NL, t("• "), code(query)]
+        return tuple(parts)

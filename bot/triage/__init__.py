@@ -1,0 +1,1 @@
+"""Triage: severity and legal-risk flags of a text, from lexicons kept as data."""

@@ -1,0 +1,1 @@
+"""The watch loop: the monitor (scheduling, concurrency, backoff, health) and its ingest step."""

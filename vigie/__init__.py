@@ -1,0 +1,1 @@
+"""The Vigie process: command line, startup, wiring of adapters and background engines."""
