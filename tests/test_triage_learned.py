@@ -127,3 +127,33 @@ def test_model_reads_a_threat_the_rules_miss_and_quotes_it() -> None:
     assert cue.words == text.rstrip(".")
     assert cue.reason.startswith("le modèle appris y lit une menace (probabilité 0,")
     assert result.actions == ("capture", "assureur", "signaler")
+
+
+def test_training_is_deterministic_and_its_file_too(tmp_path: Path) -> None:
+    """Same data and seed: same weights, and the model file's bytes depend on them alone."""
+    from bot.triage.train import Example, featurize, fit, save
+
+    texts = [
+        ("Ce dentiste est un connard", {Flag.INSULT}, "negative"),
+        ("Merci pour votre accueil, très bon cabinet", set(), "positive"),
+        ("Je vais te casser la gueule à la sortie", {Flag.THREAT}, "negative"),
+        ("Il a falsifié mon dossier le 3 mars", {Flag.DEFAMATION}, "negative"),
+        ("Elle habite au 4 rue des Lilas avec ses enfants", {Flag.PRIVACY}, "neutral"),
+        ("Rendez-vous pris pour mardi", set(), "neutral"),
+    ]
+    from bot.models import Severity
+
+    examples = [
+        Example("t", text, None, None, frozenset(flags), Severity(sev))
+        for text, flags, sev in texts
+    ]
+    rows, _ = featurize(examples)
+    first, second = fit(examples, rows, seed=7), fit(examples, rows, seed=7)
+    assert np.array_equal(first.flag_w, second.flag_w)
+    assert np.array_equal(first.severity_w, second.severity_w)
+    thresholds = np.full(4, 0.5, np.float32)
+    save(first, thresholds, tmp_path / "a.npz", "{}")
+    save(second, thresholds, tmp_path / "b.npz", "{}")
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    assert triage_learned.check(tmp_path / "a.npz") is None
+    assert triage_learned.read_model(tmp_path / "a.npz").flag_w.shape[0] == 4

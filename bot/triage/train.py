@@ -10,8 +10,10 @@ Needs scikit-learn (a development dependency); run time needs numpy only.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -179,20 +181,33 @@ def fit(examples: Sequence[Example], rows: Sequence[Features], seed: int = SEED)
     return Weights(flag_w, flag_b, severity_w, severity_b)
 
 
+def write_arrays(path: Path, arrays: dict[str, npt.NDArray[Any]]) -> None:
+    """An .npz file whose bytes depend on the arrays alone (fixed entry dates and order), so a
+    retraining with the same seed gives the same file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(arrays):
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.asarray(arrays[name]), allow_pickle=False)
+            archive.writestr(info, buffer.getvalue())
+
+
 def save(weights: Weights, thresholds: npt.NDArray[np.float32], path: Path, meta: str) -> None:
     """Writes the model file: float16 weights, compressed, with its version."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as fh:
-        np.savez_compressed(
-            fh,
-            version=np.array([MODEL_FORMAT, FEATURES_VERSION], dtype=np.int32),
-            flag_w=weights.flag_w.astype(np.float16),
-            flag_b=weights.flag_b,
-            flag_threshold=thresholds.astype(np.float32),
-            severity_w=weights.severity_w.astype(np.float16),
-            severity_b=weights.severity_b,
-            meta=np.array(meta),
-        )
+    write_arrays(
+        path,
+        {
+            "version": np.array([MODEL_FORMAT, FEATURES_VERSION], dtype=np.int32),
+            "flag_w": weights.flag_w.astype(np.float16),
+            "flag_b": weights.flag_b,
+            "flag_threshold": thresholds.astype(np.float32),
+            "severity_w": weights.severity_w.astype(np.float16),
+            "severity_b": weights.severity_b,
+            "meta": np.array(meta),
+        },
+    )
 
 
 def predict(weights: Weights, rows: Sequence[Features]) -> tuple[Any, Any]:
