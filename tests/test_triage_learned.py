@@ -157,3 +157,19 @@ def test_training_is_deterministic_and_its_file_too(tmp_path: Path) -> None:
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
     assert triage_learned.check(tmp_path / "a.npz") is None
     assert triage_learned.read_model(tmp_path / "a.npz").flag_w.shape[0] == 4
+
+
+def test_vigie_run_says_once_at_start_that_the_model_is_unusable(tmp_path: Path) -> None:
+    """A real `vigie run` with a corrupt weights file: one clear line, then it serves."""
+    from tests.test_cli import run_cli
+
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"garbage")
+    result = run_cli(["run"], tmp_path, stdin="/liste\n", VIGIE_TRIAGE_MODEL=str(broken))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "Tri appris indisponible" in line]
+    assert len(lines) == 1, result.stderr
+    assert "illisible" in lines[0] and "les règles seules" in lines[0]
+    assert "Traceback" not in result.stderr
+    healthy = run_cli(["run"], tmp_path, stdin="/liste\n")
+    assert "Tri appris indisponible" not in healthy.stderr
