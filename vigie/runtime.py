@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 async def run_vigie(settings: Settings, *, force_console: bool = False) -> int:
     """Start every configured adapter (the console when none is) and serve until stopped."""
     setup_logging(settings)
+    triage_learned.use(settings.triage_model)
     problem = triage_learned.check()
     if problem is not None:
         log.warning(triage_learned.unavailable_line(problem))

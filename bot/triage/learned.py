@@ -32,6 +32,7 @@ __all__ = [
     "check",
     "load",
     "model_path",
+    "use",
     "verdict",
 ]
 
@@ -123,8 +124,24 @@ def read_model(path: Path) -> Model:
     return model
 
 
+_lock = threading.Lock()
+_loaded: dict[Path, Model | None] = {}
+
+
+_configured: list[Path] = []
+
+
+def use(path: Path | None) -> None:
+    """Reads the model from `path` from now on (the `triage_model` setting); None: default."""
+    with _lock:
+        _configured[:] = [path] if path is not None else []
+        _loaded.clear()
+
+
 def model_path() -> Path:
-    """The model file: VIGIE_TRIAGE_MODEL when set, else the one shipped with the code."""
+    """The model file: the setting, else VIGIE_TRIAGE_MODEL, else the one shipped."""
+    if _configured:
+        return _configured[0]
     configured = os.environ.get("VIGIE_TRIAGE_MODEL", "").strip()
     return Path(configured) if configured else MODEL_PATH
 
@@ -152,10 +169,6 @@ def check(path: Path | None = None) -> str | None:
 def unavailable_line(problem: str) -> str:
     """The one log line saying the learned triage is off and why."""
     return f"Tri appris indisponible ({problem}) : les règles seules trient les mentions."
-
-
-_lock = threading.Lock()
-_loaded: dict[Path, Model | None] = {}
 
 
 def load(path: Path | None = None) -> Model | None:
