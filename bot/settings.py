@@ -34,6 +34,8 @@ class Settings(BaseSettings):
 
     database: Path = Path("./vigie.db")
     data_dir: Path = Path("./data")
+    # Learned triage weights; None: the file shipped in bot/triage/weights/.
+    triage_model: Path | None = None
     language: Literal["fr", "en"] = "fr"
     timezone: str = "Europe/Paris"
     team_name: str = "Cabinet"
