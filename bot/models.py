@@ -162,6 +162,7 @@ class StoredMention:
     watch_ids: tuple[int, ...]
     handled_at: datetime | None = None
     raw: str | None = None
+    disappeared_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,22 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="exporte les données d'une équipe (CSV/JSON)")
     export.add_argument("--team", help="nom de l'équipe (par défaut : celle du serveur)")
     export.add_argument("--out", type=Path, help="dossier de sortie")
+    google = sub.add_parser("google", help="connecte le compte Google Business Profile du cabinet")
+    google_sub = google.add_subparsers(dest="google_command")
+    connect = google_sub.add_parser(
+        "connecter", aliases=["connect"], help="autorise Vigie et choisit l'établissement"
+    )
+    connect.add_argument(
+        "--sans-navigateur",
+        "--no-browser",
+        dest="no_browser",
+        action="store_true",
+        help="serveur sans navigateur : coller l'adresse de retour de Google",
+    )
+    connect.add_argument(
+        "--port", type=int, default=0, help="port local de retour (défaut : libre)"
+    )
+    connect.add_argument("--team", help="nom de l'équipe (par défaut : celle du serveur)")
     purge = sub.add_parser("purge", help="supprime les avis détectés avant une date")
     purge.add_argument("--before", required=True, help="date AAAA-MM-JJ")
     purge.add_argument("--yes", action="store_true", help="ne pas demander confirmation")
@@ -83,6 +99,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from vigie.export import export_team
 
             return asyncio.run(export_team(settings, team=args.team, out=args.out))
+        if command == "google":
+            from vigie.google_connect import run_connect
+
+            if args.google_command not in ("connecter", "connect"):
+                print("Usage : vigie google connecter [--sans-navigateur]", file=sys.stderr)
+                return 2
+            return asyncio.run(
+                run_connect(settings, browser=not args.no_browser, port=args.port, team=args.team)
+            )
         if command == "purge":
             from vigie.export import purge_before
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.chat.markup import NL, b, i, link, quote, t
 from bot.chat.types import Button, Span
-from bot.dates import format_date, local_date
+from bot.dates import format_date, format_datetime, local_date
 from bot.models import Flag, Severity, StoredMention, Watch
 
 FLAG_FR = {
@@ -102,6 +102,10 @@ def mention_block(
             spans += [NL, t("   · " + reason[:200])]
     if m.handled_at:
         spans += [NL, i("Traité" if lang != "en" else "Handled")]
+    if m.disappeared_at:
+        when = format_datetime(m.disappeared_at, lang, tz)
+        gone = f"🗑️ N'apparaît plus en ligne (constaté le {when})"
+        spans += [NL, i(gone if lang != "en" else f"🗑️ No longer online (seen {when})")]
     return spans
 
 

@@ -40,6 +40,8 @@ EVENT_KINDS = (
     "insurer_letter",
     "platform_notice",
     "reply_guidance",
+    "reply_published",
+    "reply_deleted",
     "handled",
     "deadline",
 )

@@ -30,6 +30,14 @@ _PLACE_ID = re.compile(r"[A-Za-z0-9_-]{10,512}")
 _EXAMPLE = "/source google ChIJN1t_tDeuEmsRUsoyG83frY4 pour 2"
 
 
+def looks_like_place_id(text: str) -> bool:
+    """Whether what was typed is a place id rather than a name to search (« Cabinet Dupont »)."""
+    token = text.strip().removeprefix("places/").strip("/ ")
+    if not _PLACE_ID.fullmatch(token):
+        return False
+    return any(c.isdigit() for c in token) or sum(c.isupper() for c in token) >= 2
+
+
 def parse_place_id(text: str) -> str:
     """A place id from what was typed (`ChIJ…` or `places/ChIJ…`); French error otherwise."""
     place_id = text.strip().removeprefix("places/").strip("/ ")
@@ -83,7 +91,9 @@ class PlacesSource(ConfiguredSource):
     """The reviews of one listing through Place Details; Google returns at most 5 of them."""
 
     kind = SourceKind.PLACES.value
-    default_interval_s = 3600
+    # Every 2 h: 372 Place Details calls a month per listing, so two listings stay inside the
+    # 1,000 free calls of the « Enterprise + Atmosphere » SKU (see bot/google_usage.py).
+    default_interval_s = 7200
 
     def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
         """Check the place id; a listing takes no selector."""
