@@ -74,7 +74,7 @@ async def test_telegram_publishes_only_after_confirmation(
     [event] = [e for e in machine["events"] if e["kind"] == "reply_published"]
     assert event["detail"] == f"approuvée par telegram:Alice : « {put['comment']} »"  # in full
     # Third-party text is isolated (U+2068…U+2069) in the case file.
-    assert "Réponse publiée sur Google – \u2068approuvée par telegram:Alice : « Bonjour," in text
+    assert "Réponse publiée sur Google – approuvée par telegram:Alice : « Bonjour," in text
 
 
 async def test_console_secrecy_check_refuses_and_publishes_nothing_unless_forced(
