@@ -7,13 +7,14 @@ and searches through it, opening a new session when the access token expires.
 
 from __future__ import annotations
 
-import asyncio
 import json
+import math
 from urllib.parse import urlencode
 
 import httpx
 
 from bot.models import Mention
+from bot.sources.api import CachedToken, author_label, get_json, get_json_with_token, raw_record
 from bot.sources.base import (
     ConfigError,
     ConfiguredSource,
@@ -25,10 +26,9 @@ from bot.sources.base import (
     SourceSpec,
     SourceState,
 )
-from bot.sources.http import ACCEPT_JSON, fetch
 from bot.sources.places import parse_time
 from bot.sources.social import check_query, dig, text_of
-from bot.sources.text import MAX_RAW_CHARS, cap, clean_text, one_line
+from bot.sources.text import cap, clean_text, one_line
 
 PAGE_SIZE = 50
 SEARCH = "/xrpc/app.bsky.feed.searchPosts"
@@ -57,53 +57,61 @@ def post_url(uri: str, handle: str) -> str | None:
     return f"https://bsky.app/profile/{handle or parts[0]}/post/{parts[2]}"
 
 
-class BlueskySession:
+class BlueskySession(CachedToken):
     """The access token of an app-password session, opened on demand and renewed once refused."""
 
-    def __init__(self, config: SourceConfig) -> None:
-        self.config = config
-        self._token: str | None = None
-        self._lock = asyncio.Lock()
+    async def obtain(self, client: httpx.AsyncClient) -> tuple[str, float]:
+        """A session token, kept until Bluesky refuses it."""
+        cfg = self.config
+        data = await get_json(
+            client,
+            cfg.bluesky_pds_url.rstrip("/") + SESSION,
+            cfg,
+            method="POST",
+            json_body={"identifier": cfg.bluesky_handle, "password": cfg.bluesky_app_password},
+            refused=_login_refused,
+        )
+        token = dig(data, "accessJwt")
+        if not isinstance(token, str) or not token:
+            raise ContentError("Bluesky n'a pas ouvert de session (réponse inattendue).")
+        return token, math.inf
 
-    def forget(self) -> None:
-        """Drop an expired or refused token."""
-        self._token = None
 
-    async def get(self, client: httpx.AsyncClient) -> str:
-        """A session token, creating the session when needed."""
-        async with self._lock:
-            if self._token is not None:
-                return self._token
-            cfg = self.config
-            try:
-                response = await fetch(
-                    client,
-                    cfg.bluesky_pds_url.rstrip("/") + SESSION,
-                    cfg,
-                    method="POST",
-                    headers={"Accept": ACCEPT_JSON},
-                    json_body={
-                        "identifier": cfg.bluesky_handle,
-                        "password": cfg.bluesky_app_password,
-                    },
-                    trusted=True,
-                    follow_redirects=False,
-                )
-            except HttpStatusError as exc:
-                if exc.status in (400, 401, 403):
-                    error = _xrpc_error(exc) or f"erreur {exc.status}"
-                    raise ConfigError(
-                        f"Bluesky refuse l'identifiant ou le mot de passe d'application ({error}) "
-                        ": vérifiez VIGIE_BLUESKY_HANDLE et VIGIE_BLUESKY_APP_PASSWORD.",
-                        permanent=True,
-                        status=exc.status,
-                    ) from exc
-                raise
-            token = dig(response.json(), "accessJwt")
-            if not isinstance(token, str) or not token:
-                raise ContentError("Bluesky n'a pas ouvert de session (réponse inattendue).")
-            self._token = token
-            return token
+def _login_refused(exc: HttpStatusError) -> Exception | None:
+    if exc.status not in (400, 401, 403):
+        return None
+    error = _xrpc_error(exc) or f"erreur {exc.status}"
+    return ConfigError(
+        f"Bluesky refuse l'identifiant ou le mot de passe d'application ({error}) "
+        ": vérifiez VIGIE_BLUESKY_HANDLE et VIGIE_BLUESKY_APP_PASSWORD.",
+        permanent=True,
+        status=exc.status,
+    )
+
+
+def _public_refused(exc: HttpStatusError) -> Exception | None:
+    if exc.status not in (401, 403):
+        return None
+    return ConfigError(
+        f"Bluesky refuse la recherche sans compte (erreur {exc.status}) : {_KEYS_HINT}.",
+        permanent=True,
+        status=exc.status,
+    )
+
+
+def _expired(exc: HttpStatusError) -> bool:
+    return exc.status == 401 or _xrpc_error(exc) in ("ExpiredToken", "InvalidToken")
+
+
+def _search_refused(exc: HttpStatusError) -> Exception | None:
+    if exc.status not in (400, 401, 403):
+        return None
+    return ConfigError(
+        f"Bluesky refuse la recherche ({_xrpc_error(exc) or f'erreur {exc.status}'}) : "
+        "vérifiez le compte et le mot de passe d'application.",
+        permanent=True,
+        status=exc.status,
+    )
 
 
 class BlueskySource(ConfiguredSource):
@@ -135,62 +143,27 @@ class BlueskySource(ConfiguredSource):
         """One search, latest first."""
         query = urlencode({"q": spec.target, "sort": "latest", "limit": str(PAGE_SIZE)})
         if self.uses_session:
-            data = await self._with_session(client, f"{SEARCH}?{query}")
+            data = await get_json_with_token(
+                client,
+                f"{self.config.bluesky_pds_url.rstrip('/')}{SEARCH}?{query}",
+                self.config,
+                self.session,
+                scheme="Bearer",
+                expired=_expired,
+                refused=_search_refused,
+            )
         else:
-            data = await self._public(client, f"{SEARCH}?{query}")
+            data = await get_json(
+                client,
+                f"{self.config.bluesky_public_url.rstrip('/')}{SEARCH}?{query}",
+                self.config,
+                refused=_public_refused,
+            )
         posts = dig(data, "posts")
         if not isinstance(posts, list):
             raise ContentError("Réponse inattendue de Bluesky (« posts » manquant).")
         mentions = [m for p in posts if (m := _mention(p, spec)) is not None]
         return FetchResult(mentions=mentions, state=state)
-
-    async def _public(self, client: httpx.AsyncClient, path: str) -> object:
-        url = self.config.bluesky_public_url.rstrip("/") + path
-        try:
-            response = await fetch(
-                client,
-                url,
-                self.config,
-                headers={"Accept": ACCEPT_JSON},
-                trusted=True,
-                follow_redirects=False,
-            )
-        except HttpStatusError as exc:
-            if exc.status in (401, 403):
-                raise ConfigError(
-                    "Bluesky refuse la recherche sans compte (erreur "
-                    f"{exc.status}) : {_KEYS_HINT}.",
-                    permanent=True,
-                    status=exc.status,
-                ) from exc
-            raise
-        return response.json()
-
-    async def _with_session(self, client: httpx.AsyncClient, path: str) -> object:
-        url = self.config.bluesky_pds_url.rstrip("/") + path
-        for attempt in range(2):
-            token = await self.session.get(client)
-            headers = {"Accept": ACCEPT_JSON, "Authorization": f"Bearer {token}"}
-            try:
-                response = await fetch(
-                    client, url, self.config, headers=headers, trusted=True, follow_redirects=False
-                )
-            except HttpStatusError as exc:
-                error = _xrpc_error(exc)
-                expired = exc.status == 401 or error in ("ExpiredToken", "InvalidToken")
-                if expired and attempt == 0:
-                    self.session.forget()
-                    continue
-                if exc.status in (400, 401, 403):
-                    raise ConfigError(
-                        f"Bluesky refuse la recherche ({error or f'erreur {exc.status}'}) : "
-                        "vérifiez le compte et le mot de passe d'application.",
-                        permanent=True,
-                        status=exc.status,
-                    ) from exc
-                raise
-            return response.json()
-        raise ConfigError("Bluesky refuse la session, même renouvelée.", permanent=True)
 
 
 def _mention(post: object, spec: SourceSpec) -> Mention | None:
@@ -201,15 +174,14 @@ def _mention(post: object, spec: SourceSpec) -> Mention | None:
     name = one_line(text_of(dig(post, "author", "displayName")), 200)
     record = dig(post, "record")
     created = dig(record, "createdAt") or dig(post, "indexedAt")
-    author = f"{name} (@{handle})" if name and handle else (f"@{handle}" if handle else name)
     return Mention(
         source_id=spec.id,
         external_id=cap(uri, 500),
         url=post_url(uri, handle),
         title=None,
         text=clean_text(text_of(dig(record, "text"))),
-        author=author or None,
+        author=author_label(name, handle),
         published_at=parse_time(created),
         scoped_watch_id=None,
-        raw=cap(json.dumps(post, ensure_ascii=False), MAX_RAW_CHARS),
+        raw=raw_record(post),
     )
