@@ -12,41 +12,19 @@ import aiohttp
 import pytest
 
 from adapters.slack import SlackAdapter
-from bot.router import Router
 from bot.services import Services
+from tests import slack_app
 from tests.fake_slack import (
-    BOT_TOKEN,
     CHANNEL,
     OTHER_TEAM,
-    SIGNING_SECRET,
     FakeSlack,
     SlackUser,
     command_body,
 )
 
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def slack(router: Router, fake_slack: FakeSlack) -> AsyncIterator[SlackAdapter]:
-    adapter = SlackAdapter(
-        router,
-        bot_token=BOT_TOKEN,
-        signing_secret=SIGNING_SECRET,
-        api_url=fake_slack.api_url,
-        http_port=0,
-        http_host="127.0.0.1",
-        time_scale=50,
-    )
-    task = asyncio.create_task(adapter.run())
-    await asyncio.wait_for(adapter.ready.wait(), 5)
-    yield adapter
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+# The real Slack adapter in HTTP mode on the fake Web API (shared fixtures).
+fake_slack = slack_app.fake_slack
+slack = slack_app.slack
 
 
 @pytest.fixture

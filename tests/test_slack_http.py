@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -24,6 +23,7 @@ from bot.models import Flag, Mention, Severity, Triage
 from bot.notify.alert_text import new_mention_alert
 from bot.router import Router
 from bot.services import Services
+from tests import slack_app
 from tests.fake_slack import (
     BOT_TOKEN,
     CHANNEL,
@@ -35,36 +35,14 @@ from tests.fake_slack import (
     command_body,
 )
 
+# The real Slack adapter in HTTP mode on the fake Web API (shared fixtures).
+fake_slack = slack_app.fake_slack
+slack = slack_app.slack
+
 HOSTILE_REVIEW = (
     "<!channel> Ce médecin est un escroc, il a falsifié mes ordonnances ! "
     "<@U0BOSS> voyez <http://evil.example|ici> & partagez"
 )
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    """A started fake Slack on loopback."""
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def slack(router: Router, fake_slack: FakeSlack) -> AsyncIterator[SlackAdapter]:
-    """Vigie's Slack adapter in HTTP mode on 127.0.0.1, talking to the fake Web API."""
-    adapter = SlackAdapter(
-        router,
-        bot_token=BOT_TOKEN,
-        signing_secret=SIGNING_SECRET,
-        api_url=fake_slack.api_url,
-        http_port=0,
-        http_host="127.0.0.1",
-        time_scale=50,
-    )
-    task = asyncio.create_task(adapter.run())
-    await asyncio.wait_for(adapter.ready.wait(), 5)
-    yield adapter
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
 
 
 @pytest.fixture

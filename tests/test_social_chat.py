@@ -23,7 +23,8 @@ from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
 from bot.watch.monitor import Monitor
-from tests.fake_slack import BOT_TOKEN, CHANNEL, SIGNING_SECRET, FakeSlack, SlackUser
+from tests import slack_app
+from tests.fake_slack import CHANNEL, FakeSlack, SlackUser
 from tests.fake_social import (
     FakeSocial,
     bluesky_post,
@@ -34,6 +35,10 @@ from tests.fake_social import (
 )
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 from tests.test_cases_grouping import ORIGINAL, PLACE, places_payload
+
+# The real Slack adapter in HTTP mode on the fake Web API (shared fixtures).
+fake_slack = slack_app.fake_slack
+slack = slack_app.slack
 
 GROUP = -1005550042
 
@@ -113,30 +118,6 @@ async def test_telegram_copies_across_networks_give_one_full_alert_and_two_short
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def slack(router: Router, fake_slack: FakeSlack) -> AsyncIterator[SlackAdapter]:
-    adapter = SlackAdapter(
-        router,
-        bot_token=BOT_TOKEN,
-        signing_secret=SIGNING_SECRET,
-        api_url=fake_slack.api_url,
-        http_port=0,
-        http_host="127.0.0.1",
-        time_scale=50,
-    )
-    task = asyncio.create_task(adapter.run())
-    await asyncio.wait_for(adapter.ready.wait(), 5)
-    yield adapter
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
 
 
 def slack_text(message: dict[str, Any]) -> str:
