@@ -1,5 +1,6 @@
 """What the JSON API sources share: one trusted call, a refusal told as the source's own error,
-a bearer token kept until expiry and renewed once when refused, the raw record of an item."""
+a bearer token kept until expiry and renewed once when refused, the raw record of an item, the
+search-text target."""
 
 from __future__ import annotations
 
@@ -11,12 +12,55 @@ from typing import NoReturn
 
 import httpx
 
-from bot.sources.base import HttpStatusError, SourceConfig
+from bot.sources.base import (
+    ConfigError,
+    ConfiguredSource,
+    HttpStatusError,
+    SourceConfig,
+    SourceSpec,
+)
 from bot.sources.http import ACCEPT_JSON, fetch
+from bot.sources.social import check_query
 from bot.sources.text import MAX_RAW_CHARS, cap
 
 Refusal = Callable[[HttpStatusError], Exception | None]
 """Turns an API's error status into the source's own error; None lets the status error through."""
+
+
+def config_refusal(statuses: tuple[int, ...], message: Callable[[HttpStatusError], str]) -> Refusal:
+    """Tell an error status among `statuses` as a permanent `ConfigError` saying `message(exc)`:
+    a key, a password or an access the server's owner must change."""
+
+    def refused(exc: HttpStatusError) -> Exception | None:
+        if exc.status not in statuses:
+            return None
+        return ConfigError(message(exc), permanent=True, status=exc.status)
+
+    return refused
+
+
+def missing_key(api: str, variable: str, where: str = "") -> ConfigError:
+    """The API key of `api` is not set: who must set which variable (and `where` to get it)."""
+    return ConfigError(
+        f"La clé d'API {api} n'est pas configurée : la personne qui gère le serveur doit "
+        f"renseigner {variable}{where}.",
+        permanent=True,
+    )
+
+
+class SearchSource(ConfiguredSource):
+    """A source whose target is a search text typed or built for a watch (Reddit, Bluesky)."""
+
+    label = ""
+    example = ""
+
+    def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
+        """Check the search text; no selector."""
+        return check_query(target, self.example), None
+
+    def describe(self, spec: SourceSpec) -> str:
+        """« Reddit · "Marie Dupont" »."""
+        return f"{self.label} · {cap(spec.target, 80)}"
 
 
 def _raise_refusal(exc: HttpStatusError, refused: Refusal | None) -> NoReturn:

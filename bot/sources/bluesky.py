@@ -14,10 +14,16 @@ from urllib.parse import urlencode
 import httpx
 
 from bot.models import Mention
-from bot.sources.api import CachedToken, author_label, get_json, get_json_with_token, raw_record
+from bot.sources.api import (
+    CachedToken,
+    SearchSource,
+    author_label,
+    config_refusal,
+    get_json,
+    get_json_with_token,
+    raw_record,
+)
 from bot.sources.base import (
-    ConfigError,
-    ConfiguredSource,
     ContentError,
     FetchResult,
     HttpStatusError,
@@ -27,7 +33,7 @@ from bot.sources.base import (
     SourceState,
 )
 from bot.sources.places import parse_time
-from bot.sources.social import check_query, dig, text_of
+from bot.sources.social import dig, text_of
 from bot.sources.text import cap, clean_text, one_line
 
 PAGE_SIZE = 50
@@ -77,48 +83,41 @@ class BlueskySession(CachedToken):
         return token, math.inf
 
 
-def _login_refused(exc: HttpStatusError) -> Exception | None:
-    if exc.status not in (400, 401, 403):
-        return None
-    error = _xrpc_error(exc) or f"erreur {exc.status}"
-    return ConfigError(
-        f"Bluesky refuse l'identifiant ou le mot de passe d'application ({error}) "
-        ": vérifiez VIGIE_BLUESKY_HANDLE et VIGIE_BLUESKY_APP_PASSWORD.",
-        permanent=True,
-        status=exc.status,
-    )
+def _error_said(exc: HttpStatusError) -> str:
+    return _xrpc_error(exc) or f"erreur {exc.status}"
 
 
-def _public_refused(exc: HttpStatusError) -> Exception | None:
-    if exc.status not in (401, 403):
-        return None
-    return ConfigError(
-        f"Bluesky refuse la recherche sans compte (erreur {exc.status}) : {_KEYS_HINT}.",
-        permanent=True,
-        status=exc.status,
-    )
+_login_refused = config_refusal(
+    (400, 401, 403),
+    lambda exc: (
+        f"Bluesky refuse l'identifiant ou le mot de passe d'application "
+        f"({_error_said(exc)}) : vérifiez VIGIE_BLUESKY_HANDLE et VIGIE_BLUESKY_APP_PASSWORD."
+    ),
+)
+_public_refused = config_refusal(
+    (401, 403),
+    lambda exc: f"Bluesky refuse la recherche sans compte (erreur {exc.status}) : {_KEYS_HINT}.",
+)
+_search_refused = config_refusal(
+    (400, 401, 403),
+    lambda exc: (
+        f"Bluesky refuse la recherche ({_error_said(exc)}) : "
+        "vérifiez le compte et le mot de passe d'application."
+    ),
+)
 
 
 def _expired(exc: HttpStatusError) -> bool:
     return exc.status == 401 or _xrpc_error(exc) in ("ExpiredToken", "InvalidToken")
 
 
-def _search_refused(exc: HttpStatusError) -> Exception | None:
-    if exc.status not in (400, 401, 403):
-        return None
-    return ConfigError(
-        f"Bluesky refuse la recherche ({_xrpc_error(exc) or f'erreur {exc.status}'}) : "
-        "vérifiez le compte et le mot de passe d'application.",
-        permanent=True,
-        status=exc.status,
-    )
-
-
-class BlueskySource(ConfiguredSource):
+class BlueskySource(SearchSource):
     """The latest Bluesky posts matching a search; each keyed by its `at://` URI."""
 
     kind = SourceKind.BLUESKY.value
     default_interval_s = 1800
+    label = "Bluesky"
+    example = _EXAMPLE
 
     def __init__(self, config: SourceConfig) -> None:
         super().__init__(config)
@@ -128,14 +127,6 @@ class BlueskySource(ConfiguredSource):
     def uses_session(self) -> bool:
         """True when a handle and an app password are configured."""
         return bool(self.config.bluesky_handle and self.config.bluesky_app_password)
-
-    def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
-        """Check the search text; no selector."""
-        return check_query(target, _EXAMPLE), None
-
-    def describe(self, spec: SourceSpec) -> str:
-        """« Bluesky · "Marie Dupont" »."""
-        return f"Bluesky · {cap(spec.target, 80)}"
 
     async def fetch(
         self, client: httpx.AsyncClient, spec: SourceSpec, state: SourceState

@@ -10,9 +10,8 @@ from urllib.parse import quote
 import httpx
 
 from bot.models import Mention
-from bot.sources.api import get_json, raw_record
+from bot.sources.api import get_json, missing_key, raw_record
 from bot.sources.base import (
-    ConfigError,
     ConfiguredSource,
     ContentError,
     FetchResult,
@@ -108,11 +107,7 @@ class PlacesSource(ConfiguredSource):
     ) -> FetchResult:
         """One Place Details call; each review is keyed by its resource `name`."""
         if not self.config.places_api_key:
-            raise ConfigError(
-                "La clé d'API Google Places n'est pas configurée : la personne qui gère le "
-                "serveur doit renseigner VIGIE_GOOGLE_PLACES_API_KEY.",
-                permanent=True,
-            )
+            raise missing_key("Google Places", "VIGIE_GOOGLE_PLACES_API_KEY")
         place_id = parse_place_id(spec.target)
         url = f"{self.config.places_api_url.rstrip('/')}/places/{quote(place_id, safe='')}"
         url += "?languageCode=fr&regionCode=FR"

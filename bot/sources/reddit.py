@@ -8,10 +8,17 @@ from urllib.parse import urlencode
 import httpx
 
 from bot.models import Mention
-from bot.sources.api import CachedToken, expiry, get_json, get_json_with_token, raw_record
+from bot.sources.api import (
+    CachedToken,
+    SearchSource,
+    config_refusal,
+    expiry,
+    get_json,
+    get_json_with_token,
+    raw_record,
+)
 from bot.sources.base import (
     ConfigError,
-    ConfiguredSource,
     ContentError,
     FetchResult,
     HttpStatusError,
@@ -20,7 +27,7 @@ from bot.sources.base import (
     SourceSpec,
     SourceState,
 )
-from bot.sources.social import check_query, dig, from_epoch, text_of
+from bot.sources.social import dig, from_epoch, text_of
 from bot.sources.text import cap, clean_text, one_line
 
 PAGE_SIZE = 50
@@ -59,48 +66,40 @@ class RedditTokens(CachedToken):
         return token, expiry(dig(data, "expires_in"))
 
 
-def _credentials_refused(exc: HttpStatusError) -> Exception | None:
-    if exc.status not in (400, 401, 403):
-        return None
-    return ConfigError(
+_credentials_refused = config_refusal(
+    (400, 401, 403),
+    lambda exc: (
         f"Reddit refuse les identifiants de l'application (erreur {exc.status}) : "
-        "vérifiez VIGIE_REDDIT_CLIENT_ID et VIGIE_REDDIT_CLIENT_SECRET.",
-        permanent=True,
-        status=exc.status,
-    )
-
-
-def _public_refused(exc: HttpStatusError) -> Exception | None:
-    if exc.status not in (401, 403):
-        return None
-    return ConfigError(
+        "vérifiez VIGIE_REDDIT_CLIENT_ID et VIGIE_REDDIT_CLIENT_SECRET."
+    ),
+)
+_public_refused = config_refusal(
+    (401, 403),
+    lambda exc: (
         f"Reddit refuse la recherche publique sans identifiants (erreur {exc.status}) "
-        f": {_KEYS_HINT}.",
-        permanent=True,
-        status=exc.status,
-    )
+        f": {_KEYS_HINT}."
+    ),
+)
+_search_refused = config_refusal(
+    (401, 403),
+    lambda exc: (
+        f"Reddit refuse l'accès à la recherche (erreur {exc.status}) : "
+        "vérifiez les identifiants de l'application Reddit."
+    ),
+)
 
 
 def _expired(exc: HttpStatusError) -> bool:
     return exc.status == 401
 
 
-def _search_refused(exc: HttpStatusError) -> Exception | None:
-    if exc.status not in (401, 403):
-        return None
-    return ConfigError(
-        f"Reddit refuse l'accès à la recherche (erreur {exc.status}) : "
-        "vérifiez les identifiants de l'application Reddit.",
-        permanent=True,
-        status=exc.status,
-    )
-
-
-class RedditSource(ConfiguredSource):
+class RedditSource(SearchSource):
     """The newest Reddit posts matching the search; each post is keyed by its fullname (t3_…)."""
 
     kind = SourceKind.REDDIT.value
     default_interval_s = 3600
+    label = "Reddit"
+    example = _EXAMPLE
 
     def __init__(self, config: SourceConfig) -> None:
         super().__init__(config)
@@ -110,14 +109,6 @@ class RedditSource(ConfiguredSource):
     def uses_oauth(self) -> bool:
         """True when an application's credentials are configured."""
         return bool(self.config.reddit_client_id and self.config.reddit_client_secret)
-
-    def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
-        """Check the search text; no selector."""
-        return check_query(target, _EXAMPLE), None
-
-    def describe(self, spec: SourceSpec) -> str:
-        """« Reddit · "Marie Dupont" »."""
-        return f"Reddit · {cap(spec.target, 80)}"
 
     async def fetch(
         self, client: httpx.AsyncClient, spec: SourceSpec, state: SourceState

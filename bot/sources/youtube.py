@@ -19,7 +19,7 @@ import httpx
 
 from bot.match.normalize import fold
 from bot.models import Mention
-from bot.sources.api import get_json, raw_record
+from bot.sources.api import get_json, missing_key, raw_record
 from bot.sources.base import (
     ConfigError,
     ConfiguredSource,
@@ -149,11 +149,10 @@ class YouTubeSource(ConfiguredSource):
     ) -> FetchResult:
         """The channel's newest comment threads, or a search then each found video's comments."""
         if not self.config.youtube_api_key:
-            raise ConfigError(
-                "La clé d'API YouTube n'est pas configurée : la personne qui gère le serveur "
-                "doit renseigner VIGIE_YOUTUBE_API_KEY (console Google Cloud, « YouTube Data "
-                "API v3 »).",
-                permanent=True,
+            raise missing_key(
+                "YouTube",
+                "VIGIE_YOUTUBE_API_KEY",
+                " (console Google Cloud, « YouTube Data API v3 »)",
             )
         day = quota_day()
         extra = dict(state.extra)
