@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
 import pytest
 
 from adapters.slack import SlackAdapter
@@ -38,25 +35,13 @@ from tests.fake_slack import (
 # The real Slack adapter in HTTP mode on the fake Web API (shared fixtures).
 fake_slack = slack_app.fake_slack
 slack = slack_app.slack
+user = slack_app.user
+join = slack_app.join
 
 HOSTILE_REVIEW = (
     "<!channel> Ce médecin est un escroc, il a falsifié mes ordonnances ! "
     "<@U0BOSS> voyez <http://evil.example|ici> & partagez"
 )
-
-
-@pytest.fixture
-async def user(slack: SlackAdapter) -> AsyncIterator[SlackUser]:
-    """The Slack side: signs and posts requests to Vigie's endpoint."""
-    async with aiohttp.ClientSession() as session:
-        yield SlackUser(session, f"http://127.0.0.1:{slack.http_port}/slack/events")
-
-
-async def join(user: SlackUser, slack: SlackAdapter, services: Services, team_id: int) -> None:
-    code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
-    answer = await user.command(f"rejoindre {code}")
-    assert answer.status == 200
-    await slack.dispatcher.drain()
 
 
 async def risky_mention(services: Services, team_id: int) -> int:
