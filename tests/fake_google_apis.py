@@ -11,39 +11,19 @@ token revoked) and read `calls` to see what Vigie asked, with which credentials.
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs
 
 from aiohttp import web
 
+from tests.fakeweb import RecordedRequest as Call
 from tests.loopback import serve_on_free_port
 
 API_KEY = "cle-places-de-test"
 CLIENT_ID = "client-test.apps.googleusercontent.com"
 CLIENT_SECRET = "secret-client-test"
-
-
-@dataclass
-class Call:
-    """One request the fake received."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        """The body read as JSON."""
-        return json.loads(self.body or b"null")
-
-    def form(self) -> dict[str, str]:
-        """The body read as a form."""
-        return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
 
 
 @dataclass
@@ -227,8 +207,7 @@ class FakeGoogle:
     # --- dispatch ---
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        call = Call(request.method, request.path, dict(request.query), dict(request.headers), body)
+        call = await Call.of(request)
         self.calls.append(call)
         path = request.path
         if path.startswith("/places/v1/"):

@@ -3,7 +3,6 @@ chats (console, Telegram and Slack, each through its real adapter) bound to the 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 from collections.abc import AsyncIterator
@@ -23,8 +22,9 @@ from bot.settings import Settings, load_settings
 from bot.sources.google_token import save_refresh_token, token_path
 from bot.watch.monitor import Monitor
 from tests.fake_google_apis import CLIENT_ID, FakeGoogle
-from tests.fake_slack import BOT_TOKEN, CHANNEL, SIGNING_SECRET, FakeSlack, SlackUser
+from tests.fake_slack import CHANNEL, FakeSlack, SlackUser
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
+from tests.slack_app import running_adapter
 
 GROUP = -1005550016
 
@@ -100,29 +100,17 @@ async def slack_channel(
     router: Router, services: Services, team_id: int
 ) -> AsyncIterator[SlackSide]:
     """The real Slack adapter (HTTP mode) on a fake Web API, with the channel joined."""
-    async with FakeSlack() as fake:
-        adapter = SlackAdapter(
-            router,
-            bot_token=BOT_TOKEN,
-            signing_secret=SIGNING_SECRET,
-            api_url=fake.api_url,
-            http_port=0,
-            http_host="127.0.0.1",
-            time_scale=50,
-        )
-        task = asyncio.create_task(adapter.run())
-        try:
-            await asyncio.wait_for(adapter.ready.wait(), 5)
-            async with aiohttp.ClientSession() as session:
-                user = SlackUser(session, f"http://127.0.0.1:{adapter.http_port}/slack/events")
-                side = SlackSide(fake, adapter, user)
-                code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
-                await side.command(f"rejoindre {code}")
-                assert await services.store.teams.chat("slack", CHANNEL) is not None
-                yield side
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+    async with (
+        FakeSlack() as fake,
+        running_adapter(router, fake) as adapter,
+        aiohttp.ClientSession() as session,
+    ):
+        user = SlackUser(session, f"http://127.0.0.1:{adapter.http_port}/slack/events")
+        side = SlackSide(fake, adapter, user)
+        code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
+        await side.command(f"rejoindre {code}")
+        assert await services.store.teams.chat("slack", CHANNEL) is not None
+        yield side
 
 
 async def business_review(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import ipaddress
@@ -28,6 +27,7 @@ from bot.capture.warc import Exchange, write_warc
 from bot.models import Flag, Severity, StoredMention
 from bot.netguard import UnsafeURLError
 from tests.fakeweb import FakeWeb
+from tests.raw_tcp import exchange
 
 LOOPBACK_ONLY = GuardPolicy(allowed_networks=(ipaddress.ip_network("127.0.0.1/32"),))
 
@@ -180,16 +180,6 @@ def test_normalize_url() -> None:
 # --- the proxy every browser request goes through ---
 
 
-async def _raw(port: int, data: bytes) -> bytes:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(data)
-    await writer.drain()
-    answer = await asyncio.wait_for(reader.read(), 10)
-    writer.close()
-    await writer.wait_closed()
-    return answer
-
-
 async def test_proxy_relays_allowed_and_refuses_internal_hosts() -> None:
     async with FakeWeb() as allowed, FakeWeb(host="127.0.0.2") as internal:
         allowed.reply("/ok", "bonjour")
@@ -204,11 +194,11 @@ async def test_proxy_relays_allowed_and_refuses_internal_hosts() -> None:
                 with pytest.raises(httpx.HTTPError):
                     await client.get(internal.url("/secret"))
             port = int(server.rsplit(":", 1)[1])
-            refused = await _raw(
+            refused = await exchange(
                 port, f"CONNECT 127.0.0.2:{internal.port} HTTP/1.1\r\n\r\n".encode()
             )
             assert refused.startswith(b"HTTP/1.1 403")
-            tunnel = await _raw(
+            tunnel = await exchange(
                 port,
                 f"CONNECT 127.0.0.1:{allowed.port} HTTP/1.1\r\n\r\n".encode()
                 + b"GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",

@@ -34,9 +34,9 @@ from aiohttp import web
 from bot.services import Services
 from bot.settings import Settings
 from bot.sources import HttpStatusError, SourceConfig, SourceError, new_client
+from bot.sources.business import token_grant
 from bot.sources.business_api import BusinessApi, Location
 from bot.sources.google_token import save_refresh_token, token_path
-from bot.sources.http import ACCEPT_JSON, fetch
 
 SCOPE = "https://www.googleapis.com/auth/business.manage"
 WAIT_S = 600.0
@@ -170,16 +170,7 @@ async def _exchange(settings: Settings, code: str, verifier: str, redirect_uri: 
     }
     try:
         async with new_client(config) as client:
-            response = await fetch(
-                client,
-                config.oauth_token_url,
-                config,
-                method="POST",
-                headers={"Accept": ACCEPT_JSON},
-                data=form,
-                trusted=True,
-                follow_redirects=False,
-            )
+            data = await token_grant(client, config, form)
     except HttpStatusError as exc:
         raise ConnectError(
             f"Google a refusé le code d'autorisation (erreur {exc.status}) : vérifiez "
@@ -187,8 +178,7 @@ async def _exchange(settings: Settings, code: str, verifier: str, redirect_uri: 
         ) from exc
     except SourceError as exc:
         raise ConnectError(f"Échange du code impossible : {exc.message}") from exc
-    data = response.json()
-    refresh = data.get("refresh_token") if isinstance(data, dict) else None
+    refresh = data.get("refresh_token")
     if not isinstance(refresh, str) or not refresh:
         raise ConnectError(
             "Google n'a pas fourni de jeton d'actualisation. Retirez l'accès de Vigie dans "

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import time
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
 
 from bot.models import Mention
+from bot.sources.api import CachedToken, expiry, get_json, get_json_with_token, raw_record
 from bot.sources.base import (
     ConfigError,
     ConfiguredSource,
@@ -27,9 +25,8 @@ from bot.sources.base import (
     SummaryValue,
 )
 from bot.sources.google_token import load_refresh_token, token_stamp
-from bot.sources.http import ACCEPT_JSON, fetch
 from bot.sources.places import google_error, parse_time
-from bot.sources.text import MAX_RAW_CHARS, cap, clean_text, one_line
+from bot.sources.text import cap, clean_text, one_line
 
 PAGE_SIZE = 50
 MAX_PAGES = 200
@@ -50,19 +47,13 @@ def parse_location(text: str) -> str:
     return f"accounts/{match.group(1)}/locations/{match.group(2)}"
 
 
-@dataclass(slots=True)
-class _Token:
-    value: str
-    expires_at: float
-
-
 CONNECT_HINT = (
     "la personne qui gère le serveur doit relancer « vigie google connecter » (ou renseigner "
     "VIGIE_GOOGLE_REFRESH_TOKEN)"
 )
 
 
-class OAuthTokens:
+class OAuthTokens(CachedToken):
     """Access tokens from the refresh token, kept in memory until just before expiry.
 
     The refresh token comes from VIGIE_GOOGLE_REFRESH_TOKEN, else from the file `vigie google
@@ -72,23 +63,8 @@ class OAuthTokens:
     """
 
     def __init__(self, config: SourceConfig) -> None:
-        self.config = config
-        self._token: _Token | None = None
-        self._lock = asyncio.Lock()
+        super().__init__(config)
         self._refused: tuple[str, float | None, HttpStatusError] | None = None
-
-    def forget(self, value: str) -> None:
-        """Drop a token Google refused, so the next call asks for a new one."""
-        if self._token is not None and self._token.value == value:
-            self._token = None
-
-    async def get(self, client: httpx.AsyncClient) -> str:
-        """A valid access token, exchanging the refresh token when needed."""
-        async with self._lock:
-            if self._token is not None and self._token.expires_at > time.monotonic():
-                return self._token.value
-            self._token = await self._exchange(client)
-            return self._token.value
 
     def _refresh_token(self) -> tuple[str | None, float | None]:
         cfg = self.config
@@ -99,7 +75,8 @@ class OAuthTokens:
             return load_refresh_token(path), token_stamp(path)
         return None, None
 
-    async def _exchange(self, client: httpx.AsyncClient) -> _Token:
+    async def obtain(self, client: httpx.AsyncClient) -> tuple[str, float]:
+        """An access token for the refresh token, unless Google already refused that one."""
         cfg = self.config
         refresh, stamp = self._refresh_token()
         if not (cfg.google_client_id and cfg.google_client_secret):
@@ -126,31 +103,30 @@ class OAuthTokens:
             "refresh_token": refresh,
         }
         try:
-            response = await fetch(
-                client,
-                cfg.oauth_token_url,
-                cfg,
-                method="POST",
-                headers={"Accept": ACCEPT_JSON},
-                data=form,
-                trusted=True,
-                follow_redirects=False,
-            )
+            data = await token_grant(client, cfg, form)
         except HttpStatusError as exc:
             error = _oauth_error(exc)
             if error.permanent:
                 self._refused = (refresh, stamp, error)
             raise error from exc
         self._refused = None
-        data = response.json()
-        token = data.get("access_token") if isinstance(data, dict) else None
+        token = data.get("access_token")
         if not isinstance(token, str) or not token:
             raise ContentError(
                 "Google n'a pas renvoyé de jeton d'accès OAuth (réponse inattendue)."
             )
-        expires_in = data.get("expires_in") if isinstance(data, dict) else None
-        lifetime = float(expires_in) if isinstance(expires_in, int | float) else 3600.0
-        return _Token(token, time.monotonic() + max(lifetime - 60.0, 0.0))
+        return token, expiry(data.get("expires_in"))
+
+
+async def token_grant(
+    client: httpx.AsyncClient, config: SourceConfig, form: dict[str, str]
+) -> dict[str, object]:
+    """Google's OAuth token endpoint's answer to a grant (authorisation code or refresh token).
+
+    A refusal stays an `HttpStatusError`: `vigie google connecter` and the polls tell it apart.
+    """
+    data = await get_json(client, config.oauth_token_url, config, method="POST", data=form)
+    return data if isinstance(data, dict) else {}
 
 
 def _oauth_error(exc: HttpStatusError) -> HttpStatusError:
@@ -247,25 +223,15 @@ class BusinessSource(ConfiguredSource):
 
     async def _page(self, client: httpx.AsyncClient, url: str, location: str) -> dict[str, object]:
         """One page of reviews, renewing the access token once if Google refuses it."""
-        token = await self.tokens.get(client)
-        try:
-            return await self._get(client, url, token)
-        except HttpStatusError as exc:
-            if exc.status != 401:
-                raise _api_error(exc, location) from exc
-            self.tokens.forget(token)
-        token = await self.tokens.get(client)
-        try:
-            return await self._get(client, url, token)
-        except HttpStatusError as exc:
-            raise _api_error(exc, location) from exc
-
-    async def _get(self, client: httpx.AsyncClient, url: str, token: str) -> dict[str, object]:
-        headers = {"Accept": ACCEPT_JSON, "Authorization": f"Bearer {token}"}
-        response = await fetch(
-            client, url, self.config, headers=headers, trusted=True, follow_redirects=False
+        data = await get_json_with_token(
+            client,
+            url,
+            self.config,
+            self.tokens,
+            scheme="Bearer",
+            expired=lambda exc: exc.status == 401,
+            refused=lambda exc: _api_error(exc, location),
         )
-        data = response.json()
         if not isinstance(data, dict):
             raise ContentError("Réponse inattendue de Google Business Profile (pas un objet).")
         return data
@@ -294,7 +260,7 @@ def _mention(review: object, spec: SourceSpec) -> Mention | None:
         rating=STARS.get(stars) if isinstance(stars, str) else None,
         published_at=parse_time(review.get("createTime")),
         scoped_watch_id=spec.watch_id,
-        raw=cap(json.dumps(review, ensure_ascii=False), MAX_RAW_CHARS),
+        raw=raw_record(review),
     )
 
 

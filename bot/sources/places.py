@@ -10,8 +10,8 @@ from urllib.parse import quote
 import httpx
 
 from bot.models import Mention
+from bot.sources.api import get_json, missing_key, raw_record
 from bot.sources.base import (
-    ConfigError,
     ConfiguredSource,
     ContentError,
     FetchResult,
@@ -22,8 +22,7 @@ from bot.sources.base import (
     SourceState,
     SummaryValue,
 )
-from bot.sources.http import ACCEPT_JSON, fetch
-from bot.sources.text import MAX_RAW_CHARS, cap, clean_text, one_line
+from bot.sources.text import cap, clean_text, one_line
 
 FIELD_MASK = "displayName,rating,userRatingCount,reviews"
 _PLACE_ID = re.compile(r"[A-Za-z0-9_-]{10,512}")
@@ -108,26 +107,14 @@ class PlacesSource(ConfiguredSource):
     ) -> FetchResult:
         """One Place Details call; each review is keyed by its resource `name`."""
         if not self.config.places_api_key:
-            raise ConfigError(
-                "La clé d'API Google Places n'est pas configurée : la personne qui gère le "
-                "serveur doit renseigner VIGIE_GOOGLE_PLACES_API_KEY.",
-                permanent=True,
-            )
+            raise missing_key("Google Places", "VIGIE_GOOGLE_PLACES_API_KEY")
         place_id = parse_place_id(spec.target)
         url = f"{self.config.places_api_url.rstrip('/')}/places/{quote(place_id, safe='')}"
         url += "?languageCode=fr&regionCode=FR"
-        headers = {
-            "Accept": ACCEPT_JSON,
-            "X-Goog-Api-Key": self.config.places_api_key,
-            "X-Goog-FieldMask": FIELD_MASK,
-        }
-        try:
-            response = await fetch(
-                client, url, self.config, headers=headers, trusted=True, follow_redirects=False
-            )
-        except HttpStatusError as exc:
-            raise _api_error(exc, place_id) from exc
-        data = response.json()
+        headers = {"X-Goog-Api-Key": self.config.places_api_key, "X-Goog-FieldMask": FIELD_MASK}
+        data = await get_json(
+            client, url, self.config, headers=headers, refused=lambda e: _api_error(e, place_id)
+        )
         if not isinstance(data, dict):
             raise ContentError("Réponse inattendue de Google Places (pas un objet JSON).")
         reviews = data.get("reviews") or []
@@ -164,7 +151,7 @@ def _mention(review: object, spec: SourceSpec) -> Mention | None:
         rating=star_rating(review.get("rating")),
         published_at=parse_time(review.get("publishTime")),
         scoped_watch_id=spec.watch_id,
-        raw=cap(json.dumps(review, ensure_ascii=False), MAX_RAW_CHARS),
+        raw=raw_record(review),
     )
 
 
