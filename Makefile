@@ -5,17 +5,23 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+RUNSTAMP := $(VENV)/.installed-run
 
 .PHONY: run test check lint typecheck imports bench clean system-deps
 
-$(STAMP): pyproject.toml
+# `make run` needs Vigie and its dependencies only; `make test` adds the development tools.
+$(RUNSTAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNSTAMP)
+
+$(STAMP): $(RUNSTAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 # Captures need chromium and fonts: installed once when possible, else one line says how.
-run: $(STAMP)
+run: $(RUNSTAMP)
 	@bash .ci/install-system-packages.sh --run
 	$(BIN)/vigie run
 

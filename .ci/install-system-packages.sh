@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Vigie needs when they are missing (as root, or through sudo).
-#   --run  (make run):  what captures need, chromium and fonts that render French text. When
+#   --run  (make run):  what captures need, chromium and fonts that render French text and
+#                       emoji (DejaVu, Noto Color Emoji, each checked on its own). When
 #                       they cannot be installed here, says so in ONE line and exits 0, so that
 #                       Vigie starts anyway (captures off until a browser is found).
 #   (none) (make test): the same plus openssl for the test TLS certificate; any failure is fatal.
@@ -9,6 +10,7 @@ set -euo pipefail
 MODE=test
 if [ "${1:-}" = "--run" ]; then MODE=run; fi
 FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+EMOJI_FONT="${EMOJI_FONT:-/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf}"  # tests override
 
 configured_browser() {
     local value="${VIGIE_CHROMIUM_PATH:-}" line
@@ -34,6 +36,7 @@ have_browser() {
 missing=()
 have_browser || missing+=(chromium)
 [ -f "$FONT" ] || missing+=(fonts-dejavu-core)
+[ -f "$EMOJI_FONT" ] || missing+=(fonts-noto-color-emoji)
 if [ "$MODE" = test ] && ! command -v openssl >/dev/null 2>&1; then missing+=(openssl); fi
 if [ "${#missing[@]}" -eq 0 ]; then
     exit 0

@@ -88,3 +88,15 @@ def format_datetime(value: datetime, language: str, tz: ZoneInfo = PARIS) -> str
 def format_datetime_utc(value: datetime) -> str:
     """ "2026-03-03 14:05:09 UTC": an evidence time, unambiguous in any country."""
     return as_utc(value).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def format_capture_time(value: datetime) -> str:
+    """ "2026-03-03 14:05:09 UTC (15:05:09 heure de Paris)": the one form of a capture's instant.
+
+    The same text is drawn in the band and written in the manifest, the chat, the letters and
+    the case file, so no two documents can disagree about when a capture was taken.
+    """
+    utc = as_utc(value)
+    local = utc.astimezone(PARIS)
+    day = "" if local.date() == utc.date() else f"{local:%Y-%m-%d} "
+    return f"{utc:%Y-%m-%d %H:%M:%S} UTC ({day}{local:%H:%M:%S} heure de Paris)"

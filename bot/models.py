@@ -120,6 +120,7 @@ class Insurer:
     email: str | None = None
     policy: str | None = None
     coverage: Coverage = Coverage.UNKNOWN
+    address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +162,7 @@ class StoredMention:
     watch_ids: tuple[int, ...]
     handled_at: datetime | None = None
     raw: str | None = None
+    disappeared_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
 
     database: Path = Path("./vigie.db")
     data_dir: Path = Path("./data")
+    # Learned triage weights; None: the file shipped in bot/triage/weights/.
+    triage_model: Path | None = None
     language: Literal["fr", "en"] = "fr"
     timezone: str = "Europe/Paris"
     team_name: str = "Cabinet"
@@ -43,6 +45,8 @@ class Settings(BaseSettings):
     poll_interval: int | None = None
     max_watches_per_team: int = Field(default=100, ge=1, le=MAX_CAP)
     max_sources_per_team: int = Field(default=200, ge=1, le=MAX_CAP)
+    rating_drop_window_days: int = Field(default=30, ge=1, le=365)
+    rating_drop: float = Field(default=0.2, gt=0, le=4)
     allow_private_urls: bool = False
     google_places_api_url: str = "https://places.googleapis.com/v1"
     google_places_api_key: SecretStr | None = None
@@ -51,6 +55,9 @@ class Settings(BaseSettings):
     google_client_id: str | None = None
     google_client_secret: SecretStr | None = None
     google_refresh_token: SecretStr | None = None
+    google_auth_url: str = "https://accounts.google.com/o/oauth2/v2/auth"
+    google_accounts_api_url: str = "https://mybusinessaccountmanagement.googleapis.com/v1"
+    google_info_api_url: str = "https://mybusinessbusinessinformation.googleapis.com/v1"
     google_news_url: str = "https://news.google.com/rss/search"
     reddit_url: str = "https://www.reddit.com"
     reddit_oauth_url: str = "https://oauth.reddit.com"
@@ -69,6 +76,7 @@ class Settings(BaseSettings):
 
     # Captures
     chromium_path: str | None = None
+    tsa_ca: Path | None = None
 
     # Telegram
     telegram_token: SecretStr | None = None

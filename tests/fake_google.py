@@ -10,6 +10,7 @@ import email.utils
 import time
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Self
 
 from aiohttp import web
 
@@ -23,18 +24,19 @@ SHA256_OID = bytes.fromhex("0609608648016503040201")
 
 
 @dataclass
-class FakeGoogle:
-    """Places API (New) under /v1 and OAuth under /token; `skew_s` shifts its HTTP Date."""
+class _Served:
+    """A fake whose aiohttp app serves on a free loopback port while in its `async with`."""
 
-    skew_s: float = 0.0
     port: int = 0
-    calls: list[str] = field(default_factory=list)
     _runner: web.AppRunner | None = None
 
-    async def __aenter__(self) -> FakeGoogle:
+    def route(self, app: web.Application) -> None:
+        """Add the fake's handlers to its app."""
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
         app = web.Application()
-        app.router.add_get("/v1/places/{place}", self._place)
-        app.router.add_post("/token", self._token)
+        self.route(app)
         self._runner = web.AppRunner(app, access_log=None)
         self.port = await serve_on_free_port(self._runner)
         return self
@@ -43,6 +45,19 @@ class FakeGoogle:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await stop_serving(self._runner)
+
+
+@dataclass
+class FakeGoogle(_Served):
+    """Places API (New) under /v1 and OAuth under /token; `skew_s` shifts its HTTP Date."""
+
+    skew_s: float = 0.0
+    calls: list[str] = field(default_factory=list)
+
+    def route(self, app: web.Application) -> None:
+        """Place Details and the token endpoint."""
+        app.router.add_get("/v1/places/{place}", self._place)
+        app.router.add_post("/token", self._token)
 
     @property
     def places_url(self) -> str:
@@ -86,25 +101,15 @@ class FakeGoogle:
 
 
 @dataclass
-class FakeTsa:
+class FakeTsa(_Served):
     """Answers a TimeStampReq with a TimeStampResp whose PKIStatus is `status` (0: granted)."""
 
     status: int = 0
-    port: int = 0
     requests: list[bytes] = field(default_factory=list)
-    _runner: web.AppRunner | None = None
 
-    async def __aenter__(self) -> FakeTsa:
-        app = web.Application()
+    def route(self, app: web.Application) -> None:
+        """The one stamping address."""
         app.router.add_post("/", self._stamp)
-        self._runner = web.AppRunner(app, access_log=None)
-        self.port = await serve_on_free_port(self._runner)
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await stop_serving(self._runner)
 
     @property
     def url(self) -> str:

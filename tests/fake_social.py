@@ -243,26 +243,9 @@ class FakeSocial:
 
         self.web.route(f"/api/v1/timelines/tag/{tag}", handler)
 
-    def config(self, **overrides: Any) -> SourceConfig:
-        """A SourceConfig whose every social API points at this server, keys set."""
-        values: dict[str, Any] = {
-            "allow_private": True,
-            "timeout_s": 5.0,
-            "reddit_url": self.web.url("/reddit"),
-            "reddit_oauth_url": self.web.url("/reddit-oauth"),
-            "youtube_api_url": self.web.url("/youtube/v3"),
-            "youtube_api_key": YOUTUBE_KEY,
-            "bluesky_public_url": self.web.url("/bsky-public"),
-            "bluesky_pds_url": self.web.url("/bsky-pds"),
-            "bluesky_handle": BLUESKY_HANDLE,
-            "bluesky_app_password": BLUESKY_PASSWORD,
-            "mastodon_instance": self.web.base_url,
-        }
-        values.update(overrides)
-        return SourceConfig(**values)
-
-    def settings(self) -> dict[str, Any]:
-        """The same, as `load_settings` keyword arguments (for the whole bot)."""
+    def _apis(self) -> dict[str, Any]:
+        """Every social API's address on this server and the keys it takes (same names in
+        SourceConfig and in the settings)."""
         return {
             "reddit_url": self.web.url("/reddit"),
             "reddit_oauth_url": self.web.url("/reddit-oauth"),
@@ -273,6 +256,18 @@ class FakeSocial:
             "bluesky_handle": BLUESKY_HANDLE,
             "bluesky_app_password": BLUESKY_PASSWORD,
             "mastodon_instance": self.web.base_url,
+        }
+
+    def config(self, **overrides: Any) -> SourceConfig:
+        """A SourceConfig whose every social API points at this server, keys set."""
+        values: dict[str, Any] = {"allow_private": True, "timeout_s": 5.0, **self._apis()}
+        values.update(overrides)
+        return SourceConfig(**values)
+
+    def settings(self) -> dict[str, Any]:
+        """The same, as `load_settings` keyword arguments (for the whole bot)."""
+        return {
+            **self._apis(),
             "web_search_url": self.web.url("/brave/res/v1/web/search"),
             "web_search_key": BRAVE_KEY,
         }

@@ -21,6 +21,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs
 
 import pytest_asyncio
 from aiohttp import web
@@ -46,6 +48,20 @@ class RecordedRequest:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+
+    @classmethod
+    async def of(cls, request: web.Request) -> RecordedRequest:
+        """What an aiohttp request carried, its body read."""
+        body = await request.read()
+        return cls(request.method, request.path, dict(request.query), dict(request.headers), body)
+
+    def json(self) -> Any:
+        """The body read as JSON."""
+        return json.loads(self.body or b"null")
+
+    def form(self) -> dict[str, str]:
+        """The body read as a form."""
+        return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
 
 
 class FakeWeb:
@@ -239,16 +255,7 @@ class FakeWeb:
     # --- dispatch ---
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        self.requests.append(
-            RecordedRequest(
-                method=request.method,
-                path=request.path,
-                query=dict(request.query),
-                headers=dict(request.headers),
-                body=body,
-            )
-        )
+        self.requests.append(await RecordedRequest.of(request))
         handler = self._routes.get((request.method, request.path)) or self._routes.get(
             ("*", request.path)
         )

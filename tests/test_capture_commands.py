@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import zipfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -13,6 +16,8 @@ from aiohttp import web
 from bot.capture import verify_bundle
 from bot.capture.evidence import auto_capture, capture_service
 from bot.chat.codec import decode_reply
+from bot.chat.mention_view import action_buttons
+from bot.dates import format_capture_time
 from bot.models import Flag, Mention, Severity, Triage
 from bot.services import Services
 from tests.fakeweb import FakeWeb
@@ -46,21 +51,31 @@ async def test_capture_of_a_url_is_recorded_and_verifiable(
     assert "Capture en cours" in "\n".join(r.plain_text for r in chat.progress)
     text = answer.plain_text
     assert "📸 Capture n° 1" in text and "UTC" in text and "SHA-256 du lot" in text
+    assert "Preuve solide" in text and "heure de Paris" in text
+    assert "Non horodaté" in text  # no VIGIE_TSA_URL: said plainly
+    assert "Demandée par : alice (test, identifiant alice)" in text
     names = [a.filename for a in answer.attachments]
     assert "capture.png" in names and any(n.endswith(".zip") for n in names)
     assert any(a.is_image for a in answer.attachments)
     bundle = next(a.path for a in answer.attachments if a.filename.endswith(".zip"))
     assert verify_bundle(bundle).ok
     (record,) = await services.store.captures.of_team(team_id)
-    assert record.status == "ok" and record.requested_by == "test:alice"
+    assert record.status == "ok" and record.requested_by == "alice (test, identifiant alice)"
     assert record.bundle_sha256 and record.bundle_sha256 in text
+    readme = (bundle.with_suffix("") / "LISEZMOI.txt").read_text(encoding="utf-8")
+    assert "Horodatage : ce lot n'est pas horodaté" in readme
+    # On the server, verify compares with the hash Vigie recorded, and prints it.
     result = subprocess.run(
         [sys.executable, "-m", "vigie", "verify", str(bundle)],
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, "VIGIE_DATABASE": str(services.settings.database)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert f"identique à la capture n° 1 enregistrée (SHA-256 {record.bundle_sha256})" in (
+        result.stdout
+    )
     with zipfile.ZipFile(bundle, "a") as archive:
         archive.writestr("capture.png", b"tampered")
     tampered = subprocess.run(
@@ -102,9 +117,32 @@ async def test_legal_risk_mention_is_captured_automatically(
     assert mention is not None
     await auto_capture(services, mention)
     (record,) = await store.captures.for_mention(team_id, mention_id)
-    assert record.requested_by == "automatique" and record.status == "ok"
+    assert record.requested_by == "capture automatique (risque juridique)"
+    assert record.status == "ok", record.note
     rows = await store.alerts.due(record.started_at.replace(year=record.started_at.year + 1))
     message = decode_reply(rows[-1].payload)
     assert "Capture automatique" in message.plain_text
+    assert "Demandée par : capture automatique (risque juridique)" in message.plain_text
+    assert (
+        "Preuve solide" in message.plain_text and "encadré dans extrait.png" in message.plain_text
+    )
     events = [kind for _, kind, _ in await store.mentions.events(mention_id)]
     assert "captured" in events
+
+    # The Capture button of the alert runs the same capture, in the name of who pressed it.
+    (button,) = [b for b in action_buttons(mention, "fr") if b.action == "capture"]
+    (pressed,) = await chat.press(button)
+    assert "📸 Capture n° 2 de l'avis" in pressed.plain_text
+    assert "Demandée par : alice (test, identifiant alice)" in pressed.plain_text
+    second = (await store.captures.for_mention(team_id, mention_id))[-1]
+    folder = Path(str(second.bundle_path)).with_suffix("")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["operator"] == {
+        "platform": "test",
+        "user_id": "alice",
+        "display_name": "alice",
+        "label": "alice (test, identifiant alice)",
+    }
+    # One instant: the store, the manifest and the chat message agree.
+    assert manifest["captured_at_text"] in pressed.plain_text
+    assert format_capture_time(second.started_at) == manifest["captured_at_text"]

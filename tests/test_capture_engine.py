@@ -218,6 +218,8 @@ async def test_review_page_bundle(service: CaptureService, site: Site) -> None:
     raw = str(mention(url)["raw"]).encode()
     assert m["mention"]["raw_sha256"] == hashlib.sha256(raw).hexdigest()
     assert m["network"]["blocked"] == []
+    assert m["dns"] == {"127.0.0.1": ["127.0.0.1"]}  # the answers the guard resolved and used
+    assert m["tls_chain_pem"] == []  # plain http: no chain
     for name in ("capture.png", "page.pdf", "page.html", "page.warc.gz", "mention.txt"):
         assert m["files"][name]["sha256"] == sha(folder / name), name
 
@@ -228,8 +230,10 @@ async def test_review_page_bundle(service: CaptureService, site: Site) -> None:
     assert "Avis ancien n° 2" in rendered  # fetched by script after `load`
     records = warc_records(folder / "page.warc.gz")
     responses = [r for r in records if r[0] == "response"]
-    assert responses == [("response", url, 200, REVIEW)]
-    assert [r[0] for r in records].count("request") == 1
+    assert responses[0] == ("response", url, 200, REVIEW)
+    sub_urls = {r[1] for r in responses[1:]}
+    assert {site.url("/style.css"), site.url("/older.json")} <= sub_urls
+    assert [r[0] for r in records].count("request") == len(responses)
     sums = (folder / "SHA256SUMS").read_text(encoding="utf-8")
     assert f"{sha(folder / 'manifest.json')}  manifest.json" in sums
     readme = (folder / "LISEZMOI.txt").read_text(encoding="utf-8")
@@ -263,12 +267,12 @@ async def test_redirect_chain_is_recorded(service: CaptureService, site: Site) -
     assert m["final_url"] == site.url("/avis")
     assert [(h["status"], h["location"]) for h in m["redirects"]] == [(302, "/r2"), (301, "/avis")]
     responses = [r for r in warc_records(result.folder / "page.warc.gz") if r[0] == "response"]
-    assert [(r[1], r[2]) for r in responses] == [
+    assert [(r[1], r[2]) for r in responses[:3]] == [
         (site.url("/r1"), 302),
         (site.url("/r2"), 301),
         (site.url("/avis"), 200),
     ]
-    assert responses[-1][3] == REVIEW
+    assert responses[2][3] == REVIEW
     assert any(site.url("/avis") in line for line in m["screenshot"]["band_text"])
 
 
@@ -285,7 +289,8 @@ async def test_no_cookie_survives_from_one_capture_to_the_next(
 
 async def test_tall_page_is_stitched_and_cut(service: CaptureService, site: Site) -> None:
     result = await service.capture(site.url("/long"), requested_by="console:test")
-    assert result.ok, result.note
+    assert result.status == "partial" and not result.ok, result.note
+    assert "Preuve solide" not in result.note and "pas une preuve complète" in result.note
     shot = result.manifest["screenshot"]
     assert shot["cut"] is True
     assert shot["page_height_measured"] == 300 * BLOCK
@@ -308,7 +313,7 @@ async def test_private_subresources_are_never_requested(
 ) -> None:
     before = site.internal.count()
     result = await service.capture(site.url("/fuite"), requested_by="console:test")
-    assert result.ok, result.note
+    assert result.status == "partial", result.note
     assert site.internal.count() == before == 0
     blocked = " ".join(b["target"] for b in result.manifest["network"]["blocked"])
     for path in ("/pixel.png", "/style.css", "/cadre", "/api", "/relais.png"):
@@ -348,7 +353,7 @@ async def test_unsafe_urls_are_refused_before_any_request(
     started = time.monotonic()
     result = await service.capture(url, requested_by="console:test")
     assert result.status == "refused"
-    assert result.note.startswith("Capture refusée.")
+    assert "capture refusée" in result.note and "ne prouve pas la publication" in result.note
     assert result.manifest["http"] is None
     assert time.monotonic() - started < 2  # refused up front, no connection attempt
     assert site.internal.count() == 0
@@ -359,7 +364,7 @@ async def test_page_that_never_finishes_is_captured_as_it_stands(
 ) -> None:
     started = time.monotonic()
     result = await service.capture(site.url("/sans-fin"), requested_by="console:test")
-    assert result.ok, result.note
+    assert result.status == "partial", result.note
     assert time.monotonic() - started < TIMEOUT_S + 8
     assert "n'avait pas fini de se charger" in result.note
     assert result.manifest["page_loaded"] is False
@@ -408,7 +413,8 @@ async def test_silent_server_gives_a_text_record(service: CaptureService, site: 
     result = await service.capture(url, mention=mention(url), requested_by="console:test")
     assert result.status == "unreachable"
     assert f"n'a pas répondu en {TIMEOUT_S} secondes" in result.note
-    assert "relevé de la mention" in result.note
+    assert "garde la mention telle que Vigie l'a reçue" in result.note
+    assert "ne prouve pas la publication" in result.note
     assert sorted(p.name for p in result.folder.iterdir()) == [
         "LISEZMOI.txt",
         "SHA256SUMS",
@@ -421,7 +427,7 @@ async def test_silent_server_gives_a_text_record(service: CaptureService, site: 
 
 async def test_oversized_page_is_cut_with_a_note(service: CaptureService, site: Site) -> None:
     result = await service.capture(site.url("/gros"), requested_by="console:test")
-    assert result.ok, result.note
+    assert result.status == "partial", result.note
     network = result.manifest["network"]
     assert network["cut"] is True
     assert network["bytes_received"] < 1_500_000

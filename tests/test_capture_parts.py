@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import ipaddress
@@ -28,6 +27,7 @@ from bot.capture.warc import Exchange, write_warc
 from bot.models import Flag, Severity, StoredMention
 from bot.netguard import UnsafeURLError
 from tests.fakeweb import FakeWeb
+from tests.raw_tcp import exchange
 
 LOOPBACK_ONLY = GuardPolicy(allowed_networks=(ipaddress.ip_network("127.0.0.1/32"),))
 
@@ -99,7 +99,7 @@ def test_band_states_url_time_and_server() -> None:
     text = "\n".join(line.text for line in lines)
     assert "https://a.fr/x" in text
     assert "https://a.fr/y" in text
-    assert "04/03/2025 08:15:02 UTC" in text
+    assert "2025-03-04 08:15:02 UTC (09:15:02 heure de Paris)" in text
     assert "203.0.113.7" in text
 
 
@@ -180,16 +180,6 @@ def test_normalize_url() -> None:
 # --- the proxy every browser request goes through ---
 
 
-async def _raw(port: int, data: bytes) -> bytes:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(data)
-    await writer.drain()
-    answer = await asyncio.wait_for(reader.read(), 10)
-    writer.close()
-    await writer.wait_closed()
-    return answer
-
-
 async def test_proxy_relays_allowed_and_refuses_internal_hosts() -> None:
     async with FakeWeb() as allowed, FakeWeb(host="127.0.0.2") as internal:
         allowed.reply("/ok", "bonjour")
@@ -204,11 +194,11 @@ async def test_proxy_relays_allowed_and_refuses_internal_hosts() -> None:
                 with pytest.raises(httpx.HTTPError):
                     await client.get(internal.url("/secret"))
             port = int(server.rsplit(":", 1)[1])
-            refused = await _raw(
+            refused = await exchange(
                 port, f"CONNECT 127.0.0.2:{internal.port} HTTP/1.1\r\n\r\n".encode()
             )
             assert refused.startswith(b"HTTP/1.1 403")
-            tunnel = await _raw(
+            tunnel = await exchange(
                 port,
                 f"CONNECT 127.0.0.1:{allowed.port} HTTP/1.1\r\n\r\n".encode()
                 + b"GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
@@ -418,7 +408,7 @@ def test_verify_intact_bundle_zip_and_folder(tmp_path: Path) -> None:
     zip_path = _record_bundle(tmp_path)
     report = verify_bundle(zip_path, hashlib.sha256(zip_path.read_bytes()).hexdigest())
     assert report.ok, report.lines
-    assert report.lines[-1].startswith("Dossier intact")
+    assert report.lines[-1].endswith("intact : les 5 fichiers sont identiques à l'original.")
     assert any(line.startswith("OK") and "mention.json" in line for line in report.lines)
     assert verify_bundle(zip_path.with_suffix("")).ok
 
@@ -461,11 +451,11 @@ def test_verify_explains_what_is_not_a_bundle(tmp_path: Path) -> None:
     not_zip.write_bytes(b"pas une archive")
     report = verify_bundle(not_zip)
     assert not report.ok
-    assert "n'est pas une archive ZIP lisible" in report.lines[0]
+    assert "archive abîmée ou illisible" in report.lines[0]
     missing = verify_bundle(tmp_path / "absent.zip")
     assert not missing.ok and "introuvable" in missing.lines[0]
     empty = tmp_path / "vide.zip"
     with zipfile.ZipFile(empty, "w") as archive:
         archive.writestr("x/autre.txt", "rien")
     report = verify_bundle(empty)
-    assert not report.ok and "pas un dossier de capture" in report.lines[0]
+    assert not report.ok and "ce n'est pas un lot Vigie" in report.lines[0]

@@ -59,16 +59,21 @@ def sent(transport: MemoryTransport) -> list[Reply]:
     return [r for _, r in transport.sent]
 
 
+def serve_feed(social: FakeSocial, path: str, items: list[Item]) -> None:
+    """An Atom feed at `path` holding `items` as they stand at each poll."""
+
+    async def feed(request: web.Request) -> web.Response:
+        return web.Response(text=atom(items), content_type="application/atom+xml")
+
+    social.web.route(path, feed)
+
+
 async def test_a_text_copied_on_three_sources_gives_one_full_alert_and_two_short_ones(
     chat: ChatHarness, services: Services, social: FakeSocial, tmp_path: Path
 ) -> None:
     monitor, delivery, transport = engines(services, social)
     items: list[Item] = []
-
-    async def feed(request: web.Request) -> web.Response:
-        return web.Response(text=atom(items), content_type="application/atom+xml")
-
-    social.web.route("/alertes", feed)
+    serve_feed(social, "/alertes", items)
     await chat.say(WATCH)
     await chat.say(f"/source flux {social.web.url('/alertes')}")
     await chat.say("/source reddit 1")
@@ -160,19 +165,29 @@ def places_payload(reviews: list[tuple[str, int, str, datetime]]) -> dict[str, o
     }
 
 
+def serve_listing(social: FakeSocial, reviews: list[tuple[str, int, str, datetime]]) -> None:
+    """Place Details for PLACE answers with `reviews` as they stand at each poll."""
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response(places_payload(reviews))
+
+    social.web.route(f"/places-api/places/{PLACE}", handler)
+
+
+async def watch_listing(chat: ChatHarness) -> None:
+    """The watched name, and its Google listing as a source for it."""
+    await chat.say(WATCH)
+    await chat.say(f"/source google {PLACE} pour 1")
+
+
 async def test_a_wave_of_negative_reviews_gives_one_grouped_alert(
     chat: ChatHarness, services: Services, social: FakeSocial
 ) -> None:
     monitor, delivery, transport = engines(services, social)
     now = datetime.now(UTC)
     reviews = [("ok1", 5, "Très bonne dermatologue, à l'écoute.", now - timedelta(days=30))]
-
-    async def handler(request: web.Request) -> web.Response:
-        return web.json_response(places_payload(reviews))
-
-    social.web.route(f"/places-api/places/{PLACE}", handler)
-    await chat.say(WATCH)
-    await chat.say(f"/source google {PLACE} pour 1")
+    serve_listing(social, reviews)
+    await watch_listing(chat)
     await poll_all(monitor, delivery)
     transport.sent.clear()
 
@@ -208,13 +223,8 @@ async def test_below_the_threshold_reviews_alert_one_by_one_then_the_wave_groups
     monitor, delivery, transport = engines(services, social)
     now = datetime.now(UTC)
     reviews: list[tuple[str, int, str, datetime]] = []
-
-    async def handler(request: web.Request) -> web.Response:
-        return web.json_response(places_payload(reviews))
-
-    social.web.route(f"/places-api/places/{PLACE}", handler)
-    await chat.say(WATCH)
-    await chat.say(f"/source google {PLACE} pour 1")
+    serve_listing(social, reviews)
+    await watch_listing(chat)
     text = await chat.text("/reglages vague 4 24h")
     assert "4 avis sur une même fiche en 24 h" in text
     assert "4 avis en 24 h" in await chat.text("/reglages vague")
@@ -242,14 +252,9 @@ async def test_case_alerts_speak_english_for_an_english_team(
     monitor, delivery, transport = engines(services, social)
     now = datetime.now(UTC)
     reviews: list[tuple[str, int, str, datetime]] = []
-
-    async def handler(request: web.Request) -> web.Response:
-        return web.json_response(places_payload(reviews))
-
-    social.web.route(f"/places-api/places/{PLACE}", handler)
+    serve_listing(social, reviews)
     await chat.say("/reglages langue en")
-    await chat.say(WATCH)
-    await chat.say(f"/source google {PLACE} pour 1")
+    await watch_listing(chat)
     await poll_all(monitor, delivery)
     transport.sent.clear()
     reviews += [(f"e{n}", 1, f"Terrible ({n}).", now - timedelta(hours=n)) for n in range(3)]
@@ -266,11 +271,7 @@ async def test_near_duplicates_on_the_original_site_are_separate_mentions(
 ) -> None:
     monitor, delivery, transport = engines(services, social)
     items: list[Item] = []
-
-    async def feed(request: web.Request) -> web.Response:
-        return web.Response(text=atom(items), content_type="application/atom+xml")
-
-    social.web.route("/forum", feed)
+    serve_feed(social, "/forum", items)
     await chat.say(WATCH)
     await chat.say(f"/source flux {social.web.url('/forum')}")
     await poll_all(monitor, delivery)

@@ -239,7 +239,7 @@ def test_insurer_letter_names_facts_evidence_deadline_and_request() -> None:
         "https://www.google.com/maps/place/?q=place_id:ChIJexemple",
         "3 mars 2026",
         "4 mars 2026 à 9 h 12",
-        "2026-03-04 08:13:21 UTC",
+        "2026-03-04 08:13:00 UTC (09:13:00 heure de Paris)",
         "b" * 64,
         "5" * 64,
         "le délai expire le 3 juin 2026",
@@ -265,7 +265,8 @@ def test_every_qualification_is_worded_as_a_suggestion() -> None:
     ):
         assert f"- une {basis}" in body
     assert "pourraient constituer" in body
-    assert "Aucune capture probante n'a encore été réalisée" in body
+    assert "Aucune capture complète de la publication n'a pu être réalisée" in body
+    assert "constat par un commissaire de justice" in body
     notice = platform_notice(SETTINGS, all_flags, [], now=NOW).body_text
     assert "Il pourrait constituer :" in notice
     assert notice.count("\n- une ") == 4
@@ -276,9 +277,11 @@ def test_a_failed_capture_is_not_presented_as_complete_evidence() -> None:
         CAPTURE, id=8, status="unreachable", bundle_sha256="c" * 64, screenshot_sha256=None
     )
     body = insurer_letter(SETTINGS, MENTION, [CAPTURE, failed], now=NOW).body_text
-    assert "- Capture n°7, réalisée le 2026-03-04 08:13:21 UTC ; empreinte" in body
+    when = "2026-03-04 08:13:00 UTC (09:13:00 heure de Paris)"
+    assert f"- Capture n°7 du {when} : page entière" in body
     line = next(x for x in body.splitlines() if x.startswith("- Capture n°8"))
-    assert line.endswith("(capture incomplète : page injoignable)")
+    assert "tentative échouée (page injoignable)" in line
+    assert "ne prouve pas à elle seule la publication" in line
     assert "capture d'écran" not in line
 
 
@@ -529,11 +532,17 @@ def test_docx_letter_has_letterhead_subject_and_quote() -> None:
     texts = [p.text for p in document.paragraphs]
     assert texts[0].startswith("Dr Camille Martin\nmédecin généraliste – RPPS 10009876543")
     assert texts[1].startswith("Mutuelle Exemple Assurances")
-    assert texts[2] == "Le 5 mars 2026"
+    assert texts[2] == "Rennes, le 5 mars 2026"  # the place, from the practice address
     subject = document.paragraphs[3]
-    assert subject.text == f"Objet : {letter.subject}" and subject.runs[0].bold
+    assert subject.text == (
+        f"Lettre recommandée avec accusé de réception\nObjet : {letter.subject}"
+    )
+    assert subject.runs[0].bold
+    # Each qualification is supported by the whole sentence, not a lone word.
+    assert "propos relevés : « Ce médecin est un escroc. »" in letter.body_text
     quotes = [p for p in document.paragraphs if p.runs and all(r.italic for r in p.runs)]
     assert len(quotes) == 1 and "escroc" in quotes[0].text
+    assert "recommandée" not in letter.body_text  # the e-mail is not a registered letter
     assert document.core_properties.author == "Dr Camille Martin"
     assert document.core_properties.language == "fr-FR"
 
@@ -594,7 +603,7 @@ def test_case_file_copies_bundles_records_letters_and_checksums(tmp_path: Path) 
             for label in (
                 ": Publication",
                 ": Détection par la veille",
-                ": Capture probante",
+                ": Capture",
                 ": Courrier à l'assureur",
                 ": Notification à la plateforme",
                 "3 juin 2026 : Fin du délai pour agir",

@@ -31,7 +31,7 @@ COMMAND = re.compile(r"(?<!\w)/[a-z]+[^\n]*")
 # Words quoted in English text are data: a review's words, a typed value, a command word.
 QUOTED = re.compile(r"“[^”]*”")
 # Said by bot/sources, which has no catalogue yet: a source's own error messages (documented).
-NOT_YET = ("127.0.0.1 est en difficulté", "Le site ")
+NOT_YET = ("127.0.0.1 est en difficulté", "Le site ", "La recherche de fiche Google")
 # What a team's own data may contain in any language: names, cities, specialties, commands.
 DATA = ("Marie Dupont", "Dupont", "dermatologue", "Lyon", "Cabinet Test", "MACSF")
 

@@ -3,7 +3,6 @@ the blocked-network list in sources (real httpx on aiohttp) and in the capture r
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 
 import httpx
@@ -15,6 +14,7 @@ from bot.netguard import normalise_address
 from bot.sources import SourceConfig, UnsafeSourceError
 from bot.sources.http import fetch, new_client
 from tests.fakeweb import FakeWeb
+from tests.raw_tcp import exchange
 
 MAPPED = "::ffff:127.0.0.2"
 BLOCKED = SourceConfig(allow_private=True, blocked_networks=("127.0.0.2/32",))
@@ -49,16 +49,6 @@ async def test_source_url_naming_a_mapped_blocked_address_is_refused() -> None:
         assert internal.count() == 0
 
 
-async def _raw(port: int, data: bytes) -> bytes:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(data)
-    await writer.drain()
-    answer = await asyncio.wait_for(reader.read(), 10)
-    writer.close()
-    await writer.wait_closed()
-    return answer
-
-
 async def test_capture_relay_refuses_mapped_blocked_addresses() -> None:
     policy = GuardPolicy(
         allow_private=True, blocked_networks=(ipaddress.ip_network("127.0.0.2/32"),)
@@ -70,7 +60,7 @@ async def test_capture_relay_refuses_mapped_blocked_addresses() -> None:
         server = await proxy.start()
         try:
             port = int(server.rsplit(":", 1)[1])
-            tunnel = await _raw(
+            tunnel = await exchange(
                 port, f"CONNECT [{MAPPED}]:{internal.port} HTTP/1.1\r\n\r\n".encode()
             )
             assert tunnel.startswith(b"HTTP/1.1 403"), tunnel[:60]

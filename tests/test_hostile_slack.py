@@ -12,52 +12,26 @@ import aiohttp
 import pytest
 
 from adapters.slack import SlackAdapter
-from bot.router import Router
 from bot.services import Services
+from tests import slack_app
 from tests.fake_slack import (
-    BOT_TOKEN,
     CHANNEL,
     OTHER_TEAM,
-    SIGNING_SECRET,
     FakeSlack,
     SlackUser,
     command_body,
 )
 
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def slack(router: Router, fake_slack: FakeSlack) -> AsyncIterator[SlackAdapter]:
-    adapter = SlackAdapter(
-        router,
-        bot_token=BOT_TOKEN,
-        signing_secret=SIGNING_SECRET,
-        api_url=fake_slack.api_url,
-        http_port=0,
-        http_host="127.0.0.1",
-        time_scale=50,
-    )
-    task = asyncio.create_task(adapter.run())
-    await asyncio.wait_for(adapter.ready.wait(), 5)
-    yield adapter
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+# The real Slack adapter in HTTP mode on the fake Web API (shared fixtures).
+fake_slack = slack_app.fake_slack
+slack = slack_app.slack
+user = slack_app.user
 
 
 @pytest.fixture
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as client:
         yield client
-
-
-@pytest.fixture
-def user(slack: SlackAdapter, session: aiohttp.ClientSession) -> SlackUser:
-    return SlackUser(session, f"http://127.0.0.1:{slack.http_port}/slack/events")
 
 
 # --- finding 1: malformed unsigned requests are refused before parsing, without a traceback ---
@@ -127,12 +101,6 @@ async def test_twenty_concurrent_wrong_codes_evaluate_at_most_five(
 # --- finding 7: a bound channel moves only on confirmation, and only from its workspace ---
 
 
-async def _bind(user: SlackUser, slack: SlackAdapter, services: Services, team_id: int) -> None:
-    code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
-    assert (await user.command(f"rejoindre {code}")).status == 200
-    await slack.dispatcher.drain()
-
-
 async def test_rejoindre_from_another_workspace_cannot_take_a_bound_channel(
     slack: SlackAdapter,
     user: SlackUser,
@@ -141,7 +109,7 @@ async def test_rejoindre_from_another_workspace_cannot_take_a_bound_channel(
     team_id: int,
 ) -> None:
     store = services.store
-    await _bind(user, slack, services, team_id)
+    await slack_app.join(user, slack, services, team_id)
     intruders = await store.teams.create("Équipe intruse")
     code = await store.teams.create_invite(intruders, ttl=timedelta(hours=1))
     body = command_body(
@@ -167,7 +135,7 @@ async def test_moving_a_bound_channel_asks_for_confirmation_naming_the_team_it_l
     team_id: int,
 ) -> None:
     store = services.store
-    await _bind(user, slack, services, team_id)
+    await slack_app.join(user, slack, services, team_id)
     other = await store.teams.create("Cabinet des Lilas")
     code = await store.teams.create_invite(other, ttl=timedelta(hours=1))
     before = len(fake_slack.messages(CHANNEL))

@@ -3,23 +3,19 @@ webhook listener, and bidi controls in a feed's review reaching a real Telegram 
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import pytest
 from aiohttp import web
 
-from adapters.telegram import TelegramAdapter
 from adapters.telegram.webhook import SECRET_HEADER
-from bot.notify.delivery import Delivery
 from bot.router import Router
 from bot.services import Services
-from bot.sources import SourceConfig
-from bot.watch.monitor import Monitor
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 from tests.fakeweb import FakeWeb
+from tests.raw_tcp import exchange
+from tests.telegram_feed import group_watching_feed
 
 PUBLIC_URL = "https://vigie.exemple.fr/telegram/crochet"
 SECRET = "Secret_jeton-42"
@@ -47,13 +43,7 @@ async def _raw_post(port: int, secret: bytes) -> bytes:
         + str(len(body)).encode()
         + b"\r\nConnection: close\r\n\r\n"
     )
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(head + body)
-    await writer.drain()
-    answer = await asyncio.wait_for(reader.read(), 5)
-    writer.close()
-    await writer.wait_closed()
-    return answer
+    return await exchange(port, head + body, within=5)
 
 
 @pytest.mark.parametrize(
@@ -99,36 +89,18 @@ async def test_bidi_controls_in_review_title_and_author_are_neutralised_in_teleg
         return web.Response(text=documents[-1], content_type="application/rss+xml")
 
     fakeweb.route("/alerts", feed)
-    adapter: TelegramAdapter = make_adapter(router, fake)
-    delivery = Delivery(services, {"telegram": adapter})
-    monitor = Monitor(
-        services, config=SourceConfig(allow_private=True, timeout_s=3), on_new_alerts=delivery.wake
-    )
-    async with running(adapter):
-        tasks = [asyncio.create_task(monitor.run()), asyncio.create_task(delivery.run())]
-        try:
-            code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
-            fake.say(GROUP, f"/rejoindre {code}")
-            await fake.wait_for(lambda c: c.chat_id == GROUP and "reçoit désormais" in c.text)
-            fake.say(GROUP, "/surveiller Dr Marie Dupont, dermatologue, Lyon")
-            fake.say(GROUP, f"/source flux {fakeweb.url('/alerts')}")
-            await fake.wait_for(lambda c: c.chat_id == GROUP and "existants" in c.text)
-            documents.append(
-                _rss(
-                    f"Avis {BIDI}gpj.exe sur le Dr Dupont",
-                    "Julie\u202e R.",
-                    "Le Dr Marie Dupont, dermatologue à Lyon, est une voleuse "
-                    f"\u202enoitcaf{BIDI}.",
-                )
+    feed_url = fakeweb.url("/alerts")
+    async with group_watching_feed(router, services, team_id, fake, GROUP, feed_url) as poll:
+        documents.append(
+            _rss(
+                f"Avis {BIDI}gpj.exe sur le Dr Dupont",
+                "Julie\u202e R.",
+                f"Le Dr Marie Dupont, dermatologue à Lyon, est une voleuse \u202enoitcaf{BIDI}.",
             )
-            await services.store.sources.poll_now(team_id)
-            monitor.wake()
-            [alert] = await fake.wait_for(
-                lambda c: c.chat_id == GROUP and "voleuse" in c.text, within=10
-            )
-            assert "noitcaf" in alert.text and "Julie" in alert.text and "gpj.exe" in alert.text
-            assert not any(ch in alert.text for ch in BIDI), ascii(alert.text)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        )
+        await poll()
+        [alert] = await fake.wait_for(
+            lambda c: c.chat_id == GROUP and "voleuse" in c.text, within=10
+        )
+        assert "noitcaf" in alert.text and "Julie" in alert.text and "gpj.exe" in alert.text
+        assert not any(ch in alert.text for ch in BIDI), ascii(alert.text)

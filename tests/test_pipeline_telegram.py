@@ -3,22 +3,17 @@ buttons work — real monitor, store, delivery, python-telegram-bot and a fake B
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import pytest
 from aiohttp import web
 
-from adapters.telegram import TelegramAdapter
-from bot.notify.delivery import Delivery
 from bot.router import Router
 from bot.services import Services
-from bot.sources import SourceConfig
-from bot.watch.monitor import Monitor
-from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
+from tests.fake_telegram import LIMITS, FakeTelegram
 from tests.fakeweb import FakeWeb
 from tests.feeds import Item, atom
+from tests.telegram_feed import group_watching_feed
 
 GROUP = -1005550001
 
@@ -39,39 +34,22 @@ async def test_feed_review_reaches_the_group_and_buttons_act(
         return web.Response(text=atom(items), content_type="application/atom+xml")
 
     fakeweb.route("/alerts", feed)
-    adapter: TelegramAdapter = make_adapter(router, fake)
-    delivery = Delivery(services, {"telegram": adapter})
-    monitor = Monitor(
-        services, config=SourceConfig(allow_private=True, timeout_s=3), on_new_alerts=delivery.wake
-    )
-    async with running(adapter):
-        tasks = [asyncio.create_task(monitor.run()), asyncio.create_task(delivery.run())]
-        try:
-            code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
-            fake.say(GROUP, f"/rejoindre {code}")
-            await fake.wait_for(lambda c: c.chat_id == GROUP and "reçoit désormais" in c.text)
-            fake.say(GROUP, "/surveiller Dr Marie Dupont, dermatologue, Lyon")
-            fake.say(GROUP, f"/source flux {fakeweb.url('/alerts')}")
-            await fake.wait_for(lambda c: c.chat_id == GROUP and "existants" in c.text)
-            items.append(
-                Item("n1", "Avis", "Le Dr Marie Dupont, dermatologue à Lyon, est une voleuse.")
-            )
-            await services.store.sources.poll_now(team_id)
-            monitor.wake()
-            [alert] = await fake.wait_for(
-                lambda c: c.chat_id == GROUP and "Avis à risque juridique" in c.text, within=10
-            )
-            # An urgent alert rings: Vigie says so explicitly, it does not rely on a default.
-            assert alert.params["disable_notification"] == "false"
-            done = next(data for label, data in alert.buttons if "Traité" in label)
-            fake.press(alert, done)
-            await fake.wait_for(lambda c: c.method == "answerCallbackQuery")
-            await fake.wait_for(lambda c: c.chat_id == GROUP and "marqué traité" in c.text)
-            (mention,) = await services.store.mentions.latest(team_id)
-            assert mention.handled_at is not None
-            counts = await services.store.alerts.counts(team_id)
-            assert counts.get("pending", 0) == 0 and counts["sent"] >= 2
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+    feed_url = fakeweb.url("/alerts")
+    async with group_watching_feed(router, services, team_id, fake, GROUP, feed_url) as poll:
+        items.append(
+            Item("n1", "Avis", "Le Dr Marie Dupont, dermatologue à Lyon, est une voleuse.")
+        )
+        await poll()
+        [alert] = await fake.wait_for(
+            lambda c: c.chat_id == GROUP and "Avis à risque juridique" in c.text, within=10
+        )
+        # An urgent alert rings: Vigie says so explicitly, it does not rely on a default.
+        assert alert.params["disable_notification"] == "false"
+        done = next(data for label, data in alert.buttons if "Traité" in label)
+        fake.press(alert, done)
+        await fake.wait_for(lambda c: c.method == "answerCallbackQuery")
+        await fake.wait_for(lambda c: c.chat_id == GROUP and "marqué traité" in c.text)
+        (mention,) = await services.store.mentions.latest(team_id)
+        assert mention.handled_at is not None
+        counts = await services.store.alerts.counts(team_id)
+        assert counts.get("pending", 0) == 0 and counts["sent"] >= 2

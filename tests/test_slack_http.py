@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
 import pytest
 
 from adapters.slack import SlackAdapter
@@ -24,6 +20,7 @@ from bot.models import Flag, Mention, Severity, Triage
 from bot.notify.alert_text import new_mention_alert
 from bot.router import Router
 from bot.services import Services
+from tests import slack_app
 from tests.fake_slack import (
     BOT_TOKEN,
     CHANNEL,
@@ -35,50 +32,16 @@ from tests.fake_slack import (
     command_body,
 )
 
+# The real Slack adapter in HTTP mode on the fake Web API (shared fixtures).
+fake_slack = slack_app.fake_slack
+slack = slack_app.slack
+user = slack_app.user
+join = slack_app.join
+
 HOSTILE_REVIEW = (
     "<!channel> Ce médecin est un escroc, il a falsifié mes ordonnances ! "
     "<@U0BOSS> voyez <http://evil.example|ici> & partagez"
 )
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    """A started fake Slack on loopback."""
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def slack(router: Router, fake_slack: FakeSlack) -> AsyncIterator[SlackAdapter]:
-    """Vigie's Slack adapter in HTTP mode on 127.0.0.1, talking to the fake Web API."""
-    adapter = SlackAdapter(
-        router,
-        bot_token=BOT_TOKEN,
-        signing_secret=SIGNING_SECRET,
-        api_url=fake_slack.api_url,
-        http_port=0,
-        http_host="127.0.0.1",
-        time_scale=50,
-    )
-    task = asyncio.create_task(adapter.run())
-    await asyncio.wait_for(adapter.ready.wait(), 5)
-    yield adapter
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
-
-
-@pytest.fixture
-async def user(slack: SlackAdapter) -> AsyncIterator[SlackUser]:
-    """The Slack side: signs and posts requests to Vigie's endpoint."""
-    async with aiohttp.ClientSession() as session:
-        yield SlackUser(session, f"http://127.0.0.1:{slack.http_port}/slack/events")
-
-
-async def join(user: SlackUser, slack: SlackAdapter, services: Services, team_id: int) -> None:
-    code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
-    answer = await user.command(f"rejoindre {code}")
-    assert answer.status == 200
-    await slack.dispatcher.drain()
 
 
 async def risky_mention(services: Services, team_id: int) -> int:

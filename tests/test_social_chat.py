@@ -12,9 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
 
 from adapters.slack import SlackAdapter
 from adapters.telegram import TelegramAdapter
@@ -23,7 +21,8 @@ from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
 from bot.watch.monitor import Monitor
-from tests.fake_slack import BOT_TOKEN, CHANNEL, SIGNING_SECRET, FakeSlack, SlackUser
+from tests import slack_app
+from tests.fake_slack import CHANNEL, FakeSlack, SlackUser
 from tests.fake_social import (
     FakeSocial,
     bluesky_post,
@@ -33,7 +32,12 @@ from tests.fake_social import (
     social_settings,
 )
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
-from tests.test_cases_grouping import ORIGINAL, PLACE, places_payload
+from tests.test_cases_grouping import ORIGINAL, PLACE, serve_listing
+
+# The real Slack adapter in HTTP mode on the fake Web API (shared fixtures).
+fake_slack = slack_app.fake_slack
+slack = slack_app.slack
+user = slack_app.user
 
 GROUP = -1005550042
 
@@ -115,30 +119,6 @@ async def test_telegram_copies_across_networks_give_one_full_alert_and_two_short
             await asyncio.gather(*tasks, return_exceptions=True)
 
 
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def slack(router: Router, fake_slack: FakeSlack) -> AsyncIterator[SlackAdapter]:
-    adapter = SlackAdapter(
-        router,
-        bot_token=BOT_TOKEN,
-        signing_secret=SIGNING_SECRET,
-        api_url=fake_slack.api_url,
-        http_port=0,
-        http_host="127.0.0.1",
-        time_scale=50,
-    )
-    task = asyncio.create_task(adapter.run())
-    await asyncio.wait_for(adapter.ready.wait(), 5)
-    yield adapter
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
-
-
 def slack_text(message: dict[str, Any]) -> str:
     parts = [message.get("text", "")]
     for block in message.get("blocks") or []:
@@ -153,15 +133,12 @@ async def test_slack_wave_is_one_message_and_bilan_lists_the_web(
     team_id: int,
     slack: SlackAdapter,
     fake_slack: FakeSlack,
+    user: SlackUser,
     social: FakeSocial,
 ) -> None:
     now = datetime.now(UTC)
     reviews = [("ok", 5, "Parfait.", now - timedelta(days=40))]
-
-    async def handler(request: web.Request) -> web.Response:
-        return web.json_response(places_payload(reviews))
-
-    social.web.route(f"/places-api/places/{PLACE}", handler)
+    serve_listing(social, reviews)
     social.brave_results['"Marie Dupont"'] = [
         brave_result("https://www.pagesjaunes.fr/pros/123", "Dupont Marie - Dermatologue",
                      "Avis et horaires du Dr Marie Dupont, dermatologue à Lyon."),
@@ -170,36 +147,34 @@ async def test_slack_wave_is_one_message_and_bilan_lists_the_web(
     ]  # fmt: skip
     delivery = Delivery(services, {"slack": slack})
     monitor = Monitor(services, on_new_alerts=delivery.wake)
-    async with aiohttp.ClientSession() as session:
-        user = SlackUser(session, f"http://127.0.0.1:{slack.http_port}/slack/events")
-        code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
-        for command in (
-            f"rejoindre {code}",
-            "surveiller Dr Marie Dupont, dermatologue, Lyon",
-            f"source google {PLACE} pour 1",
-        ):
-            assert (await user.command(command)).status == 200
-            await slack.dispatcher.drain()
-        await services.store.sources.poll_now(team_id)
-        await monitor.poll_due()
-        await delivery.send_due()
-        before = len(fake_slack.messages(CHANNEL))
-        for n in range(4):
-            reviews.append((f"w{n}", 1, f"Arnaque ({n}).", now - timedelta(minutes=30 - n)))
-        await services.store.sources.poll_now(team_id)
-        await monitor.poll_due()
-        await delivery.send_due()
-        new = fake_slack.messages(CHANNEL)[before:]
-        assert len(new) == 1  # one grouped alert for four reviews
-        assert "Vague d'avis négatifs" in slack_text(new[0])
-        assert "4 avis négatifs" in slack_text(new[0])
-
-        before = len(fake_slack.messages(CHANNEL))
-        assert (await user.command("bilan")).status == 200
+    code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
+    for command in (
+        f"rejoindre {code}",
+        "surveiller Dr Marie Dupont, dermatologue, Lyon",
+        f"source google {PLACE} pour 1",
+    ):
+        assert (await user.command(command)).status == 200
         await slack.dispatcher.drain()
-        shown = "\n".join(slack_text(m) for m in fake_slack.messages(CHANNEL)[before:])
-        assert "Ce que le web montre" in shown
-        assert "Sites d'avis et annuaires" in shown and "Réseaux sociaux et vidéo" in shown
-        assert "`/vigie source reseaux 1`" in shown  # Slack's own command syntax
-        assert "`/vigie source page https://www.pagesjaunes.fr/pros/123 pour 1`" in shown
-        assert social.count("/brave/res/v1/web/search") == 1
+    await services.store.sources.poll_now(team_id)
+    await monitor.poll_due()
+    await delivery.send_due()
+    before = len(fake_slack.messages(CHANNEL))
+    for n in range(4):
+        reviews.append((f"w{n}", 1, f"Arnaque ({n}).", now - timedelta(minutes=30 - n)))
+    await services.store.sources.poll_now(team_id)
+    await monitor.poll_due()
+    await delivery.send_due()
+    new = fake_slack.messages(CHANNEL)[before:]
+    assert len(new) == 1  # one grouped alert for four reviews
+    assert "Vague d'avis négatifs" in slack_text(new[0])
+    assert "4 avis négatifs" in slack_text(new[0])
+
+    before = len(fake_slack.messages(CHANNEL))
+    assert (await user.command("bilan")).status == 200
+    await slack.dispatcher.drain()
+    shown = "\n".join(slack_text(m) for m in fake_slack.messages(CHANNEL)[before:])
+    assert "Ce que le web montre" in shown
+    assert "Sites d'avis et annuaires" in shown and "Réseaux sociaux et vidéo" in shown
+    assert "`/vigie source reseaux 1`" in shown  # Slack's own command syntax
+    assert "`/vigie source page https://www.pagesjaunes.fr/pros/123 pour 1`" in shown
+    assert social.count("/brave/res/v1/web/search") == 1

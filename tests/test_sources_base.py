@@ -36,7 +36,7 @@ def test_registry_builds_every_kind_with_its_interval() -> None:
     assert {k: s.interval_s for k, s in sources.items()} == {
         "feed": 900,
         "news": 1800,
-        "places": 3600,
+        "places": 7200,  # two listings inside Google's free Place Details allowance
         "business": 1800,
         "page": 3600,
         "reddit": 3600,
@@ -49,7 +49,7 @@ def test_registry_builds_every_kind_with_its_interval() -> None:
         assert source.default_interval_s == source.interval_s
     overridden = build_sources(SourceConfig(poll_interval_s=120))
     assert {s.interval_s for s in overridden.values()} == {120}
-    assert overridden["places"].default_interval_s == 3600
+    assert overridden["places"].default_interval_s == 7200
 
 
 def test_unknown_kind_is_refused_politely() -> None:

@@ -96,7 +96,7 @@ async def test_all_pages_with_oauth(web_server: FakeWeb) -> None:
     assert second_page.query["pageToken"] == "CAIQAA"
 
     assert result.complete is True
-    assert result.summary == {"name": None, "rating": 4.2, "count": 3}
+    assert result.summary == {"name": None, "rating": 4.2, "count": 3, "calls": 2}  # 2 pages
     assert [m.rating for m in result.mentions] == [2, 5, None]
     first, anonymous, translated = result.mentions
     assert first.external_id == f"{LOCATION}/reviews/AbFvOqmX1b2c3d4e5f6g7h8i9j0"

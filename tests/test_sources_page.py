@@ -17,7 +17,6 @@ from bot.sources import (
     describe,
     new_client,
 )
-from bot.sources.page import item_key
 from tests.fakeweb import FakeWeb, data_file
 
 CONFIG = SourceConfig(allow_private=True, timeout_s=5.0)
@@ -55,7 +54,7 @@ async def test_directory_listing_items(web_server: FakeWeb) -> None:
     assert bad.url == web_server.url("/avis")
     assert "document.write" not in bad.text
     assert "cinq minutes, dépassement d'honoraires\nnon annoncé." in bad.text
-    assert good.external_id == item_key(good.text) and good.external_id.startswith("sha256:")
+    assert good.external_id == "id:1"  # the element's own id: an edit keeps it
     assert good.raw is not None and good.raw.startswith('<article class="avis" data-id="1">')
     assert good.source_id == 8 and good.scoped_watch_id is None
 
@@ -138,9 +137,8 @@ async def test_xml_page_does_not_warn(web_server: FakeWeb) -> None:
 def test_selector_validation_and_describe() -> None:
     source = build_source("page", CONFIG)
     assert source.normalize("exemple.fr/avis", " .avis ") == ("https://exemple.fr/avis", ".avis")
-    with pytest.raises(InvalidTargetError) as missing:
-        source.normalize("https://exemple.fr/avis", None)
-    assert "Il manque le sélecteur CSS" in missing.value.message
+    # No selector: the page's schema.org reviews are read (tests/test_sources_schema.py).
+    assert source.normalize("https://exemple.fr/avis", None) == ("https://exemple.fr/avis", None)
     with pytest.raises(InvalidTargetError) as invalid:
         source.normalize("https://exemple.fr/avis", "div[[")
     assert (

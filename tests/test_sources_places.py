@@ -158,5 +158,6 @@ def test_place_id_normalize_and_describe() -> None:
         assert "Exemple : /source google" in caught.value.message
     spec = SourceSpec(id=1, team_id=1, kind="places", target=PLACE_ID, watch_id=2)
     assert describe(spec) == "Google (fiche) · ChIJN1t_tDeuEms…"
-    assert source.default_interval_s == 3600 and source.interval_s == 3600
+    # Every 2 h keeps two listings inside Google's free Place Details allowance.
+    assert source.default_interval_s == 7200 and source.interval_s == 7200
     assert build_source("places", SourceConfig(poll_interval_s=60)).interval_s == 60

@@ -9,14 +9,21 @@ from typing import Any
 import pytest
 
 from bot.models import Flag, Severity
-from bot.triage.classify import PatternError, compile_pattern, load_patterns, triage
+from bot.triage.classify import (
+    PatternError,
+    compile_pattern,
+    load_patterns,
+    read_by_rules,
+    triage,
+)
 
 DATA = json.loads((Path(__file__).parent / "data" / "triage_cases.json").read_text("utf-8"))
 
 
 @pytest.mark.parametrize("case", DATA["cases"], ids=lambda c: (c.get("title") or c["text"])[:50])
 def test_case(case: dict[str, Any]) -> None:
-    result = triage(case["text"], title=case.get("title"), rating=case.get("rating"))
+    """The rules' reading of each hand case (the learned model is measured on the whole set)."""
+    result, _ = read_by_rules(case["text"], title=case.get("title"), rating=case.get("rating"))
     assert sorted(f.value for f in result.flags) == sorted(case["flags"]), result.cues
     if case["severity"] is not None:
         assert result.severity is Severity(case["severity"]), result.cues
@@ -24,6 +31,16 @@ def test_case(case: dict[str, Any]) -> None:
         assert any(case["cue"] in c.words for c in result.cues if c.flag), result.cues
     if "actions" in case:
         assert list(result.actions) == case["actions"]
+
+
+def test_rules_and_model_together_keep_the_hand_cases() -> None:
+    """With the learned model the flags of the hand cases (hard negatives included: denials,
+    hypotheses, « je vais vous retrouver un créneau ») stay right at least 95 % of the time."""
+    right = 0
+    for case in DATA["cases"]:
+        result = triage(case["text"], title=case.get("title"), rating=case.get("rating"))
+        right += sorted(f.value for f in result.flags) == sorted(case["flags"])
+    assert right / len(DATA["cases"]) >= 0.95
 
 
 def test_every_flag_is_explained_in_french() -> None:
@@ -65,7 +82,7 @@ def test_lawful_criticism_gets_reply_guidance_only() -> None:
 
 
 def test_weak_accusation_cue_alone_raises_nothing() -> None:
-    assert not triage("Ils m'ont facturé la consultation, 30 euros.").flags
+    assert not read_by_rules("Ils m'ont facturé la consultation, 30 euros.")[0].flags
 
 
 def test_pattern_syntax() -> None:

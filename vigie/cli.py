@@ -36,6 +36,22 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="exporte les données d'une équipe (CSV/JSON)")
     export.add_argument("--team", help="nom de l'équipe (par défaut : celle du serveur)")
     export.add_argument("--out", type=Path, help="dossier de sortie")
+    google = sub.add_parser("google", help="connecte le compte Google Business Profile du cabinet")
+    google_sub = google.add_subparsers(dest="google_command")
+    connect = google_sub.add_parser(
+        "connecter", aliases=["connect"], help="autorise Vigie et choisit l'établissement"
+    )
+    connect.add_argument(
+        "--sans-navigateur",
+        "--no-browser",
+        dest="no_browser",
+        action="store_true",
+        help="serveur sans navigateur : coller l'adresse de retour de Google",
+    )
+    connect.add_argument(
+        "--port", type=int, default=0, help="port local de retour (défaut : libre)"
+    )
+    connect.add_argument("--team", help="nom de l'équipe (par défaut : celle du serveur)")
     purge = sub.add_parser("purge", help="supprime les avis détectés avant une date")
     purge.add_argument("--before", required=True, help="date AAAA-MM-JJ")
     purge.add_argument("--yes", action="store_true", help="ne pas demander confirmation")
@@ -67,12 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_eval(args.watchlist, args.corpus, predict=args.predict, out=sys.stdout)
         if command == "verify":
-            from bot.capture.verify import verify_bundle
-
-            report = verify_bundle(args.bundle)
-            for line in report.lines:
-                print(line)
-            return 0 if report.ok else 1
+            return _verify(args.bundle)
         settings = load_settings()
         if command in ("run", "console"):
             from vigie.runtime import run_vigie
@@ -88,6 +99,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from vigie.export import export_team
 
             return asyncio.run(export_team(settings, team=args.team, out=args.out))
+        if command == "google":
+            from vigie.google_connect import run_connect
+
+            if args.google_command not in ("connecter", "connect"):
+                print("Usage : vigie google connecter [--sans-navigateur]", file=sys.stderr)
+                return 2
+            return asyncio.run(
+                run_connect(settings, browser=not args.no_browser, port=args.port, team=args.team)
+            )
         if command == "purge":
             from vigie.export import purge_before
 
@@ -108,6 +128,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _verify(bundle: Path) -> int:
+    """`vigie verify`: one French line per finding, exit 0 only when intact; never a traceback."""
+    from bot.capture.verify import Refused, Registered, trust_from_env, verify_bundle
+    from bot.store.captures import find_bundle
+
+    try:
+        settings: Settings | None = load_settings()
+    except SettingsError:
+        settings = None
+    try:
+        trust = trust_from_env()
+        if trust is None and settings is not None and settings.tsa_ca is not None:
+            trust = settings.tsa_ca.read_bytes()
+    except (Refused, OSError) as exc:
+        print(f"Vérification impossible : {exc}")
+        return 2
+    database = settings.database if settings is not None else None
+
+    def registry(name: str, sha256: str) -> Registered | None:
+        found = find_bundle(database, name, sha256) if database is not None else None
+        return Registered(found[1], found[0]) if found else None
+
+    on_server = database is not None and database.is_file()
+    report = verify_bundle(bundle, registry=registry if on_server else None, trust_pem=trust)
+    for line in report.lines:
+        print(line)
+    return 0 if report.ok else 1
 
 
 def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:

@@ -8,6 +8,7 @@ from adapters.console import CHAT_ID, ConsoleAdapter
 from bot.chat.transport import ChatTransport
 from bot.router import Router
 from bot.settings import Settings
+from bot.triage import learned as triage_learned
 from vigie.app import BackgroundTask, make_router, open_services, serve
 from vigie.engines import build_engines
 from vigie.logging_setup import setup_logging
@@ -18,6 +19,10 @@ log = logging.getLogger(__name__)
 async def run_vigie(settings: Settings, *, force_console: bool = False) -> int:
     """Start every configured adapter (the console when none is) and serve until stopped."""
     setup_logging(settings)
+    triage_learned.use(settings.triage_model)
+    problem = triage_learned.check()
+    if problem is not None:
+        log.warning(triage_learned.unavailable_line(problem))
     services = await open_services(settings)
     router = make_router(services)
     transports: list[ChatTransport] = []

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.dates import format_capture_time
+
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 BACKGROUND = (18, 38, 58)
@@ -70,9 +72,7 @@ def band_lines(
     ]
     if final_url and final_url != requested_url:
         lines.append(BandLine(f"Adresse affichée après redirection : {visible(final_url)}"))
-    lines.append(
-        BandLine(f"Date et heure de la capture : {utc_label(taken_at)} (temps universel)", True)
-    )
+    lines.append(BandLine(f"Date et heure de la capture : {format_capture_time(taken_at)}", True))
     lines.append(BandLine(f"Serveur : {server_ip or 'adresse inconnue'} — Navigateur : {browser}"))
     return lines
 

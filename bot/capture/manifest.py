@@ -18,6 +18,7 @@ from bot.capture.page import PageCapture, PageLimits
 from bot.capture.proxy import GuardProxy
 from bot.capture.readme import readme_text
 from bot.capture.warc import Exchange, write_warc
+from bot.dates import format_capture_time
 
 FORMAT = "vigie-capture/1"
 PROXY_NOTE = (
@@ -63,6 +64,19 @@ def page_notes(
             "(réseau interne) n'ont pas été chargés : voir manifest.json."
         )
     return notes
+
+
+def failure_reason(status: str, reason: str) -> str:
+    """What went wrong, in a few words, for a capture that produced no page."""
+    if status == "no_browser":
+        return "le navigateur n'est pas disponible sur le serveur. " + _sentence(reason)
+    if status == "no_url":
+        return "cette mention n'a pas d'adresse web à capturer"
+    if status == "error":
+        return "erreur inattendue, détaillée dans le journal du serveur"
+    if status == "refused":
+        return "capture refusée. " + _sentence(reason)
+    return _sentence(reason) or "la page n'a pas pu être chargée"
 
 
 def compose_note(status: str, reason: str, notes: list[str], has_mention: bool) -> str:
@@ -134,10 +148,14 @@ def build_manifest(
     mention: Mapping[str, object] | None,
     limits: PageLimits,
     max_transfer_bytes: int,
+    operator: Mapping[str, object] | None = None,
+    captured_at: datetime | None = None,
+    timestamp: Mapping[str, object] | None = None,
 ) -> dict[str, Any]:
     """Every fact about the capture except the file hashes (added by `finish_bundle`)."""
     shot = page.screenshot if page else None
     notes = page_notes(page, guard, proxy, max_transfer_bytes) if page else []
+    moment = captured_at or (shot.taken_at if shot else started_at)
     return {
         "format": FORMAT,
         "capture_id": capture_id,
@@ -147,9 +165,13 @@ def build_manifest(
         "note": compose_note(status, reason, notes, mention is not None),
         "notes": notes if page else ([reason] if reason else []),
         "requested_by": requested_by,
+        "operator": dict(operator) if operator else {"label": requested_by},
+        "captured_at": utc_iso(moment),
+        "captured_at_text": format_capture_time(moment),
         "requested_text": requested_text,
         "requested_url": requested_url,
         "final_url": page.final_url if page else None,
+        "site_name": page.site_name if page else None,
         "url_at_capture": page.url_at_capture if page else None,
         "page_loaded": page.loaded if page else None,
         "http": _http(page, proxy) if page else None,
@@ -176,6 +198,16 @@ def build_manifest(
         }
         if shot
         else None,
+        "preparation": _preparation(page),
+        "text_on_page": _text_on_page(page, mention),
+        "excerpt": page.excerpt if page else None,
+        "timestamp": dict(timestamp) if timestamp else None,
+        "dns": {host: [str(ip) for ip in ips] for host, ips in guard.resolved.items()},
+        "tls_chain_pem": page.tls_chain if page else [],
+        "resources": {
+            "recorded": len(page.resources) if page else 0,
+            "skipped": page.resources_skipped if page else 0,
+        },
         "network": {
             "connections": [dataclasses.asdict(c) for c in proxy.connections] if proxy else [],
             "blocked": [dataclasses.asdict(b) for b in guard.blocked],
@@ -196,23 +228,61 @@ def build_manifest(
     }
 
 
+PREPARATION_NOTE = (
+    "Avant la capture, la page a été parcourue jusqu'en bas (chargement différé des images), "
+    "les éléments fixes ou collants ont été rendus statiques et les bandeaux (cookies, "
+    "fenêtres) masqués, pour qu'aucun ne recouvre le contenu. La liste suit."
+)
+
+
+def _preparation(page: PageCapture | None) -> dict[str, Any] | None:
+    """What was changed on the page before the shot, and why."""
+    if page is None:
+        return None
+    return {"note": PREPARATION_NOTE, **page.prepared}
+
+
+def _text_on_page(page: PageCapture | None, mention: Mapping[str, object] | None) -> dict[str, Any]:
+    """Whether and where the mention's words were found on the page."""
+    if page is None or not page.searched:
+        return {"searched": False, "found": False}
+    where = page.located
+    if where is None:
+        return {"searched": True, "found": False}
+    shot = page.screenshot
+    band = shot.band_height if shot else 0
+    return {
+        "searched": True,
+        "found": True,
+        "match": where.how,
+        "author_on_page": where.author,
+        "matched_chars": where.matched_chars,
+        "page_box": {"x": where.x, "y": where.y, "width": where.width, "height": where.height},
+        "capture_png_box": {
+            "x": where.x,
+            "y": where.y + band,
+            "width": where.width,
+            "height": where.height,
+        },
+    }
+
+
 def warc_exchanges(page: PageCapture, proxy: GuardProxy | None) -> list[Exchange]:
     """The page's exchanges with the server address each one used."""
     return [
         dataclasses.replace(ex, ip=proxy.ip_for_url(ex.url) if proxy else None)
-        for ex in page.exchanges
+        for ex in [*page.exchanges, *page.resources]
     ]
 
 
-def finish_bundle(
+def seal_folder(
     folder: Path,
     manifest: dict[str, Any],
-    zip_path: Path,
     *,
     exchanges: list[Exchange],
     captured_at: datetime,
-) -> Bundle:
-    """Write the WARC, LISEZMOI, manifest, SHA256SUMS, then the ZIP (blocking: use a thread)."""
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """Write the WARC, LISEZMOI, manifest and SHA256SUMS (blocking: use a thread)."""
     if exchanges:
         write_warc(
             folder / WARC,
@@ -225,17 +295,20 @@ def finish_bundle(
     entries = hash_files(folder, evidence)
     hashes = {name: str(entry["sha256"]) for name, entry in entries.items()}
     mention = manifest.get("mention") or {}
+    stamp = manifest.get("timestamp") or {}
     (folder / README).write_text(
         readme_text(
             vigie_version=str(manifest["vigie_version"]),
             requested_url=str(manifest["requested_url"] or manifest["requested_text"] or ""),
             final_url=manifest["final_url"],
-            started_at=datetime.fromisoformat(str(manifest["started_at"])),
-            ok=bool(manifest["ok"]),
+            captured_at=str(manifest["captured_at_text"]),
+            operator=str((manifest.get("operator") or {}).get("label") or ""),
+            ok=manifest["status"] in ("ok", "partial"),
             note=str(manifest["note"]),
             notes=[str(n) for n in manifest["notes"]],
             mention_id=mention.get("id"),
             hashes=hashes,
+            timestamp=str(stamp.get("statement") or ""),
         ),
         encoding="utf-8",
     )
@@ -243,5 +316,18 @@ def finish_bundle(
     written = to_json(manifest)
     (folder / MANIFEST).write_text(written, encoding="utf-8")
     write_sums(folder)
+    return hashes, json.loads(written)
+
+
+def finish_bundle(
+    folder: Path,
+    manifest: dict[str, Any],
+    zip_path: Path,
+    *,
+    exchanges: list[Exchange],
+    captured_at: datetime,
+) -> Bundle:
+    """Seal the folder then zip it (blocking: use a thread)."""
+    hashes, written = seal_folder(folder, manifest, exchanges=exchanges, captured_at=captured_at)
     zip_sha256 = make_zip(folder, zip_path)
-    return Bundle(zip_path, zip_sha256, hashes, json.loads(written))
+    return Bundle(zip_path, zip_sha256, hashes, written)

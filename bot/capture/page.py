@@ -19,9 +19,14 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Request, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from bot.capture.band import BandLine, utc_label
+from bot.capture.band import BandLine, visible
+from bot.capture.locate import EXCERPT, Located, locate, shoot_excerpt
+from bot.capture.prepare import PrepareLimits, clear_overlays, scroll_through, wait_images
+from bot.capture.resources import ResourceLimits, ResourceLog
 from bot.capture.screenshot import Screenshot, ShotLimits, take_full_page
+from bot.capture.tls import ChainReader
 from bot.capture.warc import Exchange
+from bot.dates import format_capture_time
 
 SCREENSHOT = "capture.png"
 PDF = "page.pdf"
@@ -73,6 +78,8 @@ class PageLimits:
     max_body_bytes: int = 20 * 1024 * 1024
     max_html_bytes: int = 20 * 1024 * 1024
     shot: ShotLimits = field(default_factory=ShotLimits)
+    prepare: PrepareLimits = field(default_factory=PrepareLimits)
+    resources: ResourceLimits = field(default_factory=ResourceLimits)
 
 
 @dataclass
@@ -86,6 +93,14 @@ class PageCapture:
     screenshot: Screenshot | None
     notes: list[str] = field(default_factory=list)
     loaded: bool = True
+    prepared: dict[str, object] = field(default_factory=dict)
+    located: Located | None = None
+    searched: bool = False
+    excerpt: dict[str, object] | None = None
+    resources: list[Exchange] = field(default_factory=list)
+    resources_skipped: int = 0
+    tls_chain: list[str] = field(default_factory=list)
+    site_name: str | None = None
 
 
 def describe_error(message: str) -> str:
@@ -156,10 +171,11 @@ class _InFlight:
             await asyncio.sleep(0.05)
 
 
-async def _navigate(page: Page, url: str, limits: PageLimits) -> tuple[Response, bool]:
+async def _navigate(
+    page: Page, url: str, limits: PageLimits, in_flight: _InFlight
+) -> tuple[Response, bool]:
     """Open the page; return its main response and whether it finished loading in time."""
     deadline = time.monotonic() + limits.page_timeout_s
-    in_flight = _InFlight(page)
     try:
         response = await page.goto(url, wait_until="commit", timeout=limits.page_timeout_s * 1000)
     except PlaywrightTimeoutError as exc:
@@ -210,9 +226,44 @@ async def capture_page(
     limits: PageLimits,
     viewport_width: int,
     band_for: Callable[[str, datetime], list[BandLine]],
+    find_text: str | None = None,
 ) -> PageCapture:
-    """Load `url` in `page` and write the picture, the HTML and the PDF into `folder`."""
-    response, loaded = await _navigate(page, url, limits)
+    """Load `url` in `page` and write the pictures, the HTML and the PDF into `folder`."""
+    in_flight = _InFlight(page)
+    resources = ResourceLog(page)
+    chains = ChainReader()
+    await chains.open(page)  # before loading: an http page may redirect to https
+    try:
+        return await _capture(
+            page,
+            url,
+            folder,
+            limits,
+            viewport_width,
+            band_for,
+            find_text,
+            in_flight,
+            resources,
+            chains,
+        )
+    finally:
+        await chains.close()
+
+
+async def _capture(
+    page: Page,
+    url: str,
+    folder: Path,
+    limits: PageLimits,
+    viewport_width: int,
+    band_for: Callable[[str, datetime], list[BandLine]],
+    find_text: str | None,
+    in_flight: _InFlight,
+    resources: ResourceLog,
+    chains: ChainReader,
+) -> PageCapture:
+    """`capture_page` once the listeners are in place."""
+    response, loaded = await _navigate(page, url, limits, in_flight)
     notes: list[str] = []
     if not loaded:
         notes.append(
@@ -243,6 +294,10 @@ async def capture_page(
         notes=notes,
         loaded=loaded,
     )
+    capture.site_name = await _site_name(page)
+    capture.prepared = await _prepare(page, limits, in_flight, loaded)
+    capture.searched = bool(find_text and find_text.strip())
+    capture.located = await locate(page, find_text) if capture.searched else None
     capture.screenshot = await take_full_page(
         page,
         folder / SCREENSHOT,
@@ -257,9 +312,63 @@ async def capture_page(
             f"La page mesurait {capture.screenshot.measured_height} pixels de haut : la capture "
             f"s'arrête à {limits.shot.max_height} pixels (le PDF et le HTML gardent la suite)."
         )
+    if capture.located is not None:
+        shot = capture.screenshot
+        capture.excerpt = await shoot_excerpt(
+            page,
+            folder / EXCERPT,
+            capture.located,
+            band_for(page.url, shot.taken_at),
+            width=shot.width,
+            page_height=shot.measured_height,
+        )
     await _save_html(page, folder, limits, capture)
     await _save_pdf(page, folder, limits, capture)
+    capture.resources = await resources.exchanges(limits.resources)
+    capture.resources_skipped = resources.skipped
+    if resources.skipped:
+        notes.append(
+            f"{resources.skipped} ressource(s) de la page dépassaient les limites de taille : "
+            "elles manquent au WARC."
+        )
+    if final_url.startswith("https://"):
+        capture.tls_chain = await chains.chain(final_url)
     return capture
+
+
+_SITE_NAME = """() => {
+  const meta = n =>
+    (document.querySelector(`meta[property="${n}"], meta[name="${n}"]`) || {}).content;
+  return meta('og:site_name') || meta('application-name') || document.title || null;
+}"""
+
+
+async def _site_name(page: Page) -> str | None:
+    """The site's own name (og:site_name, else the page title), for letters naming the host."""
+    try:
+        name = await asyncio.wait_for(page.evaluate(_SITE_NAME), 3)
+    except (PlaywrightError, TimeoutError):
+        return None
+    return " ".join(str(name).split())[:200] or None if name else None
+
+
+async def _prepare(
+    page: Page, limits: PageLimits, in_flight: _InFlight, loaded: bool
+) -> dict[str, object]:
+    """Scroll through (lazy content), await images, then clear sticky bars and banners."""
+
+    async def settle(until: float) -> None:
+        await in_flight.quiet(limits.quiet_s / 2, until)
+
+    if loaded:
+        scrolled = await scroll_through(page, limits.prepare, settle)
+        if scrolled["steps"]:  # what scrolling started may still be arriving
+            await in_flight.quiet(limits.quiet_s, time.monotonic() + limits.settle_s)
+    else:
+        scrolled = {"steps": 0, "complete": False}
+    images = await wait_images(page, limits.prepare)
+    cleared = await clear_overlays(page)
+    return {"scroll": scrolled, "images": images, **cleared}
 
 
 async def _save_html(page: Page, folder: Path, limits: PageLimits, capture: PageCapture) -> None:
@@ -280,7 +389,7 @@ async def _save_html(page: Page, folder: Path, limits: PageLimits, capture: Page
 async def _save_pdf(page: Page, folder: Path, limits: PageLimits, capture: PageCapture) -> None:
     """Print the page on A4 with backgrounds, each sheet headed by the URL and UTC time."""
     shot = capture.screenshot
-    when = utc_label(shot.taken_at) if shot else ""
+    when = format_capture_time(shot.taken_at) if shot else ""
     try:
         data = await asyncio.wait_for(
             page.pdf(
@@ -289,7 +398,7 @@ async def _save_pdf(page: Page, folder: Path, limits: PageLimits, capture: PageC
                 page_ranges=f"1-{limits.pdf_max_pages}",
                 display_header_footer=True,
                 header_template=_pdf_box(
-                    html.escape(f"{capture.url_at_capture} — capturée le {when}")
+                    html.escape(f"{visible(capture.url_at_capture)} — capturée le {when}")
                 ),
                 footer_template=_pdf_box(
                     'Page <span class="pageNumber"></span> / <span class="totalPages"></span>'

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
-from bot.capture.band import utc_label, visible
+from bot.capture.band import visible
 from bot.capture.bundle import MANIFEST, README, SUMS
 
 DESCRIPTIONS = {
@@ -19,8 +18,13 @@ DESCRIPTIONS = {
     ),
     "page.html": "le code HTML de la page tel que le navigateur l'affichait (scripts exécutés)",
     "page.warc.gz": (
-        "l'échange avec le serveur (requête, réponse, octets de la page) au format WARC, "
-        "norme ISO 28500, lisible par les outils d'archivage du web (ReplayWeb.page, pywb)"
+        "les échanges avec le serveur (requêtes et réponses de la page et de chacune de ses "
+        "ressources : images, feuilles de style, scripts, polices) au format WARC, norme "
+        "ISO 28500, que les outils d'archivage du web (ReplayWeb.page, pywb) rejouent"
+    ),
+    "extrait.png": (
+        "la partie de la page où figure le texte de l'avis, encadrée en rouge, sous le même "
+        "bandeau (adresse, heure)"
     ),
     "mention.txt": "la mention telle que Vigie l'a reçue de la source, en clair",
     "mention.json": "la même mention, données complètes reçues de la source (format JSON)",
@@ -39,20 +43,23 @@ def readme_text(
     vigie_version: str,
     requested_url: str,
     final_url: str | None,
-    started_at: datetime,
+    captured_at: str,
+    operator: str,
     ok: bool,
     note: str,
     notes: list[str],
     mention_id: object | None,
     hashes: Mapping[str, str],
+    timestamp: str = "",
 ) -> str:
     """The French notice for the people who will receive the bundle (insurer, lawyer)."""
     out = [
         "LISEZMOI — dossier de preuve Vigie",
         "==================================",
         "",
-        f"Dossier produit automatiquement par Vigie {vigie_version}, capture commencée le "
-        f"{utc_label(started_at)}.",
+        f"Dossier produit automatiquement par Vigie {vigie_version}.",
+        f"Heure de la capture : {captured_at}.",
+        f"Demandée par : {visible(operator) or 'inconnu'}.",
         f"Page documentée : {visible(requested_url) if requested_url else 'aucune adresse web'}",
     ]
     if final_url and final_url != requested_url:
@@ -60,11 +67,11 @@ def readme_text(
     if mention_id is not None:
         out.append(f"Mention documentée : n° {mention_id} (voir mention.txt).")
     out.append("")
+    out.append(f"Résultat : {note}")
     if ok:
-        out.append("Résultat : la page a été capturée.")
         out += [f"Remarque : {line}" for line in notes]
-    else:
-        out += ["Résultat : la page n'a pas pu être capturée.", note]
+    if timestamp:
+        out.append(f"Horodatage : {timestamp}")
     if not ok and mention_id is not None:
         out.append(
             "Le dossier conserve néanmoins la mention telle que Vigie l'a reçue de la source "
@@ -93,7 +100,14 @@ def readme_text(
         "  comparer le résultat avec la ligne correspondante de SHA256SUMS.",
         "",
         "Vigie a aussi enregistré dans son journal l'empreinte du fichier ZIP au moment de la",
-        "capture : comparez-la avec celle du fichier transmis.",
+        "capture : sur le serveur, vigie verify l'affiche et la compare à celle du fichier",
+        "transmis.",
+        "",
+        "Quand le lot est horodaté, SHA256SUMS.tsr est le jeton RFC 3161 d'une autorité",
+        "d'horodatage sur SHA256SUMS, et horodatage-chaine.pem ses certificats. Vérification",
+        "indépendante : openssl ts -verify -data SHA256SUMS -in SHA256SUMS.tsr",
+        "-CAfile horodatage-chaine.pem (ou le certificat racine publié par l'autorité). Le PDF",
+        "porte alors aussi un horodatage de document (PAdES), visible dans un lecteur PDF.",
         "",
         "4. Valeur de ce dossier",
         "",

@@ -18,17 +18,36 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 from playwright.async_api import Error as PlaywrightError
 
 from bot.capture.band import BandLine, band_lines
 from bot.capture.browser import BrowserInfo, BrowserUnavailableError, SharedBrowser
+from bot.capture.bundle import SUMS, make_zip
 from bot.capture.context_pool import ContextPool
 from bot.capture.guard import GuardPolicy, GuardState, HostNotFoundError
-from bot.capture.manifest import build_manifest, finish_bundle, warc_exchanges
-from bot.capture.page import PageCapture, PageLimits, PageUnreachableError, capture_page
+from bot.capture.locate import EXCERPT
+from bot.capture.manifest import (
+    build_manifest,
+    failure_reason,
+    seal_folder,
+    warc_exchanges,
+)
+from bot.capture.page import PDF, PageCapture, PageLimits, PageUnreachableError, capture_page
 from bot.capture.proxy import GuardProxy
 from bot.capture.record import write_mention_record
+from bot.capture.timestamp import (
+    CHAIN,
+    FAILED,
+    TOKEN,
+    Stamp,
+    TimestampError,
+    stamp_file_digest,
+    stamp_pdf,
+)
+from bot.capture.verdict import Verdict, judge, shortfalls
 from bot.clock import utcnow
+from bot.dates import format_capture_time
 from bot.netguard import UnsafeURLError
 
 log = logging.getLogger(__name__)
@@ -45,7 +64,9 @@ class CaptureBusyError(RuntimeError):
 class CaptureResult:
     """One capture's outcome; the bundle exists whatever `status` says.
 
-    `status` is one of: ok, refused (unsafe address), unreachable, no_browser, no_url, error.
+    `status` is one of: ok (whole page, review found when there was one to find), partial
+    (captured, but not whole or without the review), refused (unsafe address), unreachable,
+    no_browser, no_url, error. `verdict` says what the bundle proves, in words.
     """
 
     ok: bool
@@ -62,6 +83,13 @@ class CaptureResult:
     screenshot_sha256: str | None = None
     screenshot_size: tuple[int, int] | None = None
     preview_path: Path | None = None
+    captured_at: datetime | None = None
+    verdict: Verdict | None = None
+    excerpt_path: Path | None = None
+    pdf_path: Path | None = None
+    stamp: Stamp | None = None
+    timestamp_note: str = ""
+    operator: str = ""
 
 
 def normalize_url(text: str) -> str:
@@ -107,6 +135,7 @@ class CaptureService:
         max_transfer_bytes: int = 100 * 1024 * 1024,
         limits: PageLimits | None = None,
         viewport: tuple[int, int] = (1280, 800),
+        tsa_url: str | None = None,
     ) -> None:
         self.captures_dir = Path(data_dir) / "captures"
         self.policy = policy or GuardPolicy(allow_private=allow_private)
@@ -116,6 +145,8 @@ class CaptureService:
         self.max_transfer_bytes = max_transfer_bytes
         self.vigie_version = vigie_version
         self.viewport = viewport
+        self.tsa_url = tsa_url
+        self._tsa_session: aiohttp.ClientSession | None = None
         self.browser = SharedBrowser(chromium_path)
         self.contexts = ContextPool(
             self.browser, self.policy, viewport=viewport, max_transfer_bytes=max_transfer_bytes
@@ -133,6 +164,15 @@ class CaptureService:
         """Close the spare context and stop the browser."""
         await self.contexts.close()
         await self.browser.close()
+        if self._tsa_session is not None:
+            await self._tsa_session.close()
+            self._tsa_session = None
+
+    def _tsa(self) -> aiohttp.ClientSession:
+        """One HTTP session for the authority, kept between captures (TLS set up once)."""
+        if self._tsa_session is None or self._tsa_session.closed:
+            self._tsa_session = aiohttp.ClientSession()
+        return self._tsa_session
 
     @property
     def pending(self) -> int:
@@ -145,6 +185,7 @@ class CaptureService:
         *,
         mention: Mapping[str, object] | None = None,
         requested_by: str,
+        operator: Mapping[str, object] | None = None,
         on_progress: Progress | None = None,
     ) -> CaptureResult:
         """Capture `url` (documenting `mention` if given) and return the bundle.
@@ -165,12 +206,16 @@ class CaptureService:
                 await _tell(on_progress, f"Capture en attente ({ahead} avant la vôtre)…")
             async with self._slots:
                 await _tell(on_progress, "Capture en cours…")
-                return await self._run(url, mention, requested_by)
+                return await self._run(url, mention, requested_by, operator)
         finally:
             self._pending -= 1
 
     async def _run(
-        self, url: str | None, mention: Mapping[str, object] | None, requested_by: str
+        self,
+        url: str | None,
+        mention: Mapping[str, object] | None,
+        requested_by: str,
+        operator: Mapping[str, object] | None = None,
     ) -> CaptureResult:
         """One capture from start to bundle; every failure ends as a status and a note."""
         started = utcnow()
@@ -182,6 +227,7 @@ class CaptureService:
         mention_summary = (
             write_mention_record(folder, mention, recorded_at=started) if mention else None
         )
+        find_text = str(mention.get("text") or "") if mention else ""
         guard = GuardState(self.policy)
         attempt = _Attempt()
         try:
@@ -189,7 +235,7 @@ class CaptureService:
                 attempt = _Attempt("no_url", "cette mention n'a pas d'adresse web à capturer")
             else:
                 await guard.check_url(target)
-                attempt = await self._browse(target, folder, guard)
+                attempt = await self._browse(target, folder, guard, find_text)
         except HostNotFoundError as exc:
             attempt = _Attempt("unreachable", str(exc))
         except UnsafeURLError as exc:
@@ -199,8 +245,15 @@ class CaptureService:
         except Exception as exc:  # the team must get a bundle and a sentence, never a traceback
             log.exception("Capture de %s : erreur inattendue", target)
             attempt = _Attempt("error", f"erreur inattendue ({type(exc).__name__})")
+        shot = attempt.page.screenshot if attempt.page else None
+        captured_at = shot.taken_at if shot else started
+        pdf_note = ""
+        if self.tsa_url and (folder / PDF).is_file():
+            try:
+                await stamp_pdf(self.tsa_url, folder / PDF, session=self._tsa())
+            except TimestampError as exc:
+                pdf_note = f"Le PDF n'a pas reçu d'horodatage de document : {exc}."
         finished = utcnow()
-        info = self.browser.info
         manifest = build_manifest(
             capture_id=capture_id,
             vigie_version=self.vigie_version,
@@ -212,43 +265,122 @@ class CaptureService:
             page=attempt.page,
             proxy=attempt.proxy,
             guard=guard,
-            browser=info,
+            browser=self.browser.info,
             viewport=self.viewport,
             started_at=started,
             finished_at=finished,
             mention=mention_summary,
             limits=self.limits,
             max_transfer_bytes=self.max_transfer_bytes,
+            operator=operator,
+            captured_at=captured_at,
+            timestamp=self._timestamp_plan(),
         )
-        bundle = await asyncio.to_thread(
-            finish_bundle,
+        if pdf_note:
+            manifest["notes"].append(pdf_note)
+        verdict = self._verdict(manifest, attempt, target, captured_at, mention is not None)
+        manifest["status"] = verdict.status
+        manifest["ok"] = verdict.solid
+        manifest["proof"] = verdict.level
+        manifest["note"] = " ".join(
+            part for part in (verdict.statement, verdict.next_step, *manifest["notes"]) if part
+        )
+        hashes, written = await asyncio.to_thread(
+            seal_folder,
             folder,
             manifest,
-            self.captures_dir / f"{capture_id}.zip",
             exchanges=warc_exchanges(attempt.page, attempt.proxy) if attempt.page else [],
-            captured_at=attempt.page.screenshot.taken_at
-            if attempt.page and attempt.page.screenshot
-            else started,
+            captured_at=captured_at,
         )
-        shot = attempt.page.screenshot if attempt.page else None
+        stamp, stamp_note = await self._stamp_sums(folder)
+        zip_path = self.captures_dir / f"{capture_id}.zip"
+        zip_sha256 = await asyncio.to_thread(make_zip, folder, zip_path)
+        excerpt = folder / EXCERPT
         return CaptureResult(
-            ok=attempt.status == "ok",
-            status=attempt.status,
+            ok=verdict.solid,
+            status=verdict.status,
             url=target,
             folder=folder,
-            zip_path=bundle.zip_path,
-            bundle_sha256=bundle.zip_sha256,
-            manifest=bundle.manifest,
+            zip_path=zip_path,
+            bundle_sha256=zip_sha256,
+            manifest=written,
             started_at=started,
             finished_at=finished,
-            note=str(bundle.manifest["note"]),
+            note=str(written["note"]),
             screenshot_path=shot.path if shot else None,
-            screenshot_sha256=bundle.hashes.get(shot.path.name) if shot else None,
+            screenshot_sha256=hashes.get(shot.path.name) if shot else None,
             screenshot_size=(shot.width, shot.height) if shot else None,
             preview_path=shot.preview_path if shot else None,
+            captured_at=captured_at,
+            verdict=verdict,
+            excerpt_path=excerpt if excerpt.is_file() else None,
+            pdf_path=folder / PDF if (folder / PDF).is_file() else None,
+            stamp=stamp,
+            timestamp_note=stamp_note,
+            operator=str((written.get("operator") or {}).get("label") or requested_by),
         )
 
-    async def _browse(self, url: str, folder: Path, guard: GuardState) -> _Attempt:
+    def _timestamp_plan(self) -> dict[str, object]:
+        """What the manifest says about trusted time, decided before the hash list exists."""
+        if not self.tsa_url:
+            return {
+                "authority_url": None,
+                "statement": "ce lot n'est pas horodaté par une autorité de confiance "
+                "(VIGIE_TSA_URL n'est pas réglé) : seule l'heure du serveur Vigie le date.",
+            }
+        return {
+            "authority_url": self.tsa_url,
+            "token": TOKEN,
+            "covers": SUMS,
+            "chain": CHAIN,
+            "pdf": "horodatage de document PAdES ajouté à page.pdf",
+            "statement": f"jeton RFC 3161 de l'autorité {self.tsa_url} sur {SUMS} "
+            f"(fichier {TOKEN}, certificats dans {CHAIN}).",
+        }
+
+    async def _stamp_sums(self, folder: Path) -> tuple[Stamp | None, str]:
+        """Timestamp SHA256SUMS; on failure, say so in a file outside the hash list."""
+        if not self.tsa_url:
+            return None, (
+                "Non horodaté : aucune autorité d'horodatage n'est réglée (VIGIE_TSA_URL) ; "
+                "seule l'heure du serveur date ce lot."
+            )
+        try:
+            stamp = await stamp_file_digest(self.tsa_url, folder / SUMS, session=self._tsa())
+        except TimestampError as exc:
+            text = f"Non horodaté : {exc}. Le lot reste daté par l'heure du serveur seulement."
+            (folder / FAILED).write_text(text + "\n", encoding="utf-8")
+            return None, text
+        (folder / TOKEN).write_bytes(stamp.token)
+        (folder / CHAIN).write_text(stamp.chain_pem, encoding="utf-8")
+        when = format_capture_time(stamp.gen_time)
+        return stamp, f"Horodaté par une autorité tierce ({stamp.authority}) : {when}."
+
+    @staticmethod
+    def _verdict(
+        manifest: Mapping[str, Any],
+        attempt: _Attempt,
+        target: str,
+        captured_at: datetime,
+        has_mention: bool,
+    ) -> Verdict:
+        """What this bundle proves, from what the manifest records."""
+        found = bool((manifest.get("text_on_page") or {}).get("found"))
+        retry = f"/capture {target}" if target else "/capture #N"
+        return judge(
+            attempt.status,
+            url=target,
+            moment=format_capture_time(captured_at),
+            reason=failure_reason(attempt.status, attempt.reason) if attempt.status != "ok" else "",
+            shortfall=shortfalls(manifest) if attempt.status == "ok" else [],
+            text_found=found,
+            retry=retry,
+            has_mention=has_mention,
+        )
+
+    async def _browse(
+        self, url: str, folder: Path, guard: GuardState, find_text: str = ""
+    ) -> _Attempt:
         """Run the page capture, relaunching the browser once if it died on the way."""
         for attempt in (1, 2):
             ready = await self.contexts.take(guard)
@@ -260,6 +392,7 @@ class CaptureService:
                     limits=self.limits,
                     viewport_width=self.viewport[0],
                     band_for=self._band_for(url, ready.proxy, self.browser.info),
+                    find_text=find_text,
                 )
                 return _Attempt("ok", "", page, ready.proxy)
             except PageUnreachableError as exc:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.chat.markup import NL, b, i, link, quote, t
 from bot.chat.types import Button, Span
-from bot.dates import format_date, local_date
+from bot.dates import format_date, format_datetime, local_date
 from bot.messages import messages
 from bot.models import Flag, StoredMention, Watch
 
@@ -62,6 +62,8 @@ def mention_block(
             spans += [NL, t("   · " + reason[:200])]
     if m.handled_at:
         spans += [NL, i(say.handled())]
+    if m.disappeared_at:
+        spans += [NL, i(say.no_longer_online(format_datetime(m.disappeared_at, lang, tz)))]
     return spans
 
 

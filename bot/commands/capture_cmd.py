@@ -13,7 +13,7 @@ async def capture(ctx: Context, args: str) -> Reply:
     """Capture a URL, or the page of mention #ID."""
     # Playwright loads on the first capture, not at start-up (idle memory).
     from bot.capture import CaptureBusyError
-    from bot.capture.evidence import capture_reply, take_capture
+    from bot.capture.evidence import capture_reply, operator_of, take_capture
 
     target = args.strip()
     if not target:
@@ -37,6 +37,9 @@ async def capture(ctx: Context, args: str) -> Reply:
             url,
             mention=mention,
             requested_by=ctx.who,
+            operator=operator_of(
+                ctx.incoming.platform, ctx.incoming.user_id, ctx.incoming.user_name
+            ),
             on_progress=progress,
         )
     except CaptureBusyError as exc:

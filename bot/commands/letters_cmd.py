@@ -88,7 +88,12 @@ async def signaler(ctx: Context, args: str) -> list[Reply]:
 
 
 async def repondre(ctx: Context, args: str) -> Reply:
-    """Reply guidance that respects medical secrecy."""
+    """Reply guidance that respects medical secrecy, and publishing it (Business Profile)."""
+    from bot.commands.reply_publish import publish_buttons, publish_offer, publishing_step
+
+    step = await publishing_step(ctx, args)
+    if step is not None:
+        return step
     store = ctx.services.store
     mention = await _mention(ctx, args)
     settings = await store.teams.settings(ctx.team)
@@ -97,7 +102,11 @@ async def repondre(ctx: Context, args: str) -> Reply:
     except DocumentRefused as exc:
         return reply(str(exc))
     await store.mentions.add_event(mention.id, "reply_guidance", ctx.who)
-    return reply(t(guidance.text))
+    return reply(
+        t(guidance.text),
+        *publish_offer(ctx, mention, guidance.draft),
+        buttons=publish_buttons(ctx, mention, guidance.draft),
+    )
 
 
 async def dossier(ctx: Context, args: str) -> Reply:
@@ -174,11 +183,19 @@ COMMANDS = (
     Command(
         name="repondre",
         aliases=("reply",),
-        usage="/repondre #ID",
-        summary_fr="conseils de réponse respectant le secret médical",
-        summary_en="reply guidance that respects medical secrecy",
+        usage="/repondre #ID [= texte | publier | forcer | supprimer]",
+        summary_fr="conseils de réponse respectant le secret médical, et publication sur Google",
+        summary_en="reply guidance that respects medical secrecy, and publishing it on Google",
         handler=repondre,
-        examples=("/repondre 12",),
+        examples=(
+            "/repondre 12",
+            "/repondre 12 = Merci pour votre message.",
+            "/repondre 12 supprimer",
+        ),
+        details_fr=(
+            "Pour un avis lu par Google Business Profile, Vigie montre le texte exact, vérifie "
+            "le secret médical, et ne publie qu'après confirmation."
+        ),
     ),
     Command(
         name="dossier",

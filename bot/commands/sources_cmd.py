@@ -16,6 +16,7 @@ from bot.models import Watch
 from bot.netguard import UnsafeURLError, check_url
 from bot.sources import InvalidTargetError, SourceSpec, build_source, news_query_for
 from bot.sources.kinds import describe
+from bot.sources.places import looks_like_place_id
 from bot.store.watches import CapReached
 
 KINDS = {
@@ -51,7 +52,7 @@ async def _listing(ctx: Context) -> Reply:
             NL,
             code("/source actus 1"),
             NL,
-            code("/source google ChIJN1t_tDeuEmsRUsoyG83frY4 pour 1"),
+            code("/source google Cabinet Dupont Lyon pour 1"),
         )
     watches = {w.id: w for w in await store.watches.active(ctx.team)}
     tz = ctx.services.settings.tz
@@ -79,8 +80,6 @@ async def _listing(ctx: Context) -> Reply:
 
 async def _add(ctx: Context, kind: str, rest: str) -> Reply:
     services = ctx.services
-    store = services.store
-    monitor = services.monitor
     target_text, watch_ref = _split_for(rest)
     watch: Watch | None = await watch_by_ref(ctx, watch_ref) if watch_ref else None
     selector: str | None = None
@@ -90,9 +89,13 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
         target_text = news_query_for(watch)
     elif kind == "page":
         parts = target_text.split(None, 1)
-        if len(parts) != 2:
+        if not parts:
             raise UsageError(lambda say: say.need_page_and_selector())
-        target_text, selector = parts
+        target_text, selector = parts[0], (parts[1] if len(parts) == 2 else None)
+    elif kind == "places" and not looks_like_place_id(target_text):
+        from bot.commands.listing_choice import offer_candidates
+
+        return await offer_candidates(ctx, target_text, watch)
     elif kind in ("places", "business") and watch is None:
         raise UsageError(lambda say: say.need_listing_owner())
     if not target_text:
@@ -107,6 +110,25 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
             await check_url(target, allow_private=config.allow_private)
     except (InvalidTargetError, UnsafeURLError) as exc:
         raise UsageError(str(exc)) from exc
+    if kind == "page" and selector is None:
+        from bot.commands.page_check import schema_org_refusal
+
+        refusal = await schema_org_refusal(ctx, config, target)
+        if refusal is not None:
+            return refusal
+    return await add_checked(ctx, kind, target, selector, watch)
+
+
+async def add_checked(
+    ctx: Context, kind: str, target: str, selector: str | None, watch: Watch | None
+) -> Reply:
+    """Add a source whose target was already checked, and wake the monitor."""
+    services = ctx.services
+    store = services.store
+    monitor = services.monitor
+    from bot.watch.monitor import source_config
+
+    source = build_source(kind, source_config(services))
     if await store.sources.find(ctx.team, kind, target, selector) is not None:
         return reply(
             ctx.tr("Cette source est déjà suivie. Voir ", "Already followed. See "), code("/source")
@@ -175,16 +197,19 @@ COMMANDS = (
     Command(
         name="source",
         aliases=("sources",),
-        usage="/source [flux URL|actus N|google PLACE_ID pour N|fiche COMPTE/ÉTAB pour N|"
-        "page URL SÉLECTEUR|reseaux N|reddit N|youtube N|bluesky N|mastodon N|retirer S]",
+        usage="/source [flux URL|actus N|google NOM VILLE (pour N)|google PLACE_ID pour N|"
+        "fiche COMPTE/ÉTAB pour N|page URL [SÉLECTEUR]|reseaux N|reddit N|youtube N|bluesky N|"
+        "mastodon N|retirer S]",
         summary_fr="les sources de l'équipe (flux, Google, pages, réseaux sociaux) et leur santé",
         summary_en="the team's sources (feeds, Google, pages, social networks) and their health",
         handler=source,
         examples=(
             "/source flux https://www.google.com/alerts/feeds/123/456",
             "/source actus 1",
+            "/source google Cabinet Dupont Lyon pour 2",
             "/source google ChIJN1t_tDeuEmsRUsoyG83frY4 pour 2",
             "/source fiche 1234/5678 pour 2",
+            "/source page https://exemple.fr/avis",
             "/source page https://exemple.fr/avis .review",
             "/source reseaux 1",
             "/source youtube chaine:UCxxxxxxxxxxxxxxxxxxxxxx pour 1",
@@ -193,7 +218,9 @@ COMMANDS = (
         ),
         details_fr=(
             "Un flux Google Alertes se crée sur google.fr/alerts (« Envoyer à : flux RSS »). "
-            "« pour N » rattache la source au nom n° N de /liste. « /source reseaux N » ajoute "
+            "« pour N » rattache la source au nom n° N de /liste. « google » suivi du nom et "
+            "de la ville propose les fiches Google trouvées ; « page » sans sélecteur lit les "
+            "avis que la page publie en données schema.org. « /source reseaux N » ajoute "
             "d'un coup Reddit, YouTube, Bluesky et Mastodon (ceux que le serveur sait "
             "interroger) pour le nom n° N."
         ),

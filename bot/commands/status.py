@@ -6,6 +6,7 @@ from bot import __version__
 from bot.chat.markup import NL, b, code, reply, t
 from bot.chat.types import Reply, Span
 from bot.commands.base import Command, Context
+from bot.commands.google_status import budget, google_report, source_calls
 from bot.commands.social_sources import quota_spans
 from bot.dates import format_datetime
 from bot.models import Coverage
@@ -53,9 +54,10 @@ async def statut(ctx: Context, args: str) -> Reply:
                 + ")"
             )
         ]
+    google = await google_report(ctx)
     for number, source in enumerate(sources, 1):
         if source.consecutive_failures:
-            health = f"⚠️ {source.consecutive_failures} échec(s) : {(source.last_error or '')[:120]}"
+            health = f"⚠️ {source.consecutive_failures} échec(s) : {(source.last_error or '')[:300]}"
         elif source.last_success_at:
             health = (
                 "✅ "
@@ -65,6 +67,8 @@ async def statut(ctx: Context, args: str) -> Reply:
         else:
             health = "⏳ " + ctx.tr("premier passage à venir", "first poll pending")
         spans += [NL, t(f"S{number} {source.kind} · {source.target[:60]} — {health}")]
+        spans += source_calls(google, source, ctx.lang)
+    spans += budget(google, sources, ctx.lang)
     spans += await quota_spans(ctx)
     if settings.insurer.coverage is Coverage.UNKNOWN:
         spans += [

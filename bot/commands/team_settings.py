@@ -31,6 +31,7 @@ INSURER_KEYS = {
     "email": "email", "courriel": "email", "mail": "email",
     "contrat": "policy", "police": "policy", "policy": "policy",
     "garantie": "coverage", "coverage": "coverage",
+    "adresse": "address", "address": "address",
 }  # fmt: skip
 
 
@@ -100,6 +101,8 @@ def show(s: TeamSettings, lang: str) -> list[Span]:
         b("Liability insurer" if en else "Assureur RCP"),
         t(f" : {ins.name or missing} · {ins.email or missing} · "),
         t(f"{'policy' if en else 'contrat'} {ins.policy or missing}"),
+        NL,
+        t(f"   {'postal address' if en else 'adresse postale'} : {ins.address or missing}"),
         NL,
         t(f"   {'e-reputation cover' if en else 'garantie e-réputation'} : {ins.coverage.value}"),
         NL,

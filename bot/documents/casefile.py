@@ -40,6 +40,8 @@ EVENT_KINDS = (
     "insurer_letter",
     "platform_notice",
     "reply_guidance",
+    "reply_published",
+    "reply_deleted",
     "handled",
     "deadline",
 )
@@ -107,16 +109,26 @@ def build_timeline(
         derived.append(TimelineEvent(mention.published_at, "published", mention.source_label))
     derived.append(TimelineEvent(mention.detected_at, "detected", mention.source_label))
     for capture in captures:
-        detail = f"#{capture.id}" + (
-            f", SHA-256 {capture.bundle_sha256}"
-            if capture.bundle_sha256
-            else f" ({capture.status})"
-        )
-        derived.append(TimelineEvent(capture.finished_at or capture.started_at, "captured", detail))
+        derived.append(TimelineEvent(capture.started_at, "captured", _capture_detail(capture)))
     if mention.handled_at is not None:
         derived.append(TimelineEvent(mention.handled_at, "handled", ""))
+    # Captures always come from their records, which say what each one proves.
+    given = [e for e in given if e.kind != "captured"]
+    kinds.discard("captured")
     merged = given + [e for e in derived if e.kind not in kinds]
     return sorted(merged, key=_event_order)
+
+
+def _capture_detail(capture: CaptureRecord) -> str:
+    """A capture as the timeline states it: number, what it proves, its fingerprint."""
+    if capture.status == "ok" and capture.bundle_sha256:
+        proof = "preuve solide (page entière, avis visible)"
+    elif capture.status == "partial":
+        proof = "capture partielle, ne prouve pas à elle seule la publication"
+    else:
+        proof = f"échec ({capture.status}) : prouve la tentative, pas la publication"
+    digest = f", SHA-256 {capture.bundle_sha256}" if capture.bundle_sha256 else ""
+    return f"#{capture.id} — {proof}{digest}"
 
 
 def _event_order(event: TimelineEvent) -> tuple[datetime, int]:

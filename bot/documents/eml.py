@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 from email import policy
 from email.headerregistry import Address
@@ -27,8 +28,9 @@ def build_eml(
     subject: str,
     body: str,
     now: datetime,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
 ) -> bytes:
-    """A draft e-mail (text/plain, UTF-8, quoted-printable) marked unsent for mail clients.
+    """A draft e-mail (text/plain, UTF-8, quoted-printable, files attached) marked unsent.
 
     The Message-ID is derived from the content, so the same letter gives the same bytes.
     """
@@ -44,4 +46,7 @@ def build_eml(
     message["Message-ID"] = f"<vigie.{digest}@{domain}>"
     message["X-Unsent"] = "1"
     message.set_content(body, subtype="plain", charset="utf-8", cte="quoted-printable")
+    for filename, mime_type, content in attachments:
+        maintype, subtype = mime_type.split("/", 1)
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return message.as_bytes()

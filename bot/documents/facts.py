@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
+from bot.dates import format_capture_time
 from bot.deadlines import (
     Deadline,
     deadline_sentence,
@@ -60,6 +62,7 @@ class PractitionerFacts:
     rpps: str | None
     address: str | None
     email: str | None
+    place: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class InsurerFacts:
     email: str | None
     policy: str | None
     coverage: str
+    address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,7 @@ class CueFacts:
 
     flag: str
     words: Untrusted
+    sentence: Untrusted | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +110,7 @@ class MentionFacts:
     severity: str
     legal_risk: bool
     handled: str | None
+    author_from_page: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +125,9 @@ class CaptureFacts:
     bundle_sha256: str | None
     status: str
     complete: bool
+    captured: str = ""
+    proof: str = "aucune"
+    requested_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +142,35 @@ class DeadlineFacts:
     sentence: str
 
 
+#: How a host known only by its IP address is named (never a bare IP in a letter).
+HOSTED_AT = "site web hébergé à l'adresse"
+_POSTCODE_CITY = re.compile(r"\b\d{5}\s+(?:cedex\s+)?([^\d,;]+?)(?:\s+cedex(?:\s+\d+)?)?\s*$", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def place_of(address: str | None) -> str | None:
+    """The town a letter is written from, read from the practice address (« 69002 Lyon »)."""
+    text = setting(address)
+    if not text:
+        return None
+    last = text.split(",")[-1].strip()
+    match = _POSTCODE_CITY.search(last) or _POSTCODE_CITY.search(text)
+    town = match.group(1).strip() if match else (last if not any(c.isdigit() for c in last) else "")
+    town = re.sub(r"\s+\d+(e|er|ème)?$", "", town).strip()
+    return town or None
+
+
+def sentence_with(text: str, words: str, limit: int = 400) -> str | None:
+    """The whole sentence of `text` holding `words` (the triage cue), bounded; None if absent."""
+    needle = " ".join(words.lower().split())
+    if not needle:
+        return None
+    for sentence in _SENTENCE_END.split(clean(text)):
+        if needle in " ".join(sentence.lower().split()):
+            return shorten(" ".join(sentence.split()), limit)[0]
+    return None
+
+
 def practitioner_facts(settings: TeamSettings) -> PractitionerFacts:
     """The practitioner's identity, cleaned."""
     person = settings.practitioner
@@ -142,6 +180,7 @@ def practitioner_facts(settings: TeamSettings) -> PractitionerFacts:
         rpps=setting(person.rpps),
         address=setting(person.address),
         email=setting(person.email),
+        place=place_of(person.address),
     )
 
 
@@ -153,6 +192,7 @@ def insurer_facts(settings: TeamSettings) -> InsurerFacts:
         email=setting(insurer.email),
         policy=setting(insurer.policy),
         coverage=insurer.coverage.value,
+        address=setting(insurer.address),
     )
 
 
@@ -170,9 +210,23 @@ def platform_of(mention: StoredMention) -> tuple[str, bool]:
     )
     if mention.source_kind in _GOOGLE_KINDS or google_maps:
         return "Google", True
+    if host and _is_ip(host):
+        label = clean(mention.source_label, single_line=True)
+        if label and not _is_ip(label.split("/")[-1]) and "://" not in label:
+            return label, False
+        return f"{HOSTED_AT} {host}", False
     if host:
         return host.removeprefix("www."), False
     return clean(mention.source_label, single_line=True) or mention.source_kind, False
+
+
+def _is_ip(host: str) -> bool:
+    """Whether a host is an IP address literal rather than a name."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _platform_text(name: str) -> str:
@@ -193,7 +247,7 @@ def mention_facts(mention: StoredMention, language: str) -> MentionFacts:
     platform, google = platform_of(mention)
     flags = tuple(flag.value for flag in Flag if flag in mention.flags)
     cues = tuple(
-        CueFacts(cue.flag.value, words)
+        CueFacts(cue.flag.value, words, untrusted(sentence_with(mention.text, cue.words)))
         for cue in mention.cues
         if cue.flag is not None and (words := untrusted(cue.words, limit=120)) is not None
     )
@@ -236,6 +290,13 @@ def capture_facts(captures: Sequence[CaptureRecord]) -> tuple[CaptureFacts, ...]
             bundle_sha256=c.bundle_sha256,
             status=c.status,
             complete=c.status == "ok" and c.finished_at is not None and bool(c.bundle_sha256),
+            captured=format_capture_time(c.started_at),
+            proof="solide"
+            if c.status == "ok" and c.bundle_sha256
+            else "partielle"
+            if c.status == "partial"
+            else "aucune",
+            requested_by=clean(c.requested_by, single_line=True),
         )
         for c in ordered
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,8 +12,16 @@ from bot.chat.types import Attachment
 from bot.deadlines import discriminatory_for, format_date, local_date, press_deadline
 from bot.documents.docx_letter import build_docx
 from bot.documents.eml import build_eml
+from bot.documents.enclosures import (
+    Enclosure,
+    Enclosures,
+    author_on_page,
+    enclosures_for,
+    site_name_on_page,
+)
 from bot.documents.errors import DocumentRefused
 from bot.documents.facts import (
+    HOSTED_AT,
     capture_facts,
     deadline_facts,
     insurer_facts,
@@ -23,7 +32,7 @@ from bot.documents.facts import (
 )
 from bot.documents.render import Rendered, render
 from bot.documents.requirements import require
-from bot.documents.safe import clean, header_safe
+from bot.documents.safe import clean, header_safe, untrusted
 from bot.models import CaptureRecord, StoredMention, TeamSettings
 
 EML_MIME = "message/rfc822"
@@ -137,6 +146,7 @@ def _files(
     stem: str,
     now: datetime,
     email: bool,
+    attached: Sequence[Enclosure] = (),
 ) -> tuple[LetterFile, ...]:
     """The `.eml` draft (when addressed by e-mail) and the Word letter."""
     subject = header_safe(rendered.part("subject"), 300)
@@ -151,6 +161,7 @@ def _files(
             subject=subject,
             body=rendered.body,
             now=now,
+            attachments=[(a.filename, a.mime_type, a.content) for a in attached],
         )
         files.append(LetterFile(f"{stem}.eml", eml, EML_MIME))
     docx = build_docx(
@@ -178,6 +189,7 @@ def _letter(
     email: bool,
     mention_id: int | None,
     templates: Path | None,
+    attached: Sequence[Enclosure] = (),
 ) -> Letter:
     """Render one letter and package it."""
     rendered = render(kind, language, facts, templates=templates)
@@ -191,7 +203,9 @@ def _letter(
         recipient=clean(settings.insurer.email, single_line=True)
         if email and settings.insurer.email
         else None,
-        files=_files(kind, language, rendered, settings, stem=stem, now=now, email=email),
+        files=_files(
+            kind, language, rendered, settings, stem=stem, now=now, email=email, attached=attached
+        ),
         mention_id=mention_id,
     )
 
@@ -218,11 +232,22 @@ def _mention_facts(
     """Facts of a letter about one mention: the publication, the evidence, the deadline."""
     facts = _common(settings, language, now)
     deadline = press_deadline(mention, discriminatory=discriminatory)
+    about = mention_facts(mention, language)
+    own = [c for c in captures if c.mention_id == mention.id]
+    if about.author is None:
+        seen = untrusted(author_on_page(own), limit=200)
+        if seen is not None:
+            about = dataclasses.replace(about, author=seen, author_from_page=True)
+    if about.platform.startswith(HOSTED_AT):
+        site = untrusted(site_name_on_page(own), limit=120)
+        if site is not None:
+            about = dataclasses.replace(about, platform=f"{site} ({about.platform})")
     facts.update(
-        mention=mention_facts(mention, language),
+        mention=about,
         captures=capture_facts([c for c in captures if c.mention_id in (None, mention.id)]),
         deadline=deadline_facts(deadline, now, language),
         discriminatory=discriminatory_for(mention, discriminatory),
+        enclosures=Enclosures(),
     )
     return facts
 
@@ -246,6 +271,9 @@ def insurer_letter(
     document = _NAMES[lang]["insurer_letter"][0]
     require(settings, _PRACTITIONER + _INSURER, document=document, language=lang)
     facts = _mention_facts(settings, mention, captures, lang, now, discriminatory)
+    own = [c for c in captures if c.mention_id in (None, mention.id)]
+    enclosures = enclosures_for(own, lang)
+    facts["enclosures"] = enclosures
     facts["appearances"] = list(appearances)
     return _letter(
         "insurer_letter",
@@ -256,6 +284,7 @@ def insurer_letter(
         email=True,
         mention_id=mention.id,
         templates=templates,
+        attached=enclosures.pieces,
     )
 
 

@@ -1,9 +1,12 @@
 """Makes hostile review text safe to quote in any letter: no control or bidi tricks, bounded size.
 
 A review is written by a stranger. Before it enters a letter it loses what could break or
-disguise the output (control characters, invalid code points for XML, bidi overrides that
-reverse the words around them, unbounded length); right-to-left *letters* are kept, and every
-quoted value is isolated (U+2068 … U+2069) so it can never reorder the sentence it sits in.
+disguise the output (control characters, invalid code points for XML, every bidi embedding,
+override and isolate, unbounded length); right-to-left *letters* are kept. No invisible mark is
+added back (isolates U+2066–U+2069 show as boxes or are stripped by some readers, and let a
+copied text differ from what is seen): with every directional control gone, a quoted value can
+only reorder the neutral characters beside it, so templates print outside text on its own line
+(« > » quotes) or at the end of a line.
 """
 
 from __future__ import annotations
@@ -75,8 +78,8 @@ def untrusted(text: str | None, *, limit: int = 300) -> Untrusted | None:
 
 
 def isolate(text: str) -> str:
-    """Each line wrapped in FSI … PDI, so right-to-left text cannot spill into ours."""
-    return "\n".join(f"{FSI}{line}{PDI}" if line else line for line in text.split("\n"))
+    """Outside text as printed: already cleaned of every bidi control; no invisible mark added."""
+    return "".join(char for char in text if char not in _BIDI_CONTROLS)
 
 
 def header_safe(text: str, limit: int = 200) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.chat.markup import NL, b, code, link, t
+from bot.chat.markup import NL, b, code, link, quote, t
 from bot.chat.types import Span
 from bot.dates import format_date_fr
 from bot.messages.catalogue import Parts
@@ -174,12 +174,226 @@ class French:
     def edited_title(self, change: str) -> str:
         return "✏️ Avis modifié" + change
 
-    def vanished(self, mention_id: int) -> Parts:
+    def vanished(self, mention_id: int, page: str | None) -> Parts:
+        where = f"la page {page}" if page else "la fiche"
         return (
-            b(f"🗑️ L'avis #{mention_id} n'apparaît plus sur la fiche."),
+            b(f"🗑️ L'avis #{mention_id} n'apparaît plus sur {where}."),
             NL,
             t("Il reste conservé dans Vigie, avec ses captures éventuelles."),
         )
+
+    def edited_before(self, old_text: str) -> Parts:
+        return (NL, b("Avant la modification :"), NL, quote(old_text or "(sans texte)"))
+
+    def hidden_reviews(
+        self,
+        hidden: int,
+        where: str | None,
+        counts: tuple[int | None, int | None],
+        ratings: tuple[float | None, float | None],
+        url: str | None,
+    ) -> Parts:
+        place = f"la page {where}" if where else "la fiche Google"
+        api = "affiché sur la page" if where else "visible par l'API"
+        if hidden == 1:
+            title = f"🔎 1 nouvel avis sur {place}, dont le texte n'est pas {api}"
+        elif hidden:
+            title = f"🔎 {hidden} nouveaux avis sur {place}, dont le texte n'est pas {api}"
+        else:
+            title = f"🔎 La note de {place} a changé sans nouvel avis visible"
+        out: list[Span | str] = [b(title), NL]
+        before, after = ratings
+        if before is not None or after is not None:
+            out += [t(f"Note : {_fr_rating(before)} → {_fr_rating(after)}")]
+        if counts[0] is not None and counts[1] is not None:
+            out += [t(f" · {counts[0]} → {counts[1]} avis")]
+        out += [NL]
+        if url:
+            out += [link("Voir la fiche" if not where else "Voir la page", url), NL]
+        if where:
+            out += [
+                t("Ouvrez la page pour lire ces avis ; Vigie les signalera s'ils y apparaissent.")
+            ]
+        else:
+            out += [
+                t(
+                    "Google ne montre à Vigie que 5 avis « les plus pertinents ». Pour voir "
+                    "chaque avis, connectez la fiche à Google Business Profile : "
+                ),
+                code("vigie google connecter"),
+                t(" (sur le serveur), puis "),
+                code("/source fiche COMPTE/ÉTABLISSEMENT pour N"),
+                t("."),
+            ]
+        return tuple(out)
+
+    # --- Google listings, schema.org pages, replies published from the chat ---
+    def listing_candidates_title(self, query: str, watch: str) -> str:
+        return f"Fiches Google pour « {query} » → {watch}"
+
+    def listing_choice_expired(self) -> Parts:
+        return (
+            "Cette proposition a expiré : relancez la recherche avec ",
+            code("/source google NOM VILLE"),
+        )
+
+    def listing_pick_hint(self) -> Parts:
+        return ("Choisissez la fiche du cabinet : bouton, ou ", code("/choisir 1"), " (le numéro).")
+
+    def no_listing_found(self, query: str, watch_number: int) -> Parts:
+        return (
+            f"Aucune fiche Google trouvée pour « {query} ». Essayez le nom exact affiché sur "
+            "Google Maps suivi de la ville (par exemple Cabinet Dupont Lyon), ou donnez "
+            "l'identifiant de lieu : ",
+            code(f"/source google ChIJN1t_tDeuEmsRUsoyG83frY4 pour {watch_number}"),
+        )
+
+    def schema_refusal(self, advice: str, url: str) -> Parts:
+        return (
+            b("Aucun avis lisible sans sélecteur sur cette page."),
+            NL,
+            advice,
+            NL,
+            "Par exemple : ",
+            code(f"/source page {url} .avis"),
+        )
+
+    def page_unreachable(self, error: str) -> Parts:
+        return (b("Page injoignable : "), error)
+
+    def reply_connect_hint(self) -> Parts:
+        return (
+            "Pour publier une réponse depuis Vigie, la fiche doit être suivie par Google "
+            "Business Profile (le compte Google du cabinet) : la personne qui gère le serveur "
+            "lance « vigie google connecter », puis ",
+            code("/source fiche COMPTE/ÉTABLISSEMENT pour N"),
+            ".",
+        )
+
+    def reply_not_publishable(self, number: int) -> str:
+        return f"L'avis #{number} ne peut pas recevoir de réponse depuis Vigie. "
+
+    def reply_offer(self, number: int, has_draft: bool) -> Parts:
+        draft = "le brouillon tel quel (bouton), ou " if has_draft else ""
+        return (
+            b("Publier sur Google : "),
+            f"{draft}votre propre texte : ",
+            code(f"/repondre {number} = votre texte"),
+            ". Vous verrez le texte exact avant de confirmer.",
+        )
+
+    def reply_buttons(self) -> tuple[str, str, str, str, str]:
+        return (
+            "Publier ce brouillon",
+            "✅ Confirmer la publication",
+            "Publier malgré l'alerte",
+            "Annuler",
+            "Confirmer la suppression",
+        )
+
+    def nothing_published(self) -> str:
+        return "Rien n'a été publié."
+
+    def no_guidance_draft(self, number: int) -> Parts:
+        return (
+            "Pas de brouillon proposé pour cet avis. Écrivez le vôtre : ",
+            code(f"/repondre {number} = votre texte"),
+        )
+
+    def reply_preview(self, number: int, replaces: bool) -> tuple[str, str]:
+        return (
+            f"📝 Texte exact qui sera publié sur Google en réponse à l'avis #{number} :",
+            "Il remplacera la réponse publiée :" if replaces else "",
+        )
+
+    def secrecy_refused(self, number: int, words: str) -> Parts:
+        return (
+            b("⛔ Secret médical : publication refusée."),
+            NL,
+            f"Mots en cause : {words}",
+            NL,
+            "Une réponse publique ne doit ni confirmer que l'auteur est patient du cabinet, ni "
+            "évoquer un soin ou une information de santé. Modifiez le texte : ",
+            code(f"/repondre {number} = nouveau texte"),
+            ". Pour publier malgré tout (sous votre responsabilité) : ",
+            code(f"/repondre {number} forcer"),
+        )
+
+    def secrecy_ok(self, number: int) -> Parts:
+        return (
+            "✅ Contrôle du secret médical : rien à signaler.",
+            NL,
+            "Rien n'est publié avant votre confirmation. Pour modifier : ",
+            code(f"/repondre {number} = nouveau texte"),
+        )
+
+    def no_draft(self, number: int) -> Parts:
+        return ("Aucun brouillon pour cet avis : ", code(f"/repondre {number}"))
+
+    def draft_changed(self) -> str:
+        return (
+            "Le brouillon a changé depuis cet aperçu ; rien n'a été publié. Voici le texte actuel :"
+        )
+
+    def publish_failed(self, error: str) -> Parts:
+        return (b("⚠️ Publication impossible ; rien n'a été publié."), NL, error)
+
+    def reply_published(self, number: int, who: str) -> tuple[str, str]:
+        return (
+            f"✅ Réponse publiée sur Google sous l'avis #{number}.",
+            f"Approuvée par {who}, inscrite au dossier (/dossier {number}). Modifier : "
+            f"/repondre {number} = nouveau texte ; retirer : /repondre {number} supprimer.",
+        )
+
+    def reply_delete_question(self, number: int) -> str:
+        return f"🗑️ Retirer de Google la réponse du cabinet à l'avis #{number} ?"
+
+    def delete_failed(self, error: str) -> Parts:
+        return (b("⚠️ Suppression impossible."), NL, error)
+
+    def reply_deleted(self, number: int) -> str:
+        return f"Réponse à l'avis #{number} retirée de Google."
+
+    def google_calls(self, today: int, daily_mean: float) -> str:
+        mean = f"{daily_mean:.1f}".replace(".", ",")
+        return f"    Google : {today} appel(s) aujourd'hui, {mean} par jour en moyenne (7 j)"
+
+    def places_budget(
+        self,
+        team_month: int,
+        server_month: int,
+        projected: int,
+        free: int,
+        searches: int,
+        usd: float,
+    ) -> Parts:
+        cost = f"{usd:.2f}".replace(".", ",")
+        verdict = (
+            "dans l'offre gratuite" if usd == 0 else f"environ {cost} $ au-delà de l'offre gratuite"
+        )
+        return (
+            b("Google Places ce mois-ci"),
+            t(
+                f" : {team_month} appel(s) de fiche pour l'équipe, {server_month} pour tout le "
+                f"serveur, {searches} recherche(s) de fiche. Projection à la fin du mois : "
+                f"{projected} appels de fiche pour {free} gratuits → {verdict}. "
+            ),
+            t("L'offre gratuite de Google est par compte de facturation (tarifs de mars 2025)."),
+        )
+
+    def falling_average(
+        self, where: str | None, high: float, now: float, days: int, url: str | None
+    ) -> Parts:
+        place = f"la page {where}" if where else "la fiche Google"
+        out: list[Span | str] = [
+            b(f"📉 La note moyenne de {place} baisse : {_fr_rating(high)} → {_fr_rating(now)}"),
+            t(f" sur {days} jours."),
+            NL,
+            t("Regardez les derniers avis (/avis) ; une série d'avis négatifs peut se signaler."),
+        ]
+        if url:
+            out += [NL, link("Voir la fiche" if not where else "Voir la page", url)]
+        return tuple(out)
 
     def baseline(self, label: str, count: int, average: float | None, risky: int) -> Parts:
         avg = f", note moyenne {average:.1f}".replace(".", ",") if average is not None else ""
@@ -260,7 +474,7 @@ class French:
         return "Indiquez le numéro de l'avis traité."
 
     def need_page_and_selector(self) -> str:
-        return "Indiquez l'adresse de la page puis le sélecteur CSS des avis."
+        return "Indiquez l'adresse de la page (et, si besoin, le sélecteur CSS)."
 
     def need_listing_owner(self) -> str:
         return "Précisez le nom surveillé de cette fiche : « pour N » (voir /liste)."
@@ -379,6 +593,9 @@ class French:
 
     def handled(self) -> str:
         return "Traité"
+
+    def no_longer_online(self, when: str) -> str:
+        return f"🗑️ N'apparaît plus en ligne (constaté le {when})"
 
     def action_label(self, action: str) -> str:
         return _ACTIONS.get(action, action)
@@ -634,3 +851,7 @@ class French:
         for query in queries:
             parts += [NL, t("• "), code(query)]
         return tuple(parts)
+
+
+def _fr_rating(value: float | None) -> str:
+    return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"

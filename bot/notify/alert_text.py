@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, time
+from urllib.parse import quote as quote_url
 from zoneinfo import ZoneInfo
 
 from bot.chat.markup import NL, b, parts, reply, t
@@ -13,6 +14,8 @@ from bot.clock import utcnow
 from bot.deadlines import deadline_sentence, press_deadline
 from bot.messages import messages
 from bot.models import Severity, StoredMention, TeamSettings, Watch
+from bot.sources.http import host_of
+from bot.sources.listing_stats import FallingAverage, HiddenReviews
 
 
 def urgency_for(m: StoredMention) -> Urgency:
@@ -54,8 +57,9 @@ def edited_alert(
     tz: ZoneInfo,
     *,
     old_rating: int | None,
+    old_text: str | None = None,
 ) -> Reply:
-    """The push for a review whose content changed (a 5★ that becomes 1★)."""
+    """The push for a review whose content changed (a 5★ that becomes 1★), before and after."""
     lang = settings.language
     change = ""
     if old_rating != m.rating and (old_rating or m.rating):
@@ -64,14 +68,48 @@ def edited_alert(
         b(messages(lang).edited_title(change)),
         NL,
         *mention_block(m, watches, lang, tz),
-        *deadline_spans(m, lang, tz),
     ]
+    if old_text is not None and old_text != m.text:
+        spans += parts(messages(lang).edited_before(old_text))
+    spans += deadline_spans(m, lang, tz)
     return reply(*spans, buttons=action_buttons(m, lang), urgency=urgency_for(m))
 
 
 def vanished_alert(m: StoredMention, lang: str) -> Reply:
-    """A review no longer on its listing (after a removal request, for instance)."""
-    return reply(*messages(lang).vanished(m.id), urgency=Urgency.SILENT)
+    """A review no longer on its listing or page (after a removal request, for instance)."""
+    page = host_of(m.source_label) if m.source_kind in ("page", "feed") else None
+    return reply(*messages(lang).vanished(m.id, page), urgency=Urgency.SILENT)
+
+
+def hidden_reviews_alert(event: HiddenReviews, kind: str, target: str, lang: str) -> Reply:
+    """Reviews a listing counts but does not show (or a rating that moved without one)."""
+    where = host_of(target) if kind == "page" else None
+    url = _listing_url(kind, target)
+    ratings = (event.rating_before, event.rating_after)
+    counts = (event.count_before, event.count_after)
+    message = messages(lang).hidden_reviews(event.hidden, where, counts, ratings, url)
+    falling = (
+        event.rating_before is not None
+        and event.rating_after is not None
+        and (event.rating_after < event.rating_before)
+    )
+    return reply(*message, urgency=Urgency.NORMAL if falling else Urgency.SILENT)
+
+
+def falling_average_alert(event: FallingAverage, kind: str, target: str, lang: str) -> Reply:
+    """The average fell within the chosen window."""
+    where = host_of(target) if kind == "page" else None
+    url = _listing_url(kind, target)
+    message = messages(lang).falling_average(where, event.high, event.now, event.days, url)
+    return reply(*message, urgency=Urgency.NORMAL)
+
+
+def _listing_url(kind: str, target: str) -> str | None:
+    if kind == "places":
+        return "https://www.google.com/maps/place/?q=place_id:" + quote_url(target, safe="")
+    if kind == "page":
+        return target
+    return None
 
 
 def baseline_alert(label: str, count: int, average: float | None, risky: int, lang: str) -> Reply:

@@ -35,6 +35,8 @@ class SourceConfig:
 
     `blocked_networks` lists extra networks (CIDR) refused even when `allow_private` is true.
     `poll_interval_s`, when set, replaces every kind's default polling interval.
+    `google_token_file` holds the refresh token `vigie google connecter` stored, used when
+    `google_refresh_token` is not set.
     """
 
     places_api_url: str = "https://places.googleapis.com/v1"
@@ -44,6 +46,7 @@ class SourceConfig:
     google_client_id: str | None = None
     google_client_secret: str | None = None
     google_refresh_token: str | None = None
+    google_token_file: str | None = None
     news_url: str = "https://news.google.com/rss/search"
     reddit_url: str = "https://www.reddit.com"
     reddit_oauth_url: str = "https://oauth.reddit.com"
@@ -84,21 +87,26 @@ class SourceSpec:
 
 @dataclass(frozen=True, slots=True)
 class SourceState:
-    """What a source carries from one poll to the next (HTTP validators), stored as JSON.
+    """What a source carries from one poll to the next, stored as JSON.
 
-    `extra` holds what an API source remembers besides validators (videos already found,
-    quota units spent today); it must stay small and JSON-serialisable.
+    HTTP validators for conditional GETs; `listing`: the figures a listing last reported
+    (review count, rating, recent ratings) that the monitor compares to spot hidden reviews;
+    `extra`: what an API source remembers besides validators (videos already found, quota
+    units spent today). Both must stay small and JSON-serialisable.
     """
 
     etag: str | None = None
     last_modified: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    listing: dict[str, object] | None = None
 
     def to_json(self) -> str:
         """The state as compact JSON text for the store."""
         data: dict[str, object] = {
             k: v for k, v in (("etag", self.etag), ("last_modified", self.last_modified)) if v
         }
+        if self.listing:
+            data["listing"] = self.listing
         if self.extra:
             data["extra"] = self.extra
         return json.dumps(data, separators=(",", ":"), sort_keys=True)
@@ -116,10 +124,12 @@ class SourceState:
             return cls()
         etag = data.get("etag")
         modified = data.get("last_modified")
+        listing = data.get("listing")
         extra = data.get("extra")
         return cls(
             etag=etag if isinstance(etag, str) and etag else None,
             last_modified=modified if isinstance(modified, str) and modified else None,
+            listing=listing if isinstance(listing, dict) else None,
             extra=extra if isinstance(extra, dict) else {},
         )
 

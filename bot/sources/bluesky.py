@@ -7,16 +7,23 @@ and searches through it, opening a new session when the access token expires.
 
 from __future__ import annotations
 
-import asyncio
 import json
+import math
 from urllib.parse import urlencode
 
 import httpx
 
 from bot.models import Mention
+from bot.sources.api import (
+    CachedToken,
+    SearchSource,
+    author_label,
+    config_refusal,
+    get_json,
+    get_json_with_token,
+    raw_record,
+)
 from bot.sources.base import (
-    ConfigError,
-    ConfiguredSource,
     ContentError,
     FetchResult,
     HttpStatusError,
@@ -25,10 +32,9 @@ from bot.sources.base import (
     SourceSpec,
     SourceState,
 )
-from bot.sources.http import ACCEPT_JSON, fetch
 from bot.sources.places import parse_time
-from bot.sources.social import check_query, dig, text_of
-from bot.sources.text import MAX_RAW_CHARS, cap, clean_text, one_line
+from bot.sources.social import dig, text_of
+from bot.sources.text import cap, clean_text, one_line
 
 PAGE_SIZE = 50
 SEARCH = "/xrpc/app.bsky.feed.searchPosts"
@@ -57,60 +63,61 @@ def post_url(uri: str, handle: str) -> str | None:
     return f"https://bsky.app/profile/{handle or parts[0]}/post/{parts[2]}"
 
 
-class BlueskySession:
+class BlueskySession(CachedToken):
     """The access token of an app-password session, opened on demand and renewed once refused."""
 
-    def __init__(self, config: SourceConfig) -> None:
-        self.config = config
-        self._token: str | None = None
-        self._lock = asyncio.Lock()
-
-    def forget(self) -> None:
-        """Drop an expired or refused token."""
-        self._token = None
-
-    async def get(self, client: httpx.AsyncClient) -> str:
-        """A session token, creating the session when needed."""
-        async with self._lock:
-            if self._token is not None:
-                return self._token
-            cfg = self.config
-            try:
-                response = await fetch(
-                    client,
-                    cfg.bluesky_pds_url.rstrip("/") + SESSION,
-                    cfg,
-                    method="POST",
-                    headers={"Accept": ACCEPT_JSON},
-                    json_body={
-                        "identifier": cfg.bluesky_handle,
-                        "password": cfg.bluesky_app_password,
-                    },
-                    trusted=True,
-                    follow_redirects=False,
-                )
-            except HttpStatusError as exc:
-                if exc.status in (400, 401, 403):
-                    error = _xrpc_error(exc) or f"erreur {exc.status}"
-                    raise ConfigError(
-                        f"Bluesky refuse l'identifiant ou le mot de passe d'application ({error}) "
-                        ": vérifiez VIGIE_BLUESKY_HANDLE et VIGIE_BLUESKY_APP_PASSWORD.",
-                        permanent=True,
-                        status=exc.status,
-                    ) from exc
-                raise
-            token = dig(response.json(), "accessJwt")
-            if not isinstance(token, str) or not token:
-                raise ContentError("Bluesky n'a pas ouvert de session (réponse inattendue).")
-            self._token = token
-            return token
+    async def obtain(self, client: httpx.AsyncClient) -> tuple[str, float]:
+        """A session token, kept until Bluesky refuses it."""
+        cfg = self.config
+        data = await get_json(
+            client,
+            cfg.bluesky_pds_url.rstrip("/") + SESSION,
+            cfg,
+            method="POST",
+            json_body={"identifier": cfg.bluesky_handle, "password": cfg.bluesky_app_password},
+            refused=_login_refused,
+        )
+        token = dig(data, "accessJwt")
+        if not isinstance(token, str) or not token:
+            raise ContentError("Bluesky n'a pas ouvert de session (réponse inattendue).")
+        return token, math.inf
 
 
-class BlueskySource(ConfiguredSource):
+def _error_said(exc: HttpStatusError) -> str:
+    return _xrpc_error(exc) or f"erreur {exc.status}"
+
+
+_login_refused = config_refusal(
+    (400, 401, 403),
+    lambda exc: (
+        f"Bluesky refuse l'identifiant ou le mot de passe d'application "
+        f"({_error_said(exc)}) : vérifiez VIGIE_BLUESKY_HANDLE et VIGIE_BLUESKY_APP_PASSWORD."
+    ),
+)
+_public_refused = config_refusal(
+    (401, 403),
+    lambda exc: f"Bluesky refuse la recherche sans compte (erreur {exc.status}) : {_KEYS_HINT}.",
+)
+_search_refused = config_refusal(
+    (400, 401, 403),
+    lambda exc: (
+        f"Bluesky refuse la recherche ({_error_said(exc)}) : "
+        "vérifiez le compte et le mot de passe d'application."
+    ),
+)
+
+
+def _expired(exc: HttpStatusError) -> bool:
+    return exc.status == 401 or _xrpc_error(exc) in ("ExpiredToken", "InvalidToken")
+
+
+class BlueskySource(SearchSource):
     """The latest Bluesky posts matching a search; each keyed by its `at://` URI."""
 
     kind = SourceKind.BLUESKY.value
     default_interval_s = 1800
+    label = "Bluesky"
+    example = _EXAMPLE
 
     def __init__(self, config: SourceConfig) -> None:
         super().__init__(config)
@@ -121,76 +128,33 @@ class BlueskySource(ConfiguredSource):
         """True when a handle and an app password are configured."""
         return bool(self.config.bluesky_handle and self.config.bluesky_app_password)
 
-    def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
-        """Check the search text; no selector."""
-        return check_query(target, _EXAMPLE), None
-
-    def describe(self, spec: SourceSpec) -> str:
-        """« Bluesky · "Marie Dupont" »."""
-        return f"Bluesky · {cap(spec.target, 80)}"
-
     async def fetch(
         self, client: httpx.AsyncClient, spec: SourceSpec, state: SourceState
     ) -> FetchResult:
         """One search, latest first."""
         query = urlencode({"q": spec.target, "sort": "latest", "limit": str(PAGE_SIZE)})
         if self.uses_session:
-            data = await self._with_session(client, f"{SEARCH}?{query}")
+            data = await get_json_with_token(
+                client,
+                f"{self.config.bluesky_pds_url.rstrip('/')}{SEARCH}?{query}",
+                self.config,
+                self.session,
+                scheme="Bearer",
+                expired=_expired,
+                refused=_search_refused,
+            )
         else:
-            data = await self._public(client, f"{SEARCH}?{query}")
+            data = await get_json(
+                client,
+                f"{self.config.bluesky_public_url.rstrip('/')}{SEARCH}?{query}",
+                self.config,
+                refused=_public_refused,
+            )
         posts = dig(data, "posts")
         if not isinstance(posts, list):
             raise ContentError("Réponse inattendue de Bluesky (« posts » manquant).")
         mentions = [m for p in posts if (m := _mention(p, spec)) is not None]
         return FetchResult(mentions=mentions, state=state)
-
-    async def _public(self, client: httpx.AsyncClient, path: str) -> object:
-        url = self.config.bluesky_public_url.rstrip("/") + path
-        try:
-            response = await fetch(
-                client,
-                url,
-                self.config,
-                headers={"Accept": ACCEPT_JSON},
-                trusted=True,
-                follow_redirects=False,
-            )
-        except HttpStatusError as exc:
-            if exc.status in (401, 403):
-                raise ConfigError(
-                    "Bluesky refuse la recherche sans compte (erreur "
-                    f"{exc.status}) : {_KEYS_HINT}.",
-                    permanent=True,
-                    status=exc.status,
-                ) from exc
-            raise
-        return response.json()
-
-    async def _with_session(self, client: httpx.AsyncClient, path: str) -> object:
-        url = self.config.bluesky_pds_url.rstrip("/") + path
-        for attempt in range(2):
-            token = await self.session.get(client)
-            headers = {"Accept": ACCEPT_JSON, "Authorization": f"Bearer {token}"}
-            try:
-                response = await fetch(
-                    client, url, self.config, headers=headers, trusted=True, follow_redirects=False
-                )
-            except HttpStatusError as exc:
-                error = _xrpc_error(exc)
-                expired = exc.status == 401 or error in ("ExpiredToken", "InvalidToken")
-                if expired and attempt == 0:
-                    self.session.forget()
-                    continue
-                if exc.status in (400, 401, 403):
-                    raise ConfigError(
-                        f"Bluesky refuse la recherche ({error or f'erreur {exc.status}'}) : "
-                        "vérifiez le compte et le mot de passe d'application.",
-                        permanent=True,
-                        status=exc.status,
-                    ) from exc
-                raise
-            return response.json()
-        raise ConfigError("Bluesky refuse la session, même renouvelée.", permanent=True)
 
 
 def _mention(post: object, spec: SourceSpec) -> Mention | None:
@@ -201,15 +165,14 @@ def _mention(post: object, spec: SourceSpec) -> Mention | None:
     name = one_line(text_of(dig(post, "author", "displayName")), 200)
     record = dig(post, "record")
     created = dig(record, "createdAt") or dig(post, "indexedAt")
-    author = f"{name} (@{handle})" if name and handle else (f"@{handle}" if handle else name)
     return Mention(
         source_id=spec.id,
         external_id=cap(uri, 500),
         url=post_url(uri, handle),
         title=None,
         text=clean_text(text_of(dig(record, "text"))),
-        author=author or None,
+        author=author_label(name, handle),
         published_at=parse_time(created),
         scoped_watch_id=None,
-        raw=cap(json.dumps(post, ensure_ascii=False), MAX_RAW_CHARS),
+        raw=raw_record(post),
     )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import time
-from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
 
 from bot.models import Mention
+from bot.sources.api import CachedToken, expiry, get_json, get_json_with_token, raw_record
 from bot.sources.base import (
     ConfigError,
     ConfiguredSource,
@@ -25,9 +24,9 @@ from bot.sources.base import (
     SourceState,
     SummaryValue,
 )
-from bot.sources.http import ACCEPT_JSON, fetch
+from bot.sources.google_token import load_refresh_token, token_stamp
 from bot.sources.places import google_error, parse_time
-from bot.sources.text import MAX_RAW_CHARS, cap, clean_text, one_line
+from bot.sources.text import cap, clean_text, one_line
 
 PAGE_SIZE = 50
 MAX_PAGES = 200
@@ -48,70 +47,86 @@ def parse_location(text: str) -> str:
     return f"accounts/{match.group(1)}/locations/{match.group(2)}"
 
 
-@dataclass(slots=True)
-class _Token:
-    value: str
-    expires_at: float
+CONNECT_HINT = (
+    "la personne qui gère le serveur doit relancer « vigie google connecter » (ou renseigner "
+    "VIGIE_GOOGLE_REFRESH_TOKEN)"
+)
 
 
-class OAuthTokens:
-    """Access tokens from the configured refresh token, kept in memory until just before expiry."""
+class OAuthTokens(CachedToken):
+    """Access tokens from the refresh token, kept in memory until just before expiry.
+
+    The refresh token comes from VIGIE_GOOGLE_REFRESH_TOKEN, else from the file `vigie google
+    connecter` wrote. A token Google refused (revoked, expired) is remembered: every later
+    poll fails at once with the same message, without asking Google again, until a new
+    connection replaces the file.
+    """
 
     def __init__(self, config: SourceConfig) -> None:
-        self.config = config
-        self._token: _Token | None = None
-        self._lock = asyncio.Lock()
+        super().__init__(config)
+        self._refused: tuple[str, float | None, HttpStatusError] | None = None
 
-    def forget(self, value: str) -> None:
-        """Drop a token Google refused, so the next call asks for a new one."""
-        if self._token is not None and self._token.value == value:
-            self._token = None
-
-    async def get(self, client: httpx.AsyncClient) -> str:
-        """A valid access token, exchanging the refresh token when needed."""
-        async with self._lock:
-            if self._token is not None and self._token.expires_at > time.monotonic():
-                return self._token.value
-            self._token = await self._exchange(client)
-            return self._token.value
-
-    async def _exchange(self, client: httpx.AsyncClient) -> _Token:
+    def _refresh_token(self) -> tuple[str | None, float | None]:
         cfg = self.config
-        if not (cfg.google_client_id and cfg.google_client_secret and cfg.google_refresh_token):
+        if cfg.google_refresh_token:
+            return cfg.google_refresh_token, None
+        if cfg.google_token_file:
+            path = Path(cfg.google_token_file)
+            return load_refresh_token(path), token_stamp(path)
+        return None, None
+
+    async def obtain(self, client: httpx.AsyncClient) -> tuple[str, float]:
+        """An access token for the refresh token, unless Google already refused that one."""
+        cfg = self.config
+        refresh, stamp = self._refresh_token()
+        if not (cfg.google_client_id and cfg.google_client_secret):
             raise ConfigError(
-                "Les avis Google Business Profile demandent un accès OAuth : la personne qui "
-                "gère le serveur doit renseigner l'identifiant client, le secret client et le "
-                "jeton d'actualisation Google.",
+                "Les avis Google Business Profile demandent un client OAuth : la personne qui "
+                "gère le serveur doit renseigner VIGIE_GOOGLE_CLIENT_ID et "
+                "VIGIE_GOOGLE_CLIENT_SECRET (client « Application de bureau »), puis lancer "
+                "« vigie google connecter ». Voir le README, section Google.",
                 permanent=True,
             )
+        if not refresh:
+            raise ConfigError(
+                "Aucun compte Google Business Profile n'est connecté (pas de jeton "
+                "d'actualisation) : la personne qui gère le serveur doit lancer « vigie google "
+                "connecter » (ou renseigner VIGIE_GOOGLE_REFRESH_TOKEN).",
+                permanent=True,
+            )
+        if self._refused is not None and self._refused[:2] == (refresh, stamp):
+            raise self._refused[2]
         form = {
             "grant_type": "refresh_token",
             "client_id": cfg.google_client_id,
             "client_secret": cfg.google_client_secret,
-            "refresh_token": cfg.google_refresh_token,
+            "refresh_token": refresh,
         }
         try:
-            response = await fetch(
-                client,
-                cfg.oauth_token_url,
-                cfg,
-                method="POST",
-                headers={"Accept": ACCEPT_JSON},
-                data=form,
-                trusted=True,
-                follow_redirects=False,
-            )
+            data = await token_grant(client, cfg, form)
         except HttpStatusError as exc:
-            raise _oauth_error(exc) from exc
-        data = response.json()
-        token = data.get("access_token") if isinstance(data, dict) else None
+            error = _oauth_error(exc)
+            if error.permanent:
+                self._refused = (refresh, stamp, error)
+            raise error from exc
+        self._refused = None
+        token = data.get("access_token")
         if not isinstance(token, str) or not token:
             raise ContentError(
                 "Google n'a pas renvoyé de jeton d'accès OAuth (réponse inattendue)."
             )
-        expires_in = data.get("expires_in") if isinstance(data, dict) else None
-        lifetime = float(expires_in) if isinstance(expires_in, int | float) else 3600.0
-        return _Token(token, time.monotonic() + max(lifetime - 60.0, 0.0))
+        return token, expiry(data.get("expires_in"))
+
+
+async def token_grant(
+    client: httpx.AsyncClient, config: SourceConfig, form: dict[str, str]
+) -> dict[str, object]:
+    """Google's OAuth token endpoint's answer to a grant (authorisation code or refresh token).
+
+    A refusal stays an `HttpStatusError`: `vigie google connecter` and the polls tell it apart.
+    """
+    data = await get_json(client, config.oauth_token_url, config, method="POST", data=form)
+    return data if isinstance(data, dict) else {}
 
 
 def _oauth_error(exc: HttpStatusError) -> HttpStatusError:
@@ -124,17 +139,24 @@ def _oauth_error(exc: HttpStatusError) -> HttpStatusError:
     error = data.get("error") if isinstance(data, dict) else None
     if error == "invalid_grant":
         text = (
-            "Google refuse le jeton d'actualisation OAuth (invalid_grant) : il a expiré ou a "
-            "été révoqué. Refaites l'autorisation du compte Google et remplacez le jeton."
+            "Google refuse l'accès au compte Business Profile (invalid_grant) : l'autorisation "
+            f"a expiré ou a été révoquée. Pour rétablir la veille des avis, {CONNECT_HINT}."
         )
     elif error in ("invalid_client", "unauthorized_client"):
         text = (
-            f"Google refuse les identifiants OAuth ({error}) : vérifiez l'identifiant et le "
-            "secret du client dans la configuration."
+            f"Google refuse le client OAuth ({error}) : vérifiez VIGIE_GOOGLE_CLIENT_ID et "
+            "VIGIE_GOOGLE_CLIENT_SECRET dans la configuration du serveur."
         )
     else:
         text = f"L'échange du jeton OAuth Google a échoué (erreur {exc.status})."
-    return HttpStatusError(text, status=exc.status or 0, body=exc.body, permanent=True)
+    return ConfigAuthError(text, status=exc.status or 0, body=exc.body)
+
+
+class ConfigAuthError(HttpStatusError):
+    """Google refused Vigie's OAuth credentials: nothing works until someone reconnects."""
+
+    def __init__(self, message: str, *, status: int, body: bytes = b"") -> None:
+        super().__init__(message, status=status, body=body, permanent=True)
 
 
 class BusinessSource(ConfiguredSource):
@@ -168,7 +190,9 @@ class BusinessSource(ConfiguredSource):
         page_token: str | None = None
         summary: dict[str, SummaryValue] = {"name": None, "rating": None, "count": None}
         complete = False
+        pages = 0
         for _page in range(MAX_PAGES):
+            pages += 1
             params = {"pageSize": str(PAGE_SIZE), "orderBy": "updateTime desc"}
             if page_token:
                 params["pageToken"] = page_token
@@ -194,29 +218,20 @@ class BusinessSource(ConfiguredSource):
             if next_token == page_token:  # a loop: stop, and claim nothing about missing items
                 break
             page_token = next_token
+        summary["calls"] = pages
         return FetchResult(mentions=mentions, state=state, complete=complete, summary=summary)
 
     async def _page(self, client: httpx.AsyncClient, url: str, location: str) -> dict[str, object]:
         """One page of reviews, renewing the access token once if Google refuses it."""
-        token = await self.tokens.get(client)
-        try:
-            return await self._get(client, url, token)
-        except HttpStatusError as exc:
-            if exc.status != 401:
-                raise _api_error(exc, location) from exc
-            self.tokens.forget(token)
-        token = await self.tokens.get(client)
-        try:
-            return await self._get(client, url, token)
-        except HttpStatusError as exc:
-            raise _api_error(exc, location) from exc
-
-    async def _get(self, client: httpx.AsyncClient, url: str, token: str) -> dict[str, object]:
-        headers = {"Accept": ACCEPT_JSON, "Authorization": f"Bearer {token}"}
-        response = await fetch(
-            client, url, self.config, headers=headers, trusted=True, follow_redirects=False
+        data = await get_json_with_token(
+            client,
+            url,
+            self.config,
+            self.tokens,
+            scheme="Bearer",
+            expired=lambda exc: exc.status == 401,
+            refused=lambda exc: _api_error(exc, location),
         )
-        data = response.json()
         if not isinstance(data, dict):
             raise ContentError("Réponse inattendue de Google Business Profile (pas un objet).")
         return data
@@ -245,7 +260,7 @@ def _mention(review: object, spec: SourceSpec) -> Mention | None:
         rating=STARS.get(stars) if isinstance(stars, str) else None,
         published_at=parse_time(review.get("createTime")),
         scoped_watch_id=spec.watch_id,
-        raw=cap(json.dumps(review, ensure_ascii=False), MAX_RAW_CHARS),
+        raw=raw_record(review),
     )
 
 
@@ -256,7 +271,7 @@ def _api_error(exc: HttpStatusError, location: str) -> HttpStatusError:
     _status, message = google_error(exc)
     said = f" (Google : {message})" if message else ""
     if code == 401:
-        text = f"Google refuse le jeton d'accès OAuth, même renouvelé{said}."
+        text = f"Google refuse le jeton d'accès OAuth, même renouvelé{said} ; {CONNECT_HINT}."
     elif code == 403:
         text = (
             f"Le compte Google autorisé n'a pas accès à l'établissement {location} : vérifiez "

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -115,8 +115,12 @@ async def fetch_feed(
     state: SourceState,
     *,
     trusted: bool = False,
+    summary: Callable[[str], str] | None = None,
 ) -> FetchResult:
-    """Fetch a feed URL with our guarded client and parse it; shared by feeds and news."""
+    """Fetch a feed URL with our guarded client and parse it; shared by feeds and news.
+
+    `summary` rewrites each entry's HTML body before it becomes text (news keeps its own
+    snippet out of a cluster of headlines)."""
     response = await fetch(
         client,
         url,
@@ -135,15 +139,19 @@ async def fetch_feed(
     content_type = response.headers.get("content-type", "")
     if len(response.body) > THREAD_PARSE_BYTES:
         mentions, title = await asyncio.to_thread(
-            parse_feed, response.body, response.url, content_type, spec
+            parse_feed, response.body, response.url, content_type, spec, summary
         )
     else:
-        mentions, title = parse_feed(response.body, response.url, content_type, spec)
+        mentions, title = parse_feed(response.body, response.url, content_type, spec, summary)
     return FetchResult(mentions=mentions, state=new_state, summary={"title": title})
 
 
 def parse_feed(
-    body: bytes, url: str, content_type: str, spec: SourceSpec
+    body: bytes,
+    url: str,
+    content_type: str,
+    spec: SourceSpec,
+    summary: Callable[[str], str] | None = None,
 ) -> tuple[list[Mention], str | None]:
     """Parse feed bytes into mentions and the feed's title; `ContentError` when unreadable."""
     if not body.strip():
@@ -179,7 +187,8 @@ def parse_feed(
         )
     raws = _raw_items(body, str(dict.get(parsed, "encoding") or "utf-8"), len(entries))
     mentions = [
-        _mention(entry, raws[i] if raws else None, spec, url) for i, entry in enumerate(entries)
+        _mention(entry, raws[i] if raws else None, spec, url, summary)
+        for i, entry in enumerate(entries)
     ]
     feed_info = dict.get(parsed, "feed") or {}
     title = dict.get(feed_info, "title")
@@ -191,7 +200,13 @@ def _looks_like_html(body: bytes, content_type: str) -> bool:
     return media in ("text/html", "application/xhtml+xml") or bool(_HTML_START.search(body[:4096]))
 
 
-def _mention(entry: dict[str, Any], raw: str | None, spec: SourceSpec, url: str) -> Mention:
+def _mention(
+    entry: dict[str, Any],
+    raw: str | None,
+    spec: SourceSpec,
+    url: str,
+    summary: Callable[[str], str] | None = None,
+) -> Mention:
     href = _text_field(entry, "link")
     link = unwrap_google_redirect(urljoin(url, href)) if href else None
     title = html_to_line(_text_field(entry, "title")) or None
@@ -201,7 +216,7 @@ def _mention(entry: dict[str, Any], raw: str | None, spec: SourceSpec, url: str)
         body_html = str(contents[0].get("value") or "")
     if not body_html:
         body_html = _text_field(entry, "summary")
-    text = html_to_text(body_html)
+    text = html_to_text(summary(body_html) if summary else body_html)
     external_id = _text_field(entry, "id") or link or _digest(f"{title}\n{text}")
     author = one_line(_text_field(entry, "author"), 200) or None
     if raw is None:

@@ -6,13 +6,13 @@ the instance is chosen by the team, so its address goes through the network guar
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import quote, urlsplit
 
 import httpx
 
 from bot.models import Mention
+from bot.sources.api import author_label, raw_record
 from bot.sources.base import (
     ConfiguredSource,
     ContentError,
@@ -27,7 +27,7 @@ from bot.sources.feed import normalize_url
 from bot.sources.http import ACCEPT_JSON, fetch, host_of
 from bot.sources.places import parse_time
 from bot.sources.social import dig, text_of
-from bot.sources.text import MAX_RAW_CHARS, cap, html_to_text, one_line
+from bot.sources.text import cap, html_to_text, one_line
 
 PAGE_SIZE = 40
 _TAG = re.compile(r"[^\W_][\w]{0,99}", re.UNICODE)
@@ -115,7 +115,6 @@ def _mention(status: object, spec: SourceSpec) -> Mention | None:
         return None
     acct = one_line(text_of(dig(status, "account", "acct")), 200)
     name = one_line(text_of(dig(status, "account", "display_name")), 200)
-    author = f"{name} (@{acct})" if name and acct else (f"@{acct}" if acct else name)
     warning = one_line(text_of(dig(status, "spoiler_text")), 300)
     url = text_of(dig(status, "url")) or uri
     return Mention(
@@ -124,8 +123,8 @@ def _mention(status: object, spec: SourceSpec) -> Mention | None:
         url=url if url.startswith(("https://", "http://")) else None,
         title=warning or None,
         text=html_to_text(text_of(dig(status, "content"))),
-        author=author or None,
+        author=author_label(name, acct),
         published_at=parse_time(dig(status, "created_at")),
         scoped_watch_id=spec.watch_id,
-        raw=cap(json.dumps(status, ensure_ascii=False), MAX_RAW_CHARS),
+        raw=raw_record(status),
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import httpx
+from bs4 import BeautifulSoup, Tag
 
 from bot.models import Watch
 from bot.sources.base import (
@@ -45,6 +47,26 @@ def news_feed_url(config: SourceConfig, query: str) -> str:
     return f"{config.news_url}?{params}"
 
 
+_FULL_COVERAGE = re.compile(r"voir la couverture compl|view full coverage", re.IGNORECASE)
+
+
+def own_snippet(body_html: str) -> str:
+    """The item's own headline and outlet out of a Google News description.
+
+    A clustered item lists the other outlets' headlines (« <ol><li>… ») and ends with « Voir
+    la couverture complète sur Google Actualités »: only the first entry is this item's, and
+    matching and triage must not read the others as the mention."""
+    if "<li" not in body_html.lower() and not _FULL_COVERAGE.search(body_html):
+        return body_html
+    soup = BeautifulSoup(body_html, "html.parser")
+    for link in soup.find_all(string=_FULL_COVERAGE):
+        parent = link.find_parent("li") or link.parent
+        if parent is not None:
+            parent.decompose()
+    first = soup.find("li")
+    return first.decode_contents() if isinstance(first, Tag) else str(soup)
+
+
 class NewsSource(ConfiguredSource):
     """A Google News search on one watched name, read as an RSS feed."""
 
@@ -72,4 +94,6 @@ class NewsSource(ConfiguredSource):
     ) -> FetchResult:
         """Fetch the search feed; entries are keyed by their Google News id."""
         url = news_feed_url(self.config, spec.target)
-        return await fetch_feed(client, url, self.config, spec, state, trusted=True)
+        return await fetch_feed(
+            client, url, self.config, spec, state, trusted=True, summary=own_snippet
+        )

@@ -1,11 +1,15 @@
-"""Web pages without a feed: the items a CSS selector picks, keyed by a hash of their text."""
+"""Web pages without a feed: the reviews a page marks up (schema.org), or the items a CSS
+selector picks, each keyed by something stable (element id, permalink, author and date)."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import threading
 import warnings
+from collections import Counter
+from dataclasses import replace
 from urllib.parse import urljoin
 
 import httpx
@@ -24,13 +28,21 @@ from bot.sources.base import (
 )
 from bot.sources.feed import normalize_url
 from bot.sources.http import ACCEPT_HTML, fetch, host_of
+from bot.sources.schema_reviews import extract
 from bot.sources.text import MAX_RAW_CHARS, cap, html_to_line, html_to_text, one_line
 
 MAX_ITEMS = 500
 MAX_SELECTOR_CHARS = 300
 _EXAMPLE = "/source page https://exemple.fr/avis .avis"
+SCHEMA_ADVICE = (
+    "Cette page ne publie pas ses avis en données structurées schema.org (Review, "
+    "AggregateRating) : Vigie a besoin d'un sélecteur CSS qui désigne chaque avis. Ouvrez la "
+    "page dans un navigateur, clic droit sur un avis, « Inspecter », et relevez la classe du "
+    "bloc qui l'entoure. Exemple : /source page https://exemple.fr/avis .avis"
+)
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
 _HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+_AUTHOR_CLASS = re.compile(r"author|auteur|reviewer|user-?name|pseudo", re.IGNORECASE)
 # bs4 reports odd markup through `warnings`; silencing them touches process-wide state,
 # so page parses (in worker threads) take turns.
 _PARSE_LOCK = threading.Lock()
@@ -70,18 +82,22 @@ class PageSource(ConfiguredSource):
     default_interval_s = 3600
 
     def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
-        """Check the page address and the selector."""
-        return normalize_url(target, _EXAMPLE), validate_selector(selector)
+        """Check the page address and the selector (none: the page's schema.org reviews)."""
+        url = normalize_url(target, _EXAMPLE)
+        if selector is None or not selector.strip():
+            return url, None
+        return url, validate_selector(selector)
 
     def describe(self, spec: SourceSpec) -> str:
-        """« Page web · exemple.fr (.avis) »."""
-        return f"Page web · {host_of(spec.target)} ({cap(spec.selector or '?', 40)})"
+        """« Page web · exemple.fr (.avis) », or « (avis schema.org) » without a selector."""
+        how = cap(spec.selector, 40) if spec.selector else "avis schema.org"
+        return f"Page web · {host_of(spec.target)} ({how})"
 
     async def fetch(
         self, client: httpx.AsyncClient, spec: SourceSpec, state: SourceState
     ) -> FetchResult:
-        """Fetch the page (conditional GET) and list the items the selector finds."""
-        selector = validate_selector(spec.selector)
+        """Fetch the page (conditional GET) and list its reviews or the selected items."""
+        selector = validate_selector(spec.selector) if spec.selector else None
         response = await fetch(
             client,
             spec.target,
@@ -93,6 +109,7 @@ class PageSource(ConfiguredSource):
         new_state = SourceState(
             etag=response.etag or state.etag,
             last_modified=response.last_modified or state.last_modified,
+            listing=state.listing,
         )
         if response.not_modified:
             return FetchResult(mentions=[], state=new_state, not_modified=True, complete=False)
@@ -103,6 +120,10 @@ class PageSource(ConfiguredSource):
                 permanent=True,
             )
         # Always in a worker thread: the event loop must never wait on `_PARSE_LOCK`.
+        if selector is None:
+            return await asyncio.to_thread(
+                parse_schema_page, response.body, response.url, response.charset, spec, new_state
+            )
         mentions, title, complete = await asyncio.to_thread(
             parse_page, response.body, response.url, response.charset, selector, spec
         )
@@ -112,6 +133,53 @@ class PageSource(ConfiguredSource):
             complete=complete,
             summary={"title": title, "items": len(mentions)},
         )
+
+
+def parse_schema_page(
+    body: bytes, url: str, charset: str | None, spec: SourceSpec, state: SourceState
+) -> FetchResult:
+    """The page's schema.org reviews as mentions, with its aggregate rating and count."""
+    with _PARSE_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            soup = BeautifulSoup(body, "html.parser", from_encoding=charset)
+            data = extract(soup, url)
+        except Exception as exc:  # html.parser may fail on hostile markup
+            raise ContentError(
+                f"La page {url[:300]} est illisible ({type(exc).__name__}).", permanent=True
+            ) from exc
+        title_tag = soup.find("title")
+        title = html_to_line(title_tag.get_text()) if isinstance(title_tag, Tag) else None
+    if not data.found:
+        raise ContentError(SCHEMA_ADVICE, permanent=True)
+    mentions = [
+        Mention(
+            source_id=spec.id,
+            external_id=review.key,
+            url=review.url,
+            title=review.title,
+            text=review.text,
+            author=review.author,
+            rating=review.rating,
+            published_at=review.published_at,
+            scoped_watch_id=spec.watch_id,
+            raw=None,
+        )
+        for review in data.reviews
+    ]
+    return FetchResult(
+        mentions=mentions,
+        state=state,
+        complete=len(data.reviews) < MAX_ITEMS,
+        summary={
+            "title": title or None,
+            "name": title or None,
+            "items": len(mentions),
+            "rating": data.rating,
+            "count": data.count,
+            "syntax": ",".join(sorted(data.syntaxes)),
+        },
+    )
 
 
 def parse_page(
@@ -129,12 +197,17 @@ def parse_page(
             ) from exc
         title_tag = soup.find("title")
         title = html_to_line(title_tag.get_text()) if isinstance(title_tag, Tag) else None
+        found = [m for item in items if (m := _mention(item, url, spec)) is not None]
+        # A stable key shared by two items (a link every item carries) identifies neither.
+        counts = Counter(m.external_id for m in found)
         mentions: list[Mention] = []
         seen: set[str] = set()
-        for item in items:
-            mention = _mention(item, url, spec)
-            if mention is not None and mention.external_id not in seen:
-                seen.add(mention.external_id)
+        for mention in found:
+            if counts[mention.external_id] > 1:
+                mention = replace(mention, external_id=item_key(mention.text))
+            text_key = item_key(mention.text)  # the same text listed twice is one item
+            if mention.external_id not in seen and text_key not in seen:
+                seen.update((mention.external_id, text_key))
                 mentions.append(mention)
     if not mentions:
         raise ContentError(
@@ -153,10 +226,11 @@ def _mention(item: Tag, page_url: str, spec: SourceSpec) -> Mention | None:
         return None
     heading = item.find(_HEADINGS)
     title = html_to_line(heading.get_text(" ")) if isinstance(heading, Tag) else None
+    link = _item_link(item, page_url)
     return Mention(
         source_id=spec.id,
-        external_id=item_key(text),
-        url=_item_link(item, page_url),
+        external_id=stable_key(item, page_url, link, text),
+        url=link,
         title=title or None,
         text=text,
         author=None,
@@ -165,6 +239,26 @@ def _mention(item: Tag, page_url: str, spec: SourceSpec) -> Mention | None:
         scoped_watch_id=spec.watch_id,
         raw=cap(raw, MAX_RAW_CHARS),
     )
+
+
+def stable_key(item: Tag, page_url: str, link: str, text: str) -> str:
+    """What identifies an item across edits: its element id, its own link, or author and date.
+
+    Only when none exists does the key fall back to a hash of the text, where an edit reads
+    as one item gone and another new.
+    """
+    element_id = item.get("id") or item.get("data-review-id") or item.get("data-id")
+    if isinstance(element_id, str) and element_id.strip():
+        return "id:" + cap(element_id.strip(), 300)
+    if link != page_url:
+        return "url:" + cap(link, 1000)
+    stamp = item.find("time")
+    when = stamp.get("datetime") if isinstance(stamp, Tag) else None
+    author = item.find(class_=_AUTHOR_CLASS)
+    who = html_to_line(author.get_text(" ")) if isinstance(author, Tag) else ""
+    if isinstance(when, str) and when.strip() and who:
+        return "by:" + cap(f"{who}|{when.strip()}", 400)
+    return item_key(text)
 
 
 def _item_link(item: Tag, page_url: str) -> str:

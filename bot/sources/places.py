@@ -10,8 +10,8 @@ from urllib.parse import quote
 import httpx
 
 from bot.models import Mention
+from bot.sources.api import get_json, missing_key, raw_record
 from bot.sources.base import (
-    ConfigError,
     ConfiguredSource,
     ContentError,
     FetchResult,
@@ -22,12 +22,19 @@ from bot.sources.base import (
     SourceState,
     SummaryValue,
 )
-from bot.sources.http import ACCEPT_JSON, fetch
-from bot.sources.text import MAX_RAW_CHARS, cap, clean_text, one_line
+from bot.sources.text import cap, clean_text, one_line
 
 FIELD_MASK = "displayName,rating,userRatingCount,reviews"
 _PLACE_ID = re.compile(r"[A-Za-z0-9_-]{10,512}")
 _EXAMPLE = "/source google ChIJN1t_tDeuEmsRUsoyG83frY4 pour 2"
+
+
+def looks_like_place_id(text: str) -> bool:
+    """Whether what was typed is a place id rather than a name to search (« Cabinet Dupont »)."""
+    token = text.strip().removeprefix("places/").strip("/ ")
+    if not _PLACE_ID.fullmatch(token):
+        return False
+    return any(c.isdigit() for c in token) or sum(c.isupper() for c in token) >= 2
 
 
 def parse_place_id(text: str) -> str:
@@ -83,7 +90,9 @@ class PlacesSource(ConfiguredSource):
     """The reviews of one listing through Place Details; Google returns at most 5 of them."""
 
     kind = SourceKind.PLACES.value
-    default_interval_s = 3600
+    # Every 2 h: 372 Place Details calls a month per listing, so two listings stay inside the
+    # 1,000 free calls of the « Enterprise + Atmosphere » SKU (see bot/google_usage.py).
+    default_interval_s = 7200
 
     def normalize(self, target: str, selector: str | None) -> tuple[str, str | None]:
         """Check the place id; a listing takes no selector."""
@@ -98,26 +107,14 @@ class PlacesSource(ConfiguredSource):
     ) -> FetchResult:
         """One Place Details call; each review is keyed by its resource `name`."""
         if not self.config.places_api_key:
-            raise ConfigError(
-                "La clé d'API Google Places n'est pas configurée : la personne qui gère le "
-                "serveur doit renseigner VIGIE_GOOGLE_PLACES_API_KEY.",
-                permanent=True,
-            )
+            raise missing_key("Google Places", "VIGIE_GOOGLE_PLACES_API_KEY")
         place_id = parse_place_id(spec.target)
         url = f"{self.config.places_api_url.rstrip('/')}/places/{quote(place_id, safe='')}"
         url += "?languageCode=fr&regionCode=FR"
-        headers = {
-            "Accept": ACCEPT_JSON,
-            "X-Goog-Api-Key": self.config.places_api_key,
-            "X-Goog-FieldMask": FIELD_MASK,
-        }
-        try:
-            response = await fetch(
-                client, url, self.config, headers=headers, trusted=True, follow_redirects=False
-            )
-        except HttpStatusError as exc:
-            raise _api_error(exc, place_id) from exc
-        data = response.json()
+        headers = {"X-Goog-Api-Key": self.config.places_api_key, "X-Goog-FieldMask": FIELD_MASK}
+        data = await get_json(
+            client, url, self.config, headers=headers, refused=lambda e: _api_error(e, place_id)
+        )
         if not isinstance(data, dict):
             raise ContentError("Réponse inattendue de Google Places (pas un objet JSON).")
         reviews = data.get("reviews") or []
@@ -154,7 +151,7 @@ def _mention(review: object, spec: SourceSpec) -> Mention | None:
         rating=star_rating(review.get("rating")),
         published_at=parse_time(review.get("publishTime")),
         scoped_watch_id=spec.watch_id,
-        raw=cap(json.dumps(review, ensure_ascii=False), MAX_RAW_CHARS),
+        raw=raw_record(review),
     )
 
 

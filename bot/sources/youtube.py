@@ -19,6 +19,7 @@ import httpx
 
 from bot.match.normalize import fold
 from bot.models import Mention
+from bot.sources.api import get_json, missing_key, raw_record
 from bot.sources.base import (
     ConfigError,
     ConfiguredSource,
@@ -32,10 +33,9 @@ from bot.sources.base import (
     SourceSpec,
     SourceState,
 )
-from bot.sources.http import ACCEPT_JSON, fetch
 from bot.sources.places import parse_time
 from bot.sources.social import check_query, dig, text_of
-from bot.sources.text import MAX_RAW_CHARS, cap, clean_text, one_line
+from bot.sources.text import cap, clean_text, one_line
 
 SEARCH_UNITS = 100
 COMMENTS_UNITS = 1
@@ -149,11 +149,10 @@ class YouTubeSource(ConfiguredSource):
     ) -> FetchResult:
         """The channel's newest comment threads, or a search then each found video's comments."""
         if not self.config.youtube_api_key:
-            raise ConfigError(
-                "La clé d'API YouTube n'est pas configurée : la personne qui gère le serveur "
-                "doit renseigner VIGIE_YOUTUBE_API_KEY (console Google Cloud, « YouTube Data "
-                "API v3 »).",
-                permanent=True,
+            raise missing_key(
+                "YouTube",
+                "VIGIE_YOUTUBE_API_KEY",
+                " (console Google Cloud, « YouTube Data API v3 »)",
             )
         day = quota_day()
         extra = dict(state.extra)
@@ -258,18 +257,9 @@ class _Calls:
         ledger.charge(self.spec.team_id, self.spec.id, self.day, units)
         query = urlencode({**params, "key": cfg.youtube_api_key or ""})
         url = f"{cfg.youtube_api_url.rstrip('/')}/{method}?{query}"
-        try:
-            response = await fetch(
-                self.client,
-                url,
-                cfg,
-                headers={"Accept": ACCEPT_JSON},
-                trusted=True,
-                follow_redirects=False,
-            )
-        except HttpStatusError as exc:
-            raise _api_error(exc, "videoId" in params) from exc
-        return response.json()
+        return await get_json(
+            self.client, url, cfg, refused=lambda exc: _api_error(exc, "videoId" in params)
+        )
 
 
 def _reasons(exc: HttpStatusError) -> tuple[set[str], str]:
@@ -356,7 +346,7 @@ def _video(item: object, spec: SourceSpec) -> Mention | None:
         author=one_line(text_of(dig(snippet, "channelTitle")), 200) or None,
         published_at=parse_time(dig(snippet, "publishedAt")),
         scoped_watch_id=None,
-        raw=cap(json.dumps(item, ensure_ascii=False), MAX_RAW_CHARS),
+        raw=raw_record(item),
     )
 
 
@@ -377,5 +367,5 @@ def _comment(thread: object, spec: SourceSpec, video_title: str | None) -> Menti
         author=one_line(text_of(top.get("authorDisplayName")), 200) or None,
         published_at=parse_time(top.get("publishedAt")),
         scoped_watch_id=spec.watch_id,
-        raw=cap(json.dumps(thread, ensure_ascii=False), MAX_RAW_CHARS),
+        raw=raw_record(thread),
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime
+from pathlib import Path
 
 from bot.clock import from_iso, to_iso
 from bot.models import CaptureRecord
@@ -73,6 +75,35 @@ class Captures:
             "SELECT * FROM captures WHERE team_id = ? ORDER BY id", (team_id,)
         )
         return [_record(r) for r in rows]
+
+
+def find_bundle(database: Path, name: str, sha256: str) -> tuple[int, str] | None:
+    """(capture id, recorded bundle hash) for a bundle file name or hash, read-only.
+
+    For `vigie verify` on the server: it opens the database without writing to it, and finds
+    the capture by the ZIP's name (`…/NAME.zip`), by its hash, or by `capture-N.zip` (the
+    name a case file gives it).
+    """
+    if not database.is_file():
+        return None
+    conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    try:
+        row = conn.execute(
+            "SELECT id, bundle_sha256 FROM captures WHERE bundle_sha256 = ? "
+            "OR bundle_path LIKE ? ESCAPE '!' ORDER BY bundle_sha256 = ? DESC LIMIT 1",
+            (sha256, "%/" + name.replace("!", "!!").replace("%", "!%").replace("_", "!_"), sha256),
+        ).fetchone()
+        if row is None and (match := re.fullmatch(r"capture-(\d+)\.zip", Path(name).name)):
+            row = conn.execute(
+                "SELECT id, bundle_sha256 FROM captures WHERE id = ?", (int(match.group(1)),)
+            ).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    if row is None or not row[1]:
+        return None
+    return int(row[0]), str(row[1])
 
 
 def _record(r: sqlite3.Row) -> CaptureRecord:

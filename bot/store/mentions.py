@@ -117,6 +117,30 @@ class Mentions:
             await _event(conn, mention_id, "edited", detail)
             await _enqueue(conn, team_id, mention_id, alerts(mention_id))
 
+    async def disappeared_keys(self, source_id: int) -> dict[str, tuple[int, str]]:
+        """The mentions of a source marked vanished: external id → (id, content hash)."""
+        rows = await self.db.fetchall(
+            "SELECT id, external_id, content_hash FROM mentions WHERE source_id = ? "
+            "AND disappeared_at IS NOT NULL",
+            (source_id,),
+        )
+        return {str(r["external_id"]): (int(r["id"]), str(r["content_hash"])) for r in rows}
+
+    async def mark_reappeared(self, mention_id: int) -> None:
+        """A vanished review is back on its listing or page."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE mentions SET disappeared_at = NULL WHERE id = ?", (mention_id,)
+            )
+            await _event(conn, mention_id, "reappeared", "")
+
+    async def rekey(self, mention_id: int, external_id: str) -> None:
+        """Give a stored mention the stable key its source now uses (page items)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE mentions SET external_id = ? WHERE id = ?", (external_id, mention_id)
+            )
+
     async def mark_disappeared(self, mention_ids: list[int]) -> None:
         """Note that reviews vanished from a complete listing (useful after a removal request)."""
         if not mention_ids:
@@ -344,4 +368,5 @@ def _mention(row: sqlite3.Row) -> StoredMention:
         watch_ids=tuple(int(w) for w in str(watch_list).split(",")) if watch_list else (),
         handled_at=from_iso(row["handled_at"]),
         raw=row["raw"],
+        disappeared_at=from_iso(row["disappeared_at"]),
     )

@@ -177,4 +177,8 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source_id, key_sha256)
     ) WITHOUT ROWID;
     """,
+    # 5: the insurer's postal address, for the registered letter
+    """
+    ALTER TABLE teams ADD COLUMN insurer_address TEXT;
+    """,
 )

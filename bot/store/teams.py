@@ -268,6 +268,7 @@ class Teams:
                 email=row["insurer_email"],
                 policy=row["insurer_policy"],
                 coverage=Coverage(row["insurer_coverage"]),
+                address=row["insurer_address"],
             ),
             quiet_start=row["quiet_start"],
             quiet_end=row["quiet_end"],
@@ -283,6 +284,7 @@ class Teams:
             await conn.execute(
                 "UPDATE teams SET practitioner_name=?, profession=?, rpps=?, address=?, email=?, "
                 "insurer_name=?, insurer_email=?, insurer_policy=?, insurer_coverage=?, "
+                "insurer_address=?, "
                 "quiet_start=?, quiet_end=?, digest_day=?, digest_time=?, language=? WHERE id=?",
                 (
                     p.name,
@@ -294,6 +296,7 @@ class Teams:
                     i.email,
                     i.policy,
                     i.coverage.value,
+                    i.address,
                     settings.quiet_start,
                     settings.quiet_end,
                     settings.digest_day,

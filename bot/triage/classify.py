@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from bot.match.normalize import Tokenized, split_camel, tokenize, undisguise
+from bot.match.normalize import Tokenized, lexicon_lines, split_camel, tokenize, undisguise
 from bot.models import Cue, Flag, Severity, Triage
+from bot.triage import learned as triage_learned
 from bot.triage.accusation import accusations, unvoided
 from bot.triage.patterns import (
     Hit,
@@ -32,6 +33,7 @@ __all__ = [
     "compile_pattern",
     "is_discriminatory",
     "load_patterns",
+    "read_by_rules",
     "triage",
 ]
 
@@ -85,9 +87,21 @@ def _lexicons() -> _Lexicons:
     )
 
 
+@cache
+def _sms() -> dict[str, str]:
+    """SMS spellings and abbreviations, each to the word it writes (« pk » → « pourquoi »)."""
+    pairs = (line.split() for line in lexicon_lines("sms.txt"))
+    return {p[0]: p[1] for p in pairs if len(p) == 2 and p[0] != p[1]}
+
+
 def _prepare(text: str, title: str | None) -> Tokenized:
     raw = f"{title}\n{text}" if title else text
-    return tokenize(split_camel(undisguise(raw).replace("€", " euros")))
+    tk = tokenize(split_camel(undisguise(raw).replace("€", " euros")))
+    sms = _sms()
+    if not any(w in sms for w in tk.words):
+        return tk
+    words = tuple(sms.get(w, w) for w in tk.words)
+    return Tokenized(tk.raw, words, tk.starts, tk.ends)
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:
@@ -107,7 +121,7 @@ def _flag_hits(search: Searchable) -> dict[Flag, list[Hit]]:
     """The hits that raise each legal-risk flag (weak cues only when confirmed)."""
     lex = _lexicons()
     out: dict[Flag, list[Hit]] = {}
-    insult = [h for h in _longest(search.find(lex.insult)) if not _reported(search.tk, h)]
+    insult = [h for h in _longest(search.find(lex.insult)) if _owned(search.tk, h)]
     if insult:
         out[Flag.INSULT] = insult
     privacy = _longest(search.find(lex.privacy)) + _plates(search)
@@ -116,6 +130,14 @@ def _flag_hits(search: Searchable) -> dict[Flag, list[Hit]]:
     threat = [h for h in search.find(lex.threat) if not _reported(search.tk, h)]
     if any(h.pattern.kind == "" for h in threat):
         out[Flag.THREAT] = _longest(threat)
+        # « je vais te défoncer ta gueule » is one threat, not a threat and an insult.
+        inside = [h for h in insult if any(t.first <= h.first and h.last <= t.last for t in threat)]
+        if inside:
+            insult = [h for h in insult if h not in inside]
+            if insult:
+                out[Flag.INSULT] = insult
+            else:
+                out.pop(Flag.INSULT, None)
     found = search.find(lex.defamation)
     judged = any(h.pattern.kind == "-" for h in found)
     found = unvoided(search, found)
@@ -193,16 +215,55 @@ def _reported(tk: Tokenized, hit: Hit) -> bool:
     return any(w in _REPORTING for w in words[after : after + 4])
 
 
-def _negated(words: tuple[str, ...], first: int, last: int) -> bool:
+_SUPERLATIVE = frozenset({"le", "la", "les", "l", "des", "du"})
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()\n]")
+
+
+def _negator(tk: Tokenized, at: int, word: int) -> bool:
+    """Whether word `at` negates word `word` of the same clause: « plus » after an article is
+    a superlative (« les plus incompétents », « LA PLUS NULLE »), and a comma between them
+    starts another clause (« Incompétent, pas qualifié »)."""
+    words = tk.words
+    if words[at] not in _NEGATORS:
+        return False
+    if words[at] == "plus" and at >= 1 and words[at - 1] in _SUPERLATIVE:
+        return False
+    lo, hi = (at, word) if at < word else (word, at)
+    return not _CLAUSE_BREAK.search(tk.raw, tk.ends[lo], tk.starts[hi])
+
+
+_DENYING = frozenset({"pas", "jamais", "ni", "aucunement", "nullement"})
+_BEING = frozenset({"suis", "es", "est", "sommes", "etes", "sont", "etait", "sui", "chui", "tes"})
+
+
+def _denied(tk: Tokenized, hit: Hit) -> bool:
+    """« je suis pas nazi », « il n'est pas raciste » : the word is denied, not thrown."""
+    before = range(max(0, hit.first - 4), hit.first)
+    window = [
+        i for i in before if not _CLAUSE_BREAK.search(tk.raw, tk.ends[i], tk.starts[hit.first])
+    ]
+    words = [tk.words[i] for i in window]
+    return any(w in _DENYING for w in words) and any(w in _BEING for w in words)
+
+
+def _owned(tk: Tokenized, hit: Hit) -> bool:
+    """The writer's own words: neither reported from someone else nor denied."""
+    return not _reported(tk, hit) and not _denied(tk, hit)
+
+
+def _negated(tk: Tokenized, first: int, last: int) -> bool:
     """True for « pas de dépassement », « zéro écoute », « je ne recommande pas »."""
-    if first >= 1 and words[first - 1] in _NEGATORS:
+    words = tk.words
+    if first >= 1 and _negator(tk, first - 1, first):
         return True
-    if first >= 2 and words[first - 1] in _BRIDGE and words[first - 2] in _NEGATORS:
+    if first >= 2 and words[first - 1] in _BRIDGE and _negator(tk, first - 2, first):
         return True
-    if first >= 3 and words[first - 2 : first] == ("du", "tout") and words[first - 3] in _NEGATORS:
+    if first >= 3 and words[first - 2 : first] == ("du", "tout") and _negator(tk, first - 3, first):
         return True
     after = words[last + 1 : last + 3]
-    return bool(after) and (after[0] in _AFTER_NEGATORS or after == ("a", "personne"))
+    if not after or _CLAUSE_BREAK.search(tk.raw, tk.ends[last], tk.starts[last + 1]):
+        return False
+    return after[0] in _AFTER_NEGATORS or after == ("a", "personne")
 
 
 def _in_question(tk: Tokenized, last: int) -> bool:
@@ -238,13 +299,12 @@ def _sentiment(search: Searchable) -> tuple[float, list[Cue]]:
     A question asks rather than judges: its praise words do not count, its blame words count
     less (set phrases like « on fait comment » keep their weight).
     """
-    words = search.tk.words
     score = 0.0
     cues: list[Cue] = []
     weighed: list[tuple[Hit, float]] = []
     for hit in _longest(search.find(_lexicons().sentiment)):
         weight = float(hit.pattern.kind or 0)
-        if _negated(words, hit.first, hit.last):
+        if _negated(search.tk, hit.first, hit.last):
             weight = -weight
         if weight and hit.first == hit.last and _in_question(search.tk, hit.last):
             weight = 0.0 if weight > 0 else weight * _QUESTION_BLAME
@@ -271,12 +331,35 @@ def _actions(severity: Severity, flags: frozenset[Flag]) -> tuple[str, ...]:
 
 
 def triage(text: str, *, title: str | None = None, rating: int | None = None) -> Triage:
-    """Severity, legal-risk flags with their cues, and the recommended commands."""
+    """Severity, legal-risk flags with their cues, and the recommended commands.
+
+    The rules read first; the learned model (when its file is usable) weighs their verdict
+    with the text's n-grams and may add a flag, explained by its most telling sentence, and
+    set the severity. A flag the rules raised is never dropped."""
+    rules, tk = read_by_rules(text, title=title, rating=rating)
+    model = triage_learned.load()
+    if model is None or not tk.words:
+        return rules
+    seen = triage_learned.verdict(tk, rules, rating, model)
+    flags = rules.flags | seen.flags
+    severity = Severity.NEGATIVE if flags & _HARMFUL else seen.severity
+    return Triage(
+        severity=severity,
+        flags=flags,
+        cues=rules.cues + seen.cues,
+        actions=_actions(severity, flags),
+    )
+
+
+def read_by_rules(
+    text: str, *, title: str | None = None, rating: int | None = None
+) -> tuple[Triage, Tokenized]:
+    """The rules' triage alone, with the folded words it read (the model's input)."""
     search = Searchable(_prepare(text, title))
     flagged = _flag_cues(search)
     flags = frozenset(flagged)
     cues: list[Cue] = [c for found in flagged.values() for c in found]
-    discriminatory = search.find(_lexicons().discrimination)
+    discriminatory = [h for h in search.find(_lexicons().discrimination) if _owned(search.tk, h)]
     if discriminatory:
         hit = discriminatory[0]
         if not flags:
@@ -296,6 +379,7 @@ def triage(text: str, *, title: str | None = None, rating: int | None = None) ->
     else:
         severity = Severity.NEUTRAL
     cues.extend(tone)
-    return Triage(
+    result = Triage(
         severity=severity, flags=flags, cues=tuple(cues), actions=_actions(severity, flags)
     )
+    return result, search.tk

@@ -26,6 +26,8 @@ from bot.models import Mention, StoredMention, TeamSettings, Triage, Watch
 from bot.notify.alert_text import (
     baseline_alert,
     edited_alert,
+    falling_average_alert,
+    hidden_reviews_alert,
     new_mention_alert,
     source_health_alert,
     vanished_alert,
@@ -44,7 +46,12 @@ from bot.sources import (
     build_sources,
     new_client,
 )
+from bot.sources.business import ConfigAuthError
+from bot.sources.google_token import token_path
+from bot.sources.google_usage import record_calls
 from bot.sources.http import host_of
+from bot.sources.listing_stats import FallingAverage, compare
+from bot.sources.page import item_key
 from bot.store import NewAlert, SourceRow, SourceSuccess
 from bot.store.cases import CaseLink
 from bot.watch.grouping import Grouping, WavePlan, text_signature
@@ -55,6 +62,7 @@ log = logging.getLogger(__name__)
 FAILURES_BEFORE_TELLING = 3
 MAX_BACKOFF = timedelta(hours=6)
 LISTING_KINDS = ("places", "business", "page", "youtube", "mastodon")
+GOOGLE_KINDS = ("places", "business")
 
 OnRisk = Callable[[StoredMention], Awaitable[None]]
 
@@ -74,6 +82,7 @@ def source_config(services: Services) -> SourceConfig:
         google_client_id=s.google_client_id,
         google_client_secret=secret(s.google_client_secret),
         google_refresh_token=secret(s.google_refresh_token),
+        google_token_file=str(token_path(s.data_dir)),
         news_url=s.google_news_url,
         reddit_url=s.reddit_url,
         reddit_oauth_url=s.reddit_oauth_url,
@@ -207,13 +216,14 @@ class Monitor:
                 result = await source.fetch(client, spec, SourceState.from_json(row.state))
         except SourceError as exc:
             outcome.error = exc.message
+            await self._count_calls(row, 1)
             await self._failed(
                 row,
                 source,
                 exc.message,
                 exc.retry_after_s,
                 exc.permanent,
-                tell_now=isinstance(exc, ConfigError),
+                tell_now=isinstance(exc, ConfigError | ConfigAuthError),
             )
             return outcome
         except Exception as exc:  # a bug in one source must not stop the others
@@ -221,6 +231,8 @@ class Monitor:
             outcome.error = f"erreur inattendue ({type(exc).__name__})"
             await self._failed(row, source, outcome.error, None, False)
             return outcome
+        calls = result.summary.get("calls")
+        await self._count_calls(row, calls if isinstance(calls, int) else 1)
         try:
             await self._record(row, source, spec, result, outcome)
         except Exception:
@@ -240,6 +252,17 @@ class Monitor:
             await self._team_alert(row.team_id, "source_ok", message)
         return outcome
 
+    async def _count_calls(self, row: SourceRow, calls: int) -> None:
+        """Google calls per source and day, for /statut and the Places cost estimate."""
+        if row.kind not in GOOGLE_KINDS:
+            return
+        try:
+            await record_calls(
+                self.services.settings.data_dir, row.team_id, row.id, row.kind, calls
+            )
+        except OSError:
+            log.warning("could not record Google calls of source %s", row.id)
+
     def _next_poll(self, source: Source) -> datetime:
         interval = source.interval_s
         return later(interval * random.uniform(0.9, 1.1))
@@ -254,7 +277,8 @@ class Monitor:
         *,
         tell_now: bool = False,
     ) -> None:
-        """Schedule the retry; tell the team after a few failures, or at once for a key problem."""
+        """Schedule the retry; tell the team once: after a few failures, or at once for a key
+        or OAuth problem (one alert per team for the same refusal, whatever its listings)."""
         store = self.services.store
         base = max(60, source.interval_s // 4)
         backoff = min(MAX_BACKOFF.total_seconds(), base * 2 ** min(row.consecutive_failures, 10))
@@ -267,10 +291,20 @@ class Monitor:
         log.warning("source %s failed (%s in a row): %s", row.id, failures, message)
         if (failures >= FAILURES_BEFORE_TELLING or tell_now) and not row.failing_notified:
             await store.sources.set_failing_notified(row.id, True)
+            if tell_now and await self._already_told(row, message):
+                return
             spec = SourceSpec(row.id, row.team_id, row.kind, row.target, row.selector, row.watch_id)
             lang = (await store.teams.settings(row.team_id)).language
             alert = source_health_alert(source.describe(spec), True, message, lang)
             await self._team_alert(row.team_id, "source_failing", alert)
+
+    async def _already_told(self, row: SourceRow, message: str) -> bool:
+        """Whether another source of the team already carries this very refusal."""
+        others = await self.services.store.sources.active(row.team_id)
+        return any(
+            o.id != row.id and o.kind == row.kind and o.failing_notified and o.last_error == message
+            for o in others
+        )
 
     async def _team_alert(self, team_id: int, kind: str, message: Reply) -> None:
         await self.outbox.post(team_id, kind, message)
@@ -302,9 +336,10 @@ class Monitor:
             outcome.not_modified = True
             return
         store = self.services.store
+        known = await self._known(row, result)
         plan = ingest(
             result.mentions,
-            known=await store.mentions.known_keys(row.id),
+            known=known,
             purged=await store.mentions.tombstones(row.id),
             concerned=lambda mention: self.concerned(row, mention),
             complete=result.complete,
@@ -324,6 +359,7 @@ class Monitor:
         risky_new = [m for m in stored_new if m.flags and not plan.baseline]
         if plan.vanished:
             outcome.vanished = await self._record_vanished(batch, plan.vanished)
+        await self._listing_figures(row, result, len(plan.new), batch.settings.language)
         if plan.baseline:
             await self._baseline(row, source.describe(spec), plan, result, batch.settings)
         if outcome.new or outcome.edited:
@@ -331,6 +367,55 @@ class Monitor:
         if self.on_risk is not None:
             for stored in risky_new:
                 await self.on_risk(stored)
+
+    async def _known(self, row: SourceRow, result: FetchResult) -> dict[str, tuple[int, str]]:
+        """The source's stored items, after two reconciliations before the ingest step.
+
+        A vanished review that is back is the same review (marked back online, not new). A page
+        item stored under its text hash (before page items had stable keys) takes its new key
+        when its text is unchanged, so an upgrade raises no flood of « new » reviews.
+        """
+        store = self.services.store
+        known = await store.mentions.known_keys(row.id)
+        incoming = {m.external_id: m for m in result.mentions}
+        gone = await store.mentions.disappeared_keys(row.id)
+        for key, (mention_id, digest) in gone.items():
+            if key in incoming and key not in known:
+                await store.mentions.mark_reappeared(mention_id)
+                known[key] = (mention_id, digest)
+        if row.kind == "page":
+            for key, mention in incoming.items():
+                legacy = item_key(mention.text)
+                if key in known or key == legacy or legacy not in known or legacy in incoming:
+                    continue
+                mention_id, digest = known.pop(legacy)
+                await store.mentions.rekey(mention_id, key)
+                known[key] = (mention_id, digest)
+        return known
+
+    async def _listing_figures(
+        self, row: SourceRow, result: FetchResult, new_visible: int, lang: str
+    ) -> None:
+        """Compare the listing's count and rating with the last poll's; keep the new figures."""
+        settings = self.services.settings
+        previous = SourceState.from_json(row.state).listing if row.baseline_done else None
+        events, kept = compare(
+            previous,
+            dict(result.summary),
+            new_visible=new_visible,
+            today=utcnow().date(),
+            window_days=settings.rating_drop_window_days,
+            drop=settings.rating_drop,
+            shows_all=row.kind == "business" and result.complete,
+        )
+        result.state = replace(result.state, listing=kept)
+        for event in events:
+            if isinstance(event, FallingAverage):
+                message = falling_average_alert(event, row.kind, row.target, lang)
+                await self._team_alert(row.team_id, "rating_falling", message)
+            else:
+                message = hidden_reviews_alert(event, row.kind, row.target, lang)
+                await self._team_alert(row.team_id, "hidden_reviews", message)
 
     async def _baseline(
         self,
@@ -459,12 +544,15 @@ class Monitor:
         store = self.services.store
         old = await store.mentions.get(batch.row.team_id, item.mention_id)
         old_rating = old.rating if old else None
+        old_text = old.text if old else None
         ids = list(item.watch_ids) or list(old.watch_ids if old else ())
         tz = self.services.settings.tz
 
         def build(mention_id: int) -> list[NewAlert]:
             stored = _as_stored(mention_id, batch.row, item.mention, item.verdict, item.digest, ids)
-            message = edited_alert(stored, batch.watches, batch.settings, tz, old_rating=old_rating)
+            message = edited_alert(
+                stored, batch.watches, batch.settings, tz, old_rating=old_rating, old_text=old_text
+            )
             return Outbox.rows(batch.chats, "edited", message)
 
         await store.mentions.update_content(

@@ -11,6 +11,7 @@ from enum import Enum
 from pathlib import Path
 
 from bot.settings import Settings
+from bot.sources.google_token import load_refresh_token, token_path
 
 PLAYWRIGHT_HINT = (
     "ou, sur une machine reliée à Internet, « .venv/bin/python -m playwright install chromium »"
@@ -193,7 +194,9 @@ def keys(settings: Settings) -> list[Check]:
     oauth = {
         "VIGIE_GOOGLE_CLIENT_ID": (settings.google_client_id or "").strip(),
         "VIGIE_GOOGLE_CLIENT_SECRET": _secret(settings.google_client_secret),
-        "VIGIE_GOOGLE_REFRESH_TOKEN": _secret(settings.google_refresh_token),
+        # The token `vigie google connecter` stored counts as well as the variable.
+        "VIGIE_GOOGLE_REFRESH_TOKEN": _secret(settings.google_refresh_token)
+        or (load_refresh_token(token_path(settings.data_dir)) or ""),
     }
     missing = [name for name, value in oauth.items() if not value]
     if not missing:
@@ -204,7 +207,8 @@ def keys(settings: Settings) -> list[Check]:
                 "Google Business Profile",
                 Status.OFF,
                 "pas d'accès OAuth — les avis de l'établissement géré ne sont pas lus",
-                "VIGIE_GOOGLE_CLIENT_ID, VIGIE_GOOGLE_CLIENT_SECRET, VIGIE_GOOGLE_REFRESH_TOKEN",
+                "VIGIE_GOOGLE_CLIENT_ID, VIGIE_GOOGLE_CLIENT_SECRET, puis « vigie google "
+                "connecter » (ou VIGIE_GOOGLE_REFRESH_TOKEN)",
             )
         )
     else:

@@ -13,6 +13,7 @@ import httpx
 
 from bot import __version__
 from bot.settings import Settings
+from bot.sources.google_token import load_refresh_token, token_path
 from vigie.ops import checks
 from vigie.ops.checks import Check, Status
 from vigie.ops.tsa_probe import probe_tsa
@@ -209,7 +210,8 @@ class Doctor:
         s = self.settings
         secret, refresh = (
             checks._secret(s.google_client_secret),
-            checks._secret(s.google_refresh_token),
+            checks._secret(s.google_refresh_token)
+            or (load_refresh_token(token_path(s.data_dir)) or ""),
         )
         if s.google_client_id and secret and refresh:
             form = {
@@ -231,8 +233,8 @@ class Doctor:
                         "Google Business Profile",
                         Status.FAIL,
                         f"accès OAuth refusé ({error})",
-                        "refaites l'autorisation du compte Google et remplacez "
-                        "VIGIE_GOOGLE_REFRESH_TOKEN (et vérifiez le client OAuth)",
+                        "refaites l'autorisation du compte Google (« vigie google connecter », "
+                        "ou remplacez VIGIE_GOOGLE_REFRESH_TOKEN) et vérifiez le client OAuth",
                     )
                 )
 
