@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 
-from bot.deadlines import PARIS, as_utc, format_datetime, format_datetime_utc, press_deadline
+from bot.deadlines import (
+    PARIS,
+    Deadline,
+    as_utc,
+    format_datetime,
+    format_datetime_utc,
+    press_deadline,
+)
 from bot.documents.facts import (
     capture_facts,
     deadline_facts,
@@ -267,20 +274,12 @@ def case_file(
     deadline = press_deadline(mention, discriminatory=discriminatory)
     events = build_timeline(mention, own, timeline)
 
-    archived: dict[int, Path] = {}
-    for capture in own:
-        bundle = Path(capture.bundle_path) if capture.bundle_path else None
-        if bundle is not None and bundle.is_file():
-            archived[capture.id] = bundle
+    archived = _archived_bundles(own)
     archived_names = {
         number: f"{layout['captures']}/capture-{number}{path.suffix or '.zip'}"
         for number, path in archived.items()
     }
-    letter_files: list[tuple[str, bytes]] = []
-    for letter in letters:
-        letter_files.extend((item.filename, item.content) for item in letter.files)
-        stem = letter.filenames[-1].rsplit(".", 1)[0] if letter.files else letter.kind
-        letter_files.append((f"{stem}.txt", letter.body_text.encode("utf-8")))
+    letter_files = _letter_files(letters)
 
     facts: dict[str, object] = {
         "language": lang,
@@ -299,8 +298,23 @@ def case_file(
     }
     timeline_text = render("timeline", lang, facts, templates=templates).body
     summary = render("case_summary", lang, facts, kind="html", templates=templates).body
+    deadline_json = _deadline_json(deadline, lang)
+    files: list[tuple[str, bytes]] = [
+        (layout["summary"], summary.encode("utf-8")),
+        (f"{layout['timeline']}.txt", timeline_text.encode("utf-8")),
+        (f"{layout['timeline']}.json", _timeline_json(events, deadline_json)),
+        ("mention.json", mention_json(mention)),
+        (f"{layout['captures']}/captures.json", _captures_json(own, archived_names)),
+    ]
+    bundles = [(archived_names[number], path) for number, path in archived.items()]
+    files_after = [(f"{layout['letters']}/{name}", content) for name, content in letter_files]
+    return _write_zip(out_dir, root, now, files, bundles, files_after)
+
+
+def _deadline_json(deadline: Deadline, lang: str) -> dict[str, object]:
+    """The press-law limit as the timeline's JSON states it (end of day, Paris time)."""
     deadline_end = datetime.combine(deadline.expires_on, time(23, 59, 59), PARIS)
-    deadline_json = {
+    return {
         "date": deadline.expires_on.isoformat(),
         "ends_at": _iso(deadline_end),
         "estimated": deadline.estimated,
@@ -308,21 +322,48 @@ def case_file(
         "basis": deadline.basis_in(lang),
     }
 
+
+def _archived_bundles(own: Sequence[CaptureRecord]) -> dict[int, Path]:
+    """Capture number -> its bundle on disk, for the captures whose bundle still exists."""
+    archived: dict[int, Path] = {}
+    for capture in own:
+        bundle = Path(capture.bundle_path) if capture.bundle_path else None
+        if bundle is not None and bundle.is_file():
+            archived[capture.id] = bundle
+    return archived
+
+
+def _letter_files(letters: Sequence[Letter]) -> list[tuple[str, bytes]]:
+    """Each letter's attachments, then its text as a .txt, in the order written."""
+    letter_files: list[tuple[str, bytes]] = []
+    for letter in letters:
+        letter_files.extend((item.filename, item.content) for item in letter.files)
+        stem = letter.filenames[-1].rsplit(".", 1)[0] if letter.files else letter.kind
+        letter_files.append((f"{stem}.txt", letter.body_text.encode("utf-8")))
+    return letter_files
+
+
+def _write_zip(
+    out_dir: Path,
+    root: str,
+    now: datetime,
+    files: Sequence[tuple[str, bytes]],
+    bundles: Sequence[tuple[str, Path]],
+    files_after: Sequence[tuple[str, bytes]],
+) -> Path:
+    """Write the ZIP beside its final name, then move it in place (never half a file)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{root}.zip"
     partial = out_dir / f".{root}.zip.part"
     try:
         with zipfile.ZipFile(partial, "w") as archive:
             writer = _ZipWriter(archive, root, now)
-            writer.add(layout["summary"], summary.encode("utf-8"))
-            writer.add(f"{layout['timeline']}.txt", timeline_text.encode("utf-8"))
-            writer.add(f"{layout['timeline']}.json", _timeline_json(events, deadline_json))
-            writer.add("mention.json", mention_json(mention))
-            writer.add(f"{layout['captures']}/captures.json", _captures_json(own, archived_names))
-            for number, path in archived.items():
-                writer.add_file(archived_names[number], path)
-            for name, content in letter_files:
-                writer.add(f"{layout['letters']}/{name}", content)
+            for name, content in files:
+                writer.add(name, content)
+            for name, path in bundles:
+                writer.add_file(name, path)
+            for name, content in files_after:
+                writer.add(name, content)
             sums = "".join(f"{digest}  {name}\n" for digest, name in writer.sums)
             writer.add("SHA256SUMS.txt", sums.encode("utf-8"))
         os.replace(partial, target)
