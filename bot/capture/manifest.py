@@ -129,6 +129,18 @@ def _redirects(page: PageCapture) -> list[dict[str, Any]]:
     ]
 
 
+def _page_facts(page: PageCapture | None, proxy: GuardProxy | None) -> dict[str, Any]:
+    """Where the page ended up and how it answered; empty values without a page."""
+    return {
+        "final_url": page.final_url if page else None,
+        "site_name": page.site_name if page else None,
+        "url_at_capture": page.url_at_capture if page else None,
+        "page_loaded": page.loaded if page else None,
+        "http": _http(page, proxy) if page else None,
+        "redirects": _redirects(page) if page else [],
+    }
+
+
 def _browser(browser: BrowserInfo | None, viewport: tuple[int, int]) -> dict[str, Any]:
     """The browser that took the capture and the window it used."""
     return {
@@ -154,6 +166,14 @@ def _screenshot(page: PageCapture | None) -> dict[str, Any] | None:
         "page_height_measured": shot.measured_height,
         "cut": shot.cut,
         "band_text": list(shot.band_text),
+    }
+
+
+def _resources(page: PageCapture | None) -> dict[str, int]:
+    """How many of the page's resources were recorded, and how many skipped."""
+    return {
+        "recorded": len(page.resources) if page else 0,
+        "skipped": page.resources_skipped if page else 0,
     }
 
 
@@ -221,12 +241,7 @@ def build_manifest(
         "captured_at_text": format_capture_time(moment),
         "requested_text": requested_text,
         "requested_url": requested_url,
-        "final_url": page.final_url if page else None,
-        "site_name": page.site_name if page else None,
-        "url_at_capture": page.url_at_capture if page else None,
-        "page_loaded": page.loaded if page else None,
-        "http": _http(page, proxy) if page else None,
-        "redirects": _redirects(page) if page else [],
+        **_page_facts(page, proxy),
         "started_at": utc_iso(started_at),
         "screenshot_taken_at": utc_iso(shot.taken_at) if shot else None,
         "finished_at": utc_iso(finished_at),
@@ -238,10 +253,7 @@ def build_manifest(
         "timestamp": dict(timestamp) if timestamp else None,
         "dns": {host: [str(ip) for ip in ips] for host, ips in guard.resolved.items()},
         "tls_chain_pem": page.tls_chain if page else [],
-        "resources": {
-            "recorded": len(page.resources) if page else 0,
-            "skipped": page.resources_skipped if page else 0,
-        },
+        "resources": _resources(page),
         "network": _network(proxy, guard),
         "limits": _limits(limits, max_transfer_bytes),
         "mention": dict(mention) if mention is not None else None,
