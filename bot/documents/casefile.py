@@ -12,7 +12,7 @@ import json
 import os
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from bot.deadlines import (
     press_deadline,
 )
 from bot.documents.facts import (
+    CaptureFacts,
     capture_facts,
     deadline_facts,
     insurer_facts,
@@ -287,7 +288,7 @@ def case_file(
         "insurer": insurer_facts(settings),
         "team": setting(settings.team_name) or "Cabinet",
         "mention": mention_facts(mention, lang),
-        "captures": capture_facts(own),
+        "captures": _capture_lines(own, lang),
         "archived": tuple(CaptureFileFacts(c.id, archived_names.get(c.id)) for c in own),
         "deadline": deadline_facts(deadline, now, lang),
         "events": tuple(_event_facts(e, lang) for e in events),
@@ -309,6 +310,23 @@ def case_file(
     bundles = [(archived_names[number], path) for number, path in archived.items()]
     files_after = [(f"{layout['letters']}/{name}", content) for name, content in letter_files]
     return _write_zip(out_dir, root, now, files, bundles, files_after)
+
+
+def _capture_lines(own: Sequence[CaptureRecord], lang: str) -> tuple[CaptureFacts, ...]:
+    """The captures as the summary lists them, each instant in the team's language."""
+    facts = capture_facts(own)
+    if lang != "en":
+        return facts
+    started = {c.id: c.started_at for c in own}
+    return tuple(replace(f, captured=_capture_time_en(started[f.number])) for f in facts)
+
+
+def _capture_time_en(value: datetime) -> str:
+    """ "2026-03-03 14:05:09 UTC (15:05:09 Paris time)": `format_capture_time` in English."""
+    utc = as_utc(value)
+    local = utc.astimezone(PARIS)
+    day = "" if local.date() == utc.date() else f"{local:%Y-%m-%d} "
+    return f"{utc:%Y-%m-%d %H:%M:%S} UTC ({day}{local:%H:%M:%S} Paris time)"
 
 
 def _deadline_json(deadline: Deadline, lang: str) -> dict[str, object]:
