@@ -224,6 +224,21 @@ def test_case_file_golden(lang: str, tmp_path: Path) -> None:
         golden(f"{lang}/mention.json", archive.read(f"{root}/mention.json"))
 
 
+def test_english_case_summary_gives_the_capture_time_in_english(tmp_path: Path) -> None:
+    path = case_file(SETTINGS, MENTION, [CAPTURE], [], [], out_dir=tmp_path, now=NOW, language="en")
+    with zipfile.ZipFile(path) as archive:
+        root = archive.namelist()[0].split("/")[0]
+        summary = archive.read(f"{root}/summary.html").decode("utf-8")
+    assert "heure de Paris" not in summary
+    assert "UTC (09:13:00 Paris time)" in summary
+    french = case_file(
+        SETTINGS, MENTION, [CAPTURE], [], [], out_dir=tmp_path, now=NOW, language="fr"
+    )
+    with zipfile.ZipFile(french) as archive:
+        root = archive.namelist()[0].split("/")[0]
+        assert "(09:13:00 heure de Paris)" in archive.read(f"{root}/resume.html").decode("utf-8")
+
+
 # --- Content rules ------------------------------------------------------------------------
 
 

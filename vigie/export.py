@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.clock import to_iso, utcnow
-from bot.models import StoredMention
+from bot.models import CaptureRecord, StoredMention, Watch
 from bot.retention import open_case_reason
 from bot.settings import Settings
 from vigie.app import open_services
@@ -30,48 +30,9 @@ async def export_team(settings: Settings, *, team: str | None, out: Path | None)
         stamp = utcnow().strftime("%Y%m%d-%H%M%S")
         folder = out or settings.data_dir / "exports" / f"equipe-{team_id}-{stamp}"
         folder.mkdir(parents=True, exist_ok=True)
-        watches = [
-            {
-                "id": w.id,
-                "nom": w.name,
-                "type": w.kind.value,
-                "titre": w.title or "",
-                "specialite": w.specialty or "",
-                "ville": w.city or "",
-                "alias": "; ".join(w.aliases),
-            }
-            for w in await store.watches.active(team_id)
-        ]
-        mentions = [
-            {
-                "id": m.id,
-                "source": m.source_kind,
-                "url": m.url or "",
-                "auteur": m.author or "",
-                "note": m.rating if m.rating is not None else "",
-                "publie_le": to_iso(m.published_at) if m.published_at else "",
-                "detecte_le": to_iso(m.detected_at),
-                "tonalite": m.severity.value,
-                "risques": "; ".join(sorted(f.value for f in m.flags)),
-                "traite_le": to_iso(m.handled_at) if m.handled_at else "",
-                "texte": m.text,
-            }
-            for m in await store.mentions.all_of(team_id)
-        ]
-        captures = [
-            {
-                "id": c.id,
-                "avis": c.mention_id or "",
-                "url": c.url,
-                "demande_par": c.requested_by,
-                "debut": to_iso(c.started_at),
-                "statut": c.status,
-                "lot": c.bundle_path or "",
-                "sha256_image": c.screenshot_sha256 or "",
-                "sha256_lot": c.bundle_sha256 or "",
-            }
-            for c in await store.captures.of_team(team_id)
-        ]
+        watches = [_watch_row(w) for w in await store.watches.active(team_id)]
+        mentions = [_mention_row(m) for m in await store.mentions.all_of(team_id)]
+        captures = [_capture_row(c) for c in await store.captures.of_team(team_id)]
         for name, rows in (("noms", watches), ("avis", mentions), ("captures", captures)):
             _write_csv(folder / f"{name}.csv", rows)
         document = {"noms": watches, "avis": mentions, "captures": captures}
@@ -82,6 +43,51 @@ async def export_team(settings: Settings, *, team: str | None, out: Path | None)
         await store.close()
     print(f"Export écrit dans {folder} ({len(mentions)} avis).")
     return 0
+
+
+def _watch_row(w: Watch) -> dict[str, object]:
+    """One watched name as a row of noms.csv."""
+    return {
+        "id": w.id,
+        "nom": w.name,
+        "type": w.kind.value,
+        "titre": w.title or "",
+        "specialite": w.specialty or "",
+        "ville": w.city or "",
+        "alias": "; ".join(w.aliases),
+    }
+
+
+def _mention_row(m: StoredMention) -> dict[str, object]:
+    """One mention as a row of avis.csv."""
+    return {
+        "id": m.id,
+        "source": m.source_kind,
+        "url": m.url or "",
+        "auteur": m.author or "",
+        "note": m.rating if m.rating is not None else "",
+        "publie_le": to_iso(m.published_at) if m.published_at else "",
+        "detecte_le": to_iso(m.detected_at),
+        "tonalite": m.severity.value,
+        "risques": "; ".join(sorted(f.value for f in m.flags)),
+        "traite_le": to_iso(m.handled_at) if m.handled_at else "",
+        "texte": m.text,
+    }
+
+
+def _capture_row(c: CaptureRecord) -> dict[str, object]:
+    """One capture as a row of captures.csv."""
+    return {
+        "id": c.id,
+        "avis": c.mention_id or "",
+        "url": c.url,
+        "demande_par": c.requested_by,
+        "debut": to_iso(c.started_at),
+        "statut": c.status,
+        "lot": c.bundle_path or "",
+        "sha256_image": c.screenshot_sha256 or "",
+        "sha256_lot": c.bundle_sha256 or "",
+    }
 
 
 def _write_csv(path: Path, rows: Sequence[Mapping[str, object]]) -> None:

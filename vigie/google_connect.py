@@ -221,34 +221,9 @@ async def authorise(
         )
         stdout.flush()
         if browser:
-            opened = False
-            try:
-                opened = open_browser(url)
-            except Exception:  # no display, no browser: the address is printed anyway
-                opened = False
-            stdout.write(
-                "Navigateur ouvert ; en attente du retour de Google…\n"
-                if opened
-                else "Aucun navigateur ici : ouvrez l'adresse ailleurs (voir --sans-navigateur).\n"
-            )
-            stdout.flush()
-            code = await asyncio.wait_for(loopback.result, WAIT_S)
+            code = await _code_by_browser(loopback, url, stdout, open_browser)
         else:
-            stdout.write(
-                "2. Après votre accord, le navigateur affiche une erreur de connexion à "
-                f"127.0.0.1:{loopback.port} : c'est normal. Copiez l'adresse complète de la "
-                "barre d'adresse et collez-la ici.\n"
-            )
-            pasted = asyncio.ensure_future(_ask(stdin, stdout, "Adresse : "))
-            done, _ = await asyncio.wait(
-                {pasted, loopback.result}, timeout=WAIT_S, return_when=asyncio.FIRST_COMPLETED
-            )
-            if loopback.result in done:
-                code = loopback.result.result()
-            elif pasted in done:
-                code = code_from(pasted.result(), state)
-            else:
-                raise TimeoutError
+            code = await _code_by_paste(loopback, state, stdin, stdout)
     except TimeoutError as exc:
         raise ConnectError(
             "Pas de réponse de Google en 10 minutes : relancez la commande."
@@ -264,6 +239,42 @@ async def authorise(
         f"✅ Compte Google connecté. Jeton enregistré dans {path} (lisible par vous seul).\n"
     )
     return refresh
+
+
+async def _code_by_browser(
+    loopback: _Loopback, url: str, stdout: TextIO, open_browser: Callable[[str], bool]
+) -> str:
+    """Open the consent page here and wait for Google to come back to the loopback."""
+    opened = False
+    try:
+        opened = open_browser(url)
+    except Exception:  # no display, no browser: the address is printed anyway
+        opened = False
+    stdout.write(
+        "Navigateur ouvert ; en attente du retour de Google…\n"
+        if opened
+        else "Aucun navigateur ici : ouvrez l'adresse ailleurs (voir --sans-navigateur).\n"
+    )
+    stdout.flush()
+    return await asyncio.wait_for(loopback.result, WAIT_S)
+
+
+async def _code_by_paste(loopback: _Loopback, state: str, stdin: TextIO, stdout: TextIO) -> str:
+    """Wait for the address pasted from another machine, or for the loopback, whichever first."""
+    stdout.write(
+        "2. Après votre accord, le navigateur affiche une erreur de connexion à "
+        f"127.0.0.1:{loopback.port} : c'est normal. Copiez l'adresse complète de la "
+        "barre d'adresse et collez-la ici.\n"
+    )
+    pasted = asyncio.ensure_future(_ask(stdin, stdout, "Adresse : "))
+    done, _ = await asyncio.wait(
+        {pasted, loopback.result}, timeout=WAIT_S, return_when=asyncio.FIRST_COMPLETED
+    )
+    if loopback.result in done:
+        return loopback.result.result()
+    if pasted in done:
+        return code_from(pasted.result(), state)
+    raise TimeoutError
 
 
 async def _choose(stdin: TextIO, stdout: TextIO, prompt: str, count: int) -> int | None:
@@ -306,7 +317,14 @@ async def choose_location(
             "Aucun établissement ajouté. Dans la conversation : /source fiche COMPTE/ÉTAB pour N\n"
         )
         return None
-    location = locations[picked]
+    return await _follow_location(services, team_id, locations[picked], stdin, stdout)
+
+
+async def _follow_location(
+    services: Services, team_id: int, location: Location, stdin: TextIO, stdout: TextIO
+) -> str:
+    """Let the team pick which watched name the chosen location is about, and add the source."""
+    config = google_config(services.settings)
     watches = await services.store.watches.active(team_id)
     if not watches:
         stdout.write(

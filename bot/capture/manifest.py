@@ -129,6 +129,77 @@ def _redirects(page: PageCapture) -> list[dict[str, Any]]:
     ]
 
 
+def _page_facts(page: PageCapture | None, proxy: GuardProxy | None) -> dict[str, Any]:
+    """Where the page ended up and how it answered; empty values without a page."""
+    return {
+        "final_url": page.final_url if page else None,
+        "site_name": page.site_name if page else None,
+        "url_at_capture": page.url_at_capture if page else None,
+        "page_loaded": page.loaded if page else None,
+        "http": _http(page, proxy) if page else None,
+        "redirects": _redirects(page) if page else [],
+    }
+
+
+def _browser(browser: BrowserInfo | None, viewport: tuple[int, int]) -> dict[str, Any]:
+    """The browser that took the capture and the window it used."""
+    return {
+        "name": browser.name if browser else None,
+        "version": browser.version if browser else None,
+        "user_agent": browser.user_agent if browser else None,
+        "viewport": {"width": viewport[0], "height": viewport[1]},
+        "locale": "fr-FR",
+        "timezone": "Europe/Paris",
+    }
+
+
+def _screenshot(page: PageCapture | None) -> dict[str, Any] | None:
+    """The screenshot's size, band and whether it was cut; None without a page."""
+    shot = page.screenshot if page else None
+    if not shot:
+        return None
+    return {
+        "width": shot.width,
+        "height": shot.height,
+        "band_height": shot.band_height,
+        "page_height_captured": shot.page_height,
+        "page_height_measured": shot.measured_height,
+        "cut": shot.cut,
+        "band_text": list(shot.band_text),
+    }
+
+
+def _resources(page: PageCapture | None) -> dict[str, int]:
+    """How many of the page's resources were recorded, and how many skipped."""
+    return {
+        "recorded": len(page.resources) if page else 0,
+        "skipped": page.resources_skipped if page else 0,
+    }
+
+
+def _network(proxy: GuardProxy | None, guard: GuardState) -> dict[str, Any]:
+    """Every connection made or refused during the capture, and the bytes received."""
+    return {
+        "connections": [dataclasses.asdict(c) for c in proxy.connections] if proxy else [],
+        "blocked": [dataclasses.asdict(b) for b in guard.blocked],
+        "bytes_received": proxy.received if proxy else 0,
+        "cut": proxy.cut if proxy else False,
+        "note": PROXY_NOTE,
+    }
+
+
+def _limits(limits: PageLimits, max_transfer_bytes: int) -> dict[str, Any]:
+    """The limits the capture ran under, so a reader knows what could be cut."""
+    return {
+        "page_timeout_s": limits.page_timeout_s,
+        "max_height_px": limits.shot.max_height,
+        "max_body_bytes": limits.max_body_bytes,
+        "max_html_bytes": limits.max_html_bytes,
+        "pdf_max_pages": limits.pdf_max_pages,
+        "max_transfer_bytes": max_transfer_bytes,
+    }
+
+
 def build_manifest(
     *,
     capture_id: str,
@@ -170,59 +241,21 @@ def build_manifest(
         "captured_at_text": format_capture_time(moment),
         "requested_text": requested_text,
         "requested_url": requested_url,
-        "final_url": page.final_url if page else None,
-        "site_name": page.site_name if page else None,
-        "url_at_capture": page.url_at_capture if page else None,
-        "page_loaded": page.loaded if page else None,
-        "http": _http(page, proxy) if page else None,
-        "redirects": _redirects(page) if page else [],
+        **_page_facts(page, proxy),
         "started_at": utc_iso(started_at),
         "screenshot_taken_at": utc_iso(shot.taken_at) if shot else None,
         "finished_at": utc_iso(finished_at),
-        "browser": {
-            "name": browser.name if browser else None,
-            "version": browser.version if browser else None,
-            "user_agent": browser.user_agent if browser else None,
-            "viewport": {"width": viewport[0], "height": viewport[1]},
-            "locale": "fr-FR",
-            "timezone": "Europe/Paris",
-        },
-        "screenshot": {
-            "width": shot.width,
-            "height": shot.height,
-            "band_height": shot.band_height,
-            "page_height_captured": shot.page_height,
-            "page_height_measured": shot.measured_height,
-            "cut": shot.cut,
-            "band_text": list(shot.band_text),
-        }
-        if shot
-        else None,
+        "browser": _browser(browser, viewport),
+        "screenshot": _screenshot(page),
         "preparation": _preparation(page),
         "text_on_page": _text_on_page(page, mention),
         "excerpt": page.excerpt if page else None,
         "timestamp": dict(timestamp) if timestamp else None,
         "dns": {host: [str(ip) for ip in ips] for host, ips in guard.resolved.items()},
         "tls_chain_pem": page.tls_chain if page else [],
-        "resources": {
-            "recorded": len(page.resources) if page else 0,
-            "skipped": page.resources_skipped if page else 0,
-        },
-        "network": {
-            "connections": [dataclasses.asdict(c) for c in proxy.connections] if proxy else [],
-            "blocked": [dataclasses.asdict(b) for b in guard.blocked],
-            "bytes_received": proxy.received if proxy else 0,
-            "cut": proxy.cut if proxy else False,
-            "note": PROXY_NOTE,
-        },
-        "limits": {
-            "page_timeout_s": limits.page_timeout_s,
-            "max_height_px": limits.shot.max_height,
-            "max_body_bytes": limits.max_body_bytes,
-            "max_html_bytes": limits.max_html_bytes,
-            "pdf_max_pages": limits.pdf_max_pages,
-            "max_transfer_bytes": max_transfer_bytes,
-        },
+        "resources": _resources(page),
+        "network": _network(proxy, guard),
+        "limits": _limits(limits, max_transfer_bytes),
         "mention": dict(mention) if mention is not None else None,
         "files": {},
     }

@@ -265,24 +265,7 @@ async def _capture(
     """`capture_page` once the listeners are in place."""
     response, loaded = await _navigate(page, url, limits, in_flight)
     notes: list[str] = []
-    if not loaded:
-        notes.append(
-            f"La page n'avait pas fini de se charger après {limits.page_timeout_s:g} secondes : "
-            "elle est capturée telle qu'elle s'affichait à ce moment."
-        )
-    # A page still loading may never finish its body: do not wait for it long.
-    body, body_cut = await _body(response, limits.body_timeout_s if loaded else 0.5, limits)
-    if body is None:
-        notes.append("Le contenu d'origine de la page n'a pas pu être relevé en entier (WARC).")
-    elif body_cut:
-        notes.append(
-            f"La page dépassait {limits.max_body_bytes // (1024 * 1024)} Mo : son contenu "
-            "d'origine est tronqué dans le WARC."
-        )
-    exchanges = [
-        *await _redirect_chain(response.request),
-        await _exchange(response.request, response, body, body_cut),
-    ]
+    exchanges = await _main_exchanges(response, loaded, limits, notes)
     tls = await response.security_details()
     final_url = response.url
     capture = PageCapture(
@@ -298,6 +281,48 @@ async def _capture(
     capture.prepared = await _prepare(page, limits, in_flight, loaded)
     capture.searched = bool(find_text and find_text.strip())
     capture.located = await locate(page, find_text) if capture.searched else None
+    await _shoot(page, capture, folder, limits, viewport_width, band_for)
+    await _save_html(page, folder, limits, capture)
+    await _save_pdf(page, folder, limits, capture)
+    await _keep_resources(capture, resources, limits)
+    if final_url.startswith("https://"):
+        capture.tls_chain = await chains.chain(final_url)
+    return capture
+
+
+async def _main_exchanges(
+    response: Response, loaded: bool, limits: PageLimits, notes: list[str]
+) -> list[Exchange]:
+    """The redirect hops and the main response with its body; notes what was cut."""
+    if not loaded:
+        notes.append(
+            f"La page n'avait pas fini de se charger après {limits.page_timeout_s:g} secondes : "
+            "elle est capturée telle qu'elle s'affichait à ce moment."
+        )
+    # A page still loading may never finish its body: do not wait for it long.
+    body, body_cut = await _body(response, limits.body_timeout_s if loaded else 0.5, limits)
+    if body is None:
+        notes.append("Le contenu d'origine de la page n'a pas pu être relevé en entier (WARC).")
+    elif body_cut:
+        notes.append(
+            f"La page dépassait {limits.max_body_bytes // (1024 * 1024)} Mo : son contenu "
+            "d'origine est tronqué dans le WARC."
+        )
+    return [
+        *await _redirect_chain(response.request),
+        await _exchange(response.request, response, body, body_cut),
+    ]
+
+
+async def _shoot(
+    page: Page,
+    capture: PageCapture,
+    folder: Path,
+    limits: PageLimits,
+    viewport_width: int,
+    band_for: Callable[[str, datetime], list[BandLine]],
+) -> None:
+    """Take the full-page screenshot, then the excerpt around the mention if it was found."""
     capture.screenshot = await take_full_page(
         page,
         folder / SCREENSHOT,
@@ -308,7 +333,7 @@ async def _capture(
     )
     capture.url_at_capture = page.url
     if capture.screenshot.cut:
-        notes.append(
+        capture.notes.append(
             f"La page mesurait {capture.screenshot.measured_height} pixels de haut : la capture "
             f"s'arrête à {limits.shot.max_height} pixels (le PDF et le HTML gardent la suite)."
         )
@@ -322,18 +347,17 @@ async def _capture(
             width=shot.width,
             page_height=shot.measured_height,
         )
-    await _save_html(page, folder, limits, capture)
-    await _save_pdf(page, folder, limits, capture)
+
+
+async def _keep_resources(capture: PageCapture, resources: ResourceLog, limits: PageLimits) -> None:
+    """Keep the page's resources for the WARC; a note if some were too big."""
     capture.resources = await resources.exchanges(limits.resources)
     capture.resources_skipped = resources.skipped
     if resources.skipped:
-        notes.append(
+        capture.notes.append(
             f"{resources.skipped} ressource(s) de la page dépassaient les limites de taille : "
             "elles manquent au WARC."
         )
-    if final_url.startswith("https://"):
-        capture.tls_chain = await chains.chain(final_url)
-    return capture
 
 
 _SITE_NAME = """() => {

@@ -220,42 +220,19 @@ class CaptureService:
         """One capture from start to bundle; every failure ends as a status and a note."""
         started = utcnow()
         target = normalize_url(url) if url else ""
-        capture_id = f"{started:%Y%m%dT%H%M%SZ}-{_slug(target)}-{secrets.token_hex(3)}"
-        self.captures_dir.mkdir(parents=True, exist_ok=True)
-        folder = self.captures_dir / capture_id
-        folder.mkdir()
+        folder = self._new_folder(started, target)
         mention_summary = (
             write_mention_record(folder, mention, recorded_at=started) if mention else None
         )
         find_text = str(mention.get("text") or "") if mention else ""
         guard = GuardState(self.policy)
-        attempt = _Attempt()
-        try:
-            if not target:
-                attempt = _Attempt("no_url", "cette mention n'a pas d'adresse web à capturer")
-            else:
-                await guard.check_url(target)
-                attempt = await self._browse(target, folder, guard, find_text)
-        except HostNotFoundError as exc:
-            attempt = _Attempt("unreachable", str(exc))
-        except UnsafeURLError as exc:
-            attempt = _Attempt("refused", str(exc))
-        except BrowserUnavailableError as exc:
-            attempt = _Attempt("no_browser", str(exc))
-        except Exception as exc:  # the team must get a bundle and a sentence, never a traceback
-            log.exception("Capture de %s : erreur inattendue", target)
-            attempt = _Attempt("error", f"erreur inattendue ({type(exc).__name__})")
+        attempt = await self._attempt(target, folder, guard, find_text)
         shot = attempt.page.screenshot if attempt.page else None
         captured_at = shot.taken_at if shot else started
-        pdf_note = ""
-        if self.tsa_url and (folder / PDF).is_file():
-            try:
-                await stamp_pdf(self.tsa_url, folder / PDF, session=self._tsa())
-            except TimestampError as exc:
-                pdf_note = f"Le PDF n'a pas reçu d'horodatage de document : {exc}."
+        pdf_note = await self._stamp_pdf(folder)
         finished = utcnow()
         manifest = build_manifest(
-            capture_id=capture_id,
+            capture_id=folder.name,
             vigie_version=self.vigie_version,
             requested_text=url,
             requested_url=target,
@@ -279,12 +256,70 @@ class CaptureService:
         if pdf_note:
             manifest["notes"].append(pdf_note)
         verdict = self._verdict(manifest, attempt, target, captured_at, mention is not None)
-        manifest["status"] = verdict.status
-        manifest["ok"] = verdict.solid
-        manifest["proof"] = verdict.level
-        manifest["note"] = " ".join(
-            part for part in (verdict.statement, verdict.next_step, *manifest["notes"]) if part
+        _apply_verdict(manifest, verdict)
+        return await self._seal(
+            folder,
+            manifest,
+            attempt,
+            verdict,
+            target=target,
+            started=started,
+            finished=finished,
+            captured_at=captured_at,
+            requested_by=requested_by,
         )
+
+    def _new_folder(self, started: datetime, target: str) -> Path:
+        """Create the capture's own folder, named by time, address and a random tail."""
+        capture_id = f"{started:%Y%m%dT%H%M%SZ}-{_slug(target)}-{secrets.token_hex(3)}"
+        self.captures_dir.mkdir(parents=True, exist_ok=True)
+        folder = self.captures_dir / capture_id
+        folder.mkdir()
+        return folder
+
+    async def _attempt(
+        self, target: str, folder: Path, guard: GuardState, find_text: str
+    ) -> _Attempt:
+        """Browse `target` if it is safe; each failure becomes a status and a reason."""
+        try:
+            if not target:
+                return _Attempt("no_url", "cette mention n'a pas d'adresse web à capturer")
+            await guard.check_url(target)
+            return await self._browse(target, folder, guard, find_text)
+        except HostNotFoundError as exc:
+            return _Attempt("unreachable", str(exc))
+        except UnsafeURLError as exc:
+            return _Attempt("refused", str(exc))
+        except BrowserUnavailableError as exc:
+            return _Attempt("no_browser", str(exc))
+        except Exception as exc:  # the team must get a bundle and a sentence, never a traceback
+            log.exception("Capture de %s : erreur inattendue", target)
+            return _Attempt("error", f"erreur inattendue ({type(exc).__name__})")
+
+    async def _stamp_pdf(self, folder: Path) -> str:
+        """Add a document timestamp to the PDF when a TSA is set; a note if that failed."""
+        if self.tsa_url and (folder / PDF).is_file():
+            try:
+                await stamp_pdf(self.tsa_url, folder / PDF, session=self._tsa())
+            except TimestampError as exc:
+                return f"Le PDF n'a pas reçu d'horodatage de document : {exc}."
+        return ""
+
+    async def _seal(
+        self,
+        folder: Path,
+        manifest: dict[str, Any],
+        attempt: _Attempt,
+        verdict: Verdict,
+        *,
+        target: str,
+        started: datetime,
+        finished: datetime,
+        captured_at: datetime,
+        requested_by: str,
+    ) -> CaptureResult:
+        """Write the hash list, stamp it, zip the folder and describe the bundle."""
+        shot = attempt.page.screenshot if attempt.page else None
         hashes, written = await asyncio.to_thread(
             seal_folder,
             folder,
@@ -293,7 +328,7 @@ class CaptureService:
             captured_at=captured_at,
         )
         stamp, stamp_note = await self._stamp_sums(folder)
-        zip_path = self.captures_dir / f"{capture_id}.zip"
+        zip_path = self.captures_dir / f"{folder.name}.zip"
         zip_sha256 = await asyncio.to_thread(make_zip, folder, zip_path)
         excerpt = folder / EXCERPT
         return CaptureResult(
@@ -448,3 +483,13 @@ async def _tell(on_progress: Progress | None, text: str) -> None:
         await on_progress(text)
     except Exception:
         log.warning("Message de progression non transmis : %s", text, exc_info=True)
+
+
+def _apply_verdict(manifest: dict[str, Any], verdict: Verdict) -> None:
+    """Write the verdict's status, strength and sentence into the manifest."""
+    manifest["status"] = verdict.status
+    manifest["ok"] = verdict.solid
+    manifest["proof"] = verdict.level
+    manifest["note"] = " ".join(
+        part for part in (verdict.statement, verdict.next_step, *manifest["notes"]) if part
+    )

@@ -272,6 +272,41 @@ def _verify(
     """One level of verification; nested bundles are checked with `depth + 1`."""
     label = shown or path.name
     lines: list[str] = []
+    problems = _check_whole(path, label, expected_sha256, registry, depth, lines)
+    members = _dir_members(path) if path.is_dir() else _zip_members(path, work)
+    actual = {m.name: m for m in members}
+    sums_name = CASE_SUMS if CASE_SUMS in actual else SUMS
+    sums_member = actual.get(sums_name)
+    sums = _parse_sums(sums_member.content or b"") if sums_member else {}
+    manifest_member = actual.get(MANIFEST)
+    manifest = _parse_manifest(manifest_member.content or b"") if manifest_member else {}
+    if not sums and not manifest:
+        raise Refused(
+            f"« {label} » : ni SHA256SUMS ni manifest.json lisibles — ce n'est pas un lot Vigie, "
+            "ou ses listes d'empreintes ont été supprimées ou abîmées."
+        )
+    expected = {**manifest, **sums}
+    changed, missing, extra = _compare(actual, sums, manifest, sums_name, lines)
+    token_ok = _check_timestamp(actual, sums_member, trust_pem, lines)
+    nested_ok = True
+    if depth == 0:
+        nested_ok = _verify_nested(members, expected, work, registry, trust_pem, lines)
+    ok = problems == changed == missing == extra == 0 and token_ok and nested_ok
+    lines.append(
+        _conclusion(label, len(actual), ok, changed + problems, missing, extra, token_ok, nested_ok)
+    )
+    return VerifyReport(ok, lines)
+
+
+def _check_whole(
+    path: Path,
+    label: str,
+    expected_sha256: str | None,
+    registry: Registry | None,
+    depth: int,
+    lines: list[str],
+) -> int:
+    """Check the file's own hash against the expected one and Vigie's registry; problems."""
     problems = 0
     whole = _sha256_file(path) if path.is_file() else None
     if whole is not None and depth == 0:
@@ -297,18 +332,17 @@ def _verify(
                 f"Registre Vigie : identique à la capture n° {known.capture_id} enregistrée "
                 f"(SHA-256 {known.sha256})."
             )
-    members = _dir_members(path) if path.is_dir() else _zip_members(path, work)
-    actual = {m.name: m for m in members}
-    sums_name = CASE_SUMS if CASE_SUMS in actual else SUMS
-    sums_member = actual.get(sums_name)
-    sums = _parse_sums(sums_member.content or b"") if sums_member else {}
-    manifest_member = actual.get(MANIFEST)
-    manifest = _parse_manifest(manifest_member.content or b"") if manifest_member else {}
-    if not sums and not manifest:
-        raise Refused(
-            f"« {label} » : ni SHA256SUMS ni manifest.json lisibles — ce n'est pas un lot Vigie, "
-            "ou ses listes d'empreintes ont été supprimées ou abîmées."
-        )
+    return problems
+
+
+def _compare(
+    actual: dict[str, _Member],
+    sums: dict[str, str],
+    manifest: dict[str, str],
+    sums_name: str,
+    lines: list[str],
+) -> tuple[int, int, int]:
+    """Compare each file with both hash lists; how many changed, missing and extra."""
     changed = missing = extra = 0
     expected = {**manifest, **sums}
     for name in sorted(expected):
@@ -331,35 +365,55 @@ def _verify(
     for name in sorted(set(actual) - set(expected) - _OUTSIDE_HASHES - {MANIFEST}):
         extra += 1
         lines.append(_line("EN TROP", name, "absent des listes d'empreintes"))
-    token_ok = _check_timestamp(actual, sums_member, trust_pem, lines)
+    return changed, missing, extra
+
+
+def _verify_nested(
+    members: list[_Member],
+    expected: dict[str, str],
+    work: Path,
+    registry: Registry | None,
+    trust_pem: bytes | None,
+    lines: list[str],
+) -> bool:
+    """Check each listed bundle inside this one (one level deep); True if all are intact."""
     nested_ok = True
-    if depth == 0:
-        for member in members:
-            if member.temp is not None and member.name in expected:
-                sub = _verify(
-                    member.temp,
-                    work,
-                    None,
-                    registry,
-                    trust_pem,
-                    depth=1,
-                    shown=member.name,
-                )
-                lines += [f"  {line}" for line in sub.lines]
-                nested_ok = nested_ok and sub.ok
-    ok = problems == changed == missing == extra == 0 and token_ok and nested_ok
-    count = len(actual)
+    for member in members:
+        if member.temp is not None and member.name in expected:
+            sub = _verify(
+                member.temp,
+                work,
+                None,
+                registry,
+                trust_pem,
+                depth=1,
+                shown=member.name,
+            )
+            lines += [f"  {line}" for line in sub.lines]
+            nested_ok = nested_ok and sub.ok
+    return nested_ok
+
+
+def _conclusion(
+    label: str,
+    count: int,
+    ok: bool,
+    changed: int,
+    missing: int,
+    extra: int,
+    token_ok: bool,
+    nested_ok: bool,
+) -> str:
+    """The closing sentence: intact, or what changed and what to do."""
     if ok:
-        lines.append(f"{label} intact : les {count} fichiers sont identiques à l'original.")
-    else:
-        lines.append(
-            f"ATTENTION : {label} a changé ou n'est pas fiable ({changed + problems} modifié(s), "
-            f"{missing} manquant(s), {extra} en trop"
-            + ("" if token_ok else ", horodatage invalide")
-            + ("" if nested_ok else ", lot imbriqué en défaut")
-            + ") : il ne prouve plus rien en l'état, repartez de l'original conservé par Vigie."
-        )
-    return VerifyReport(ok, lines)
+        return f"{label} intact : les {count} fichiers sont identiques à l'original."
+    return (
+        f"ATTENTION : {label} a changé ou n'est pas fiable ({changed} modifié(s), "
+        f"{missing} manquant(s), {extra} en trop"
+        + ("" if token_ok else ", horodatage invalide")
+        + ("" if nested_ok else ", lot imbriqué en défaut")
+        + ") : il ne prouve plus rien en l'état, repartez de l'original conservé par Vigie."
+    )
 
 
 def _check_timestamp(

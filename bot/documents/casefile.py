@@ -12,12 +12,20 @@ import json
 import os
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from pathlib import Path
 
-from bot.deadlines import PARIS, as_utc, format_datetime, format_datetime_utc, press_deadline
+from bot.deadlines import (
+    PARIS,
+    Deadline,
+    as_utc,
+    format_datetime,
+    format_datetime_utc,
+    press_deadline,
+)
 from bot.documents.facts import (
+    CaptureFacts,
     capture_facts,
     deadline_facts,
     insurer_facts,
@@ -267,20 +275,12 @@ def case_file(
     deadline = press_deadline(mention, discriminatory=discriminatory)
     events = build_timeline(mention, own, timeline)
 
-    archived: dict[int, Path] = {}
-    for capture in own:
-        bundle = Path(capture.bundle_path) if capture.bundle_path else None
-        if bundle is not None and bundle.is_file():
-            archived[capture.id] = bundle
+    archived = _archived_bundles(own)
     archived_names = {
         number: f"{layout['captures']}/capture-{number}{path.suffix or '.zip'}"
         for number, path in archived.items()
     }
-    letter_files: list[tuple[str, bytes]] = []
-    for letter in letters:
-        letter_files.extend((item.filename, item.content) for item in letter.files)
-        stem = letter.filenames[-1].rsplit(".", 1)[0] if letter.files else letter.kind
-        letter_files.append((f"{stem}.txt", letter.body_text.encode("utf-8")))
+    letter_files = _letter_files(letters)
 
     facts: dict[str, object] = {
         "language": lang,
@@ -288,7 +288,7 @@ def case_file(
         "insurer": insurer_facts(settings),
         "team": setting(settings.team_name) or "Cabinet",
         "mention": mention_facts(mention, lang),
-        "captures": capture_facts(own),
+        "captures": _capture_lines(own, lang),
         "archived": tuple(CaptureFileFacts(c.id, archived_names.get(c.id)) for c in own),
         "deadline": deadline_facts(deadline, now, lang),
         "events": tuple(_event_facts(e, lang) for e in events),
@@ -299,8 +299,40 @@ def case_file(
     }
     timeline_text = render("timeline", lang, facts, templates=templates).body
     summary = render("case_summary", lang, facts, kind="html", templates=templates).body
+    deadline_json = _deadline_json(deadline, lang)
+    files: list[tuple[str, bytes]] = [
+        (layout["summary"], summary.encode("utf-8")),
+        (f"{layout['timeline']}.txt", timeline_text.encode("utf-8")),
+        (f"{layout['timeline']}.json", _timeline_json(events, deadline_json)),
+        ("mention.json", mention_json(mention)),
+        (f"{layout['captures']}/captures.json", _captures_json(own, archived_names)),
+    ]
+    bundles = [(archived_names[number], path) for number, path in archived.items()]
+    files_after = [(f"{layout['letters']}/{name}", content) for name, content in letter_files]
+    return _write_zip(out_dir, root, now, files, bundles, files_after)
+
+
+def _capture_lines(own: Sequence[CaptureRecord], lang: str) -> tuple[CaptureFacts, ...]:
+    """The captures as the summary lists them, each instant in the team's language."""
+    facts = capture_facts(own)
+    if lang != "en":
+        return facts
+    started = {c.id: c.started_at for c in own}
+    return tuple(replace(f, captured=_capture_time_en(started[f.number])) for f in facts)
+
+
+def _capture_time_en(value: datetime) -> str:
+    """ "2026-03-03 14:05:09 UTC (15:05:09 Paris time)": `format_capture_time` in English."""
+    utc = as_utc(value)
+    local = utc.astimezone(PARIS)
+    day = "" if local.date() == utc.date() else f"{local:%Y-%m-%d} "
+    return f"{utc:%Y-%m-%d %H:%M:%S} UTC ({day}{local:%H:%M:%S} Paris time)"
+
+
+def _deadline_json(deadline: Deadline, lang: str) -> dict[str, object]:
+    """The press-law limit as the timeline's JSON states it (end of day, Paris time)."""
     deadline_end = datetime.combine(deadline.expires_on, time(23, 59, 59), PARIS)
-    deadline_json = {
+    return {
         "date": deadline.expires_on.isoformat(),
         "ends_at": _iso(deadline_end),
         "estimated": deadline.estimated,
@@ -308,21 +340,48 @@ def case_file(
         "basis": deadline.basis_in(lang),
     }
 
+
+def _archived_bundles(own: Sequence[CaptureRecord]) -> dict[int, Path]:
+    """Capture number -> its bundle on disk, for the captures whose bundle still exists."""
+    archived: dict[int, Path] = {}
+    for capture in own:
+        bundle = Path(capture.bundle_path) if capture.bundle_path else None
+        if bundle is not None and bundle.is_file():
+            archived[capture.id] = bundle
+    return archived
+
+
+def _letter_files(letters: Sequence[Letter]) -> list[tuple[str, bytes]]:
+    """Each letter's attachments, then its text as a .txt, in the order written."""
+    letter_files: list[tuple[str, bytes]] = []
+    for letter in letters:
+        letter_files.extend((item.filename, item.content) for item in letter.files)
+        stem = letter.filenames[-1].rsplit(".", 1)[0] if letter.files else letter.kind
+        letter_files.append((f"{stem}.txt", letter.body_text.encode("utf-8")))
+    return letter_files
+
+
+def _write_zip(
+    out_dir: Path,
+    root: str,
+    now: datetime,
+    files: Sequence[tuple[str, bytes]],
+    bundles: Sequence[tuple[str, Path]],
+    files_after: Sequence[tuple[str, bytes]],
+) -> Path:
+    """Write the ZIP beside its final name, then move it in place (never half a file)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{root}.zip"
     partial = out_dir / f".{root}.zip.part"
     try:
         with zipfile.ZipFile(partial, "w") as archive:
             writer = _ZipWriter(archive, root, now)
-            writer.add(layout["summary"], summary.encode("utf-8"))
-            writer.add(f"{layout['timeline']}.txt", timeline_text.encode("utf-8"))
-            writer.add(f"{layout['timeline']}.json", _timeline_json(events, deadline_json))
-            writer.add("mention.json", mention_json(mention))
-            writer.add(f"{layout['captures']}/captures.json", _captures_json(own, archived_names))
-            for number, path in archived.items():
-                writer.add_file(archived_names[number], path)
-            for name, content in letter_files:
-                writer.add(f"{layout['letters']}/{name}", content)
+            for name, content in files:
+                writer.add(name, content)
+            for name, path in bundles:
+                writer.add_file(name, path)
+            for name, content in files_after:
+                writer.add(name, content)
             sums = "".join(f"{digest}  {name}\n" for digest, name in writer.sums)
             writer.add("SHA256SUMS.txt", sums.encode("utf-8"))
         os.replace(partial, target)

@@ -8,6 +8,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import aiosqlite
+
 from bot.chat.types import ChatRef
 from bot.clock import from_iso, to_iso, utcnow
 from bot.models import Coverage, Insurer, Practitioner, TeamSettings
@@ -190,32 +192,21 @@ class Teams:
                 failures = await cur.fetchone()
             if failures is not None and int(failures[0]) >= max_failures:
                 return Redeemed(JoinOutcome.LOCKED)
-            async with conn.execute(
-                "SELECT team_id, expires_at, used_at FROM invites WHERE code = ?", (code,)
-            ) as cur:
-                row = await cur.fetchone()
-            expires = from_iso(row["expires_at"]) if row else None
-            if row is None or row["used_at"] is not None or expires is None or expires < now:
+            team_id = await _invite_team(conn, code, now)
+            if team_id is None:
                 await conn.execute(
                     "INSERT INTO join_failures (platform, chat_id, at) VALUES (?, ?, ?)",
                     (platform, chat_id, to_iso(now)),
                 )
                 return Redeemed(JoinOutcome.INVALID)
-            team_id = int(row["team_id"])
             async with conn.execute(
                 "SELECT team_id, workspace_id FROM chats WHERE platform = ? AND chat_id = ?",
                 (platform, chat_id),
             ) as cur:
                 bound = await cur.fetchone()
-            if bound is not None:
-                current = int(bound["team_id"])
-                bound_from = bound["workspace_id"]
-                if bound_from and workspace != bound_from:
-                    return Redeemed(JoinOutcome.OTHER_WORKSPACE, team_id, current)
-                if current == team_id:
-                    return Redeemed(JoinOutcome.ALREADY, team_id, current)
-                if not confirm_move:
-                    return Redeemed(JoinOutcome.NEEDS_CONFIRMATION, team_id, current)
+            refusal = _move_refusal(bound, team_id, workspace, confirm_move)
+            if refusal is not None:
+                return refusal
             await conn.execute(
                 "INSERT INTO chats (team_id, platform, chat_id, workspace_id, bound_by, bound_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id) DO UPDATE SET "
@@ -314,3 +305,32 @@ def _chat(row: sqlite3.Row) -> ChatRef:
         platform=str(row["platform"]),
         chat_id=str(row["chat_id"]),
     )
+
+
+async def _invite_team(conn: aiosqlite.Connection, code: str, now: datetime) -> int | None:
+    """The team an unused, unexpired invite code joins; None for any other code."""
+    async with conn.execute(
+        "SELECT team_id, expires_at, used_at FROM invites WHERE code = ?", (code,)
+    ) as cur:
+        row = await cur.fetchone()
+    expires = from_iso(row["expires_at"]) if row else None
+    if row is None or row["used_at"] is not None or expires is None or expires < now:
+        return None
+    return int(row["team_id"])
+
+
+def _move_refusal(
+    bound: aiosqlite.Row | None, team_id: int, workspace: str | None, confirm_move: bool
+) -> Redeemed | None:
+    """Why a chat already bound must not move to `team_id` now; None if it may."""
+    if bound is None:
+        return None
+    current = int(bound["team_id"])
+    bound_from = bound["workspace_id"]
+    if bound_from and workspace != bound_from:
+        return Redeemed(JoinOutcome.OTHER_WORKSPACE, team_id, current)
+    if current == team_id:
+        return Redeemed(JoinOutcome.ALREADY, team_id, current)
+    if not confirm_move:
+        return Redeemed(JoinOutcome.NEEDS_CONFIRMATION, team_id, current)
+    return None

@@ -147,50 +147,60 @@ def timestamp(settings: Settings) -> Check:
 
 def keys(settings: Settings) -> list[Check]:
     """Each service's credentials: present, partial or missing (nothing is called)."""
-    out: list[Check] = []
-    telegram = _secret(settings.telegram_token)
-    out.append(
-        Check("Telegram", Status.OK, "jeton présent")
-        if telegram
-        else Check(
-            "Telegram", Status.OFF, "pas de jeton", "jeton de @BotFather dans VIGIE_TELEGRAM_TOKEN"
-        )
+    return [
+        _telegram_key(settings),
+        _slack_keys(settings),
+        _places_key(settings),
+        _business_profile_keys(settings),
+    ]
+
+
+def _telegram_key(settings: Settings) -> Check:
+    """The Telegram bot token."""
+    if _secret(settings.telegram_token):
+        return Check("Telegram", Status.OK, "jeton présent")
+    return Check(
+        "Telegram", Status.OFF, "pas de jeton", "jeton de @BotFather dans VIGIE_TELEGRAM_TOKEN"
     )
+
+
+def _slack_keys(settings: Settings) -> Check:
+    """The Slack tokens, for Socket Mode or HTTP mode."""
     bot, app = _secret(settings.slack_bot_token), _secret(settings.slack_app_token)
     signing = _secret(settings.slack_signing_secret)
     if bot and (app or (signing and settings.slack_http_port)):
         mode = "Socket Mode" if app else "mode HTTP"
-        out.append(Check("Slack", Status.OK, f"jetons présents ({mode})"))
-    elif bot or app:
-        out.append(
-            Check(
-                "Slack",
-                Status.FAIL,
-                "configuration incomplète",
-                "il faut VIGIE_SLACK_BOT_TOKEN (xoxb-…) et VIGIE_SLACK_APP_TOKEN (xapp-…), "
-                "ou VIGIE_SLACK_SIGNING_SECRET et VIGIE_SLACK_HTTP_PORT pour le mode HTTP",
-            )
+        return Check("Slack", Status.OK, f"jetons présents ({mode})")
+    if bot or app:
+        return Check(
+            "Slack",
+            Status.FAIL,
+            "configuration incomplète",
+            "il faut VIGIE_SLACK_BOT_TOKEN (xoxb-…) et VIGIE_SLACK_APP_TOKEN (xapp-…), "
+            "ou VIGIE_SLACK_SIGNING_SECRET et VIGIE_SLACK_HTTP_PORT pour le mode HTTP",
         )
-    else:
-        out.append(
-            Check(
-                "Slack",
-                Status.OFF,
-                "pas de jeton",
-                "VIGIE_SLACK_BOT_TOKEN et VIGIE_SLACK_APP_TOKEN (voir slack/manifest.yml)",
-            )
-        )
-    places = _secret(settings.google_places_api_key)
-    out.append(
-        Check("Google Places", Status.OK, "clé présente")
-        if places
-        else Check(
-            "Google Places",
-            Status.OFF,
-            "pas de clé — les sources « fiche Google » ne peuvent pas être lues",
-            "clé d'API Places (New) dans VIGIE_GOOGLE_PLACES_API_KEY",
-        )
+    return Check(
+        "Slack",
+        Status.OFF,
+        "pas de jeton",
+        "VIGIE_SLACK_BOT_TOKEN et VIGIE_SLACK_APP_TOKEN (voir slack/manifest.yml)",
     )
+
+
+def _places_key(settings: Settings) -> Check:
+    """The Google Places API key."""
+    if _secret(settings.google_places_api_key):
+        return Check("Google Places", Status.OK, "clé présente")
+    return Check(
+        "Google Places",
+        Status.OFF,
+        "pas de clé — les sources « fiche Google » ne peuvent pas être lues",
+        "clé d'API Places (New) dans VIGIE_GOOGLE_PLACES_API_KEY",
+    )
+
+
+def _business_profile_keys(settings: Settings) -> Check:
+    """The OAuth client and refresh token for Google Business Profile."""
     oauth = {
         "VIGIE_GOOGLE_CLIENT_ID": (settings.google_client_id or "").strip(),
         "VIGIE_GOOGLE_CLIENT_SECRET": _secret(settings.google_client_secret),
@@ -200,27 +210,21 @@ def keys(settings: Settings) -> list[Check]:
     }
     missing = [name for name, value in oauth.items() if not value]
     if not missing:
-        out.append(Check("Google Business Profile", Status.OK, "accès OAuth présent"))
-    elif len(missing) == len(oauth):
-        out.append(
-            Check(
-                "Google Business Profile",
-                Status.OFF,
-                "pas d'accès OAuth — les avis de l'établissement géré ne sont pas lus",
-                "VIGIE_GOOGLE_CLIENT_ID, VIGIE_GOOGLE_CLIENT_SECRET, puis « vigie google "
-                "connecter » (ou VIGIE_GOOGLE_REFRESH_TOKEN)",
-            )
+        return Check("Google Business Profile", Status.OK, "accès OAuth présent")
+    if len(missing) == len(oauth):
+        return Check(
+            "Google Business Profile",
+            Status.OFF,
+            "pas d'accès OAuth — les avis de l'établissement géré ne sont pas lus",
+            "VIGIE_GOOGLE_CLIENT_ID, VIGIE_GOOGLE_CLIENT_SECRET, puis « vigie google "
+            "connecter » (ou VIGIE_GOOGLE_REFRESH_TOKEN)",
         )
-    else:
-        out.append(
-            Check(
-                "Google Business Profile",
-                Status.FAIL,
-                "accès OAuth incomplet",
-                "renseignez aussi " + ", ".join(missing),
-            )
-        )
-    return out
+    return Check(
+        "Google Business Profile",
+        Status.FAIL,
+        "accès OAuth incomplet",
+        "renseignez aussi " + ", ".join(missing),
+    )
 
 
 # --- the server itself ----------------------------------------------------------------------
