@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
 from bot.chat.markup import NL, b, code, link, quote, t
 from bot.chat.types import Span
-from bot.dates import format_date_en
-from bot.messages.catalogue import Parts
+from bot.dates import PARIS, as_utc, format_date_en
+from bot.messages.catalogue import CaptureOutcome, Parts
 from bot.models import Flag, Severity
 
 _FLAGS = {
@@ -826,6 +828,121 @@ class English:
             parts += [NL, t("• "), code(query)]
         return tuple(parts)
 
+    # --- finB: the capture answer (the bundle itself stays French: `recorded` is its text) ---
+    def capture_busy(self, pending: int) -> str:
+        return f"{pending} captures are already running or waiting: try again in a minute."
+
+    def capture_waiting(self, ahead: int) -> str:
+        return f"Capture waiting ({ahead} ahead of yours)…"
+
+    def capture_running(self) -> str:
+        return "Capture running…"
+
+    def capture_caption(self, kind: str) -> str:
+        return {
+            "preview": "Preview",
+            "excerpt": "The review, framed",
+            "page": "Whole page",
+            "bundle": "Evidence bundle",
+        }[kind]
+
+    def capture_headline(self, level: str) -> str:
+        return {"solide": "📸 Capture", "partielle": "⚠️ Partial capture"}.get(
+            level, "⚠️ Incomplete capture"
+        )
+
+    def capture_title(self, headline: str, capture_id: int, mention_id: int | None) -> str:
+        about = f" of mention #{mention_id}" if mention_id is not None else ""
+        return f"{headline} no. {capture_id}{about}"
+
+    def capture_address(self, url: str) -> str:
+        return f"Address: {url or '—'}"
+
+    def capture_time(self, moment: datetime) -> str:
+        return f"Time of capture: {_en_capture_time(moment)}"
+
+    def capture_requested_by(self, operator: Mapping[str, Any], recorded: str) -> str:
+        if operator.get("automatic"):
+            return "Requested by: automatic capture (legal risk)"
+        name, platform = operator.get("display_name"), operator.get("platform")
+        if name and platform:
+            return f"Requested by: {name} ({platform}, id {operator.get('user_id')})"
+        return f"Requested by: {recorded}"
+
+    def capture_bundle_sha(self, sha256: str) -> str:
+        return f"Bundle SHA-256: {sha256}"
+
+    def capture_image_sha(self, sha256: str) -> str:
+        return f"Image SHA-256: {sha256}"
+
+    def capture_timestamp(self, authority: str | None, when: str | None, recorded: str) -> str:
+        if authority and when:
+            return f"Timestamped by a third-party authority ({authority}): {when}."
+        return (
+            "Not timestamped by a trusted authority (none is set in VIGIE_TSA_URL, or it did "
+            "not answer): only the server's clock dates this bundle."
+        )
+
+    def capture_note(self, outcome: CaptureOutcome, recorded: str) -> str:
+        moment = _en_capture_time(outcome.moment)
+        retry = f"To do: try again ({outcome.retry}); "
+        if outcome.level == "solide":
+            where = " and the review is on it (framed in extrait.png)" if outcome.text_found else ""
+            return (
+                f"Solid proof: the whole page was captured{where}. In court, a bailiff's report "
+                "(commissaire de justice) remains the reference."
+            )
+        if outcome.level == "partielle":
+            missing = "; ".join(_EN_SHORTFALLS.get(c, c) for c in outcome.shortfalls)
+            return (
+                f"Partial capture, not complete proof of publication: {missing}. The bundle "
+                f"shows what {outcome.url} displayed at {moment}. {retry}if the problem "
+                f"persists, {_EN_CONSTAT}."
+            )
+        kept = (
+            " It keeps the mention as Vigie received it from the source, which does not prove "
+            "its publication online."
+            if outcome.has_mention
+            else ""
+        )
+        return (
+            "This bundle does not prove publication: it proves only the attempt to capture "
+            f"{outcome.url or 'the mention'} at {moment} and the error met "
+            f"({_EN_FAILURES.get(outcome.status, _EN_FAILURES['unreachable'])}).{kept} "
+            f"{retry}{_EN_CONSTAT}."
+        )
+
+    def capture_verify(self) -> str:
+        return "Check the bundle: "
+
+    def capture_automatic(self) -> str:
+        return "Automatic capture (legal-risk mention)"
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"
+
+
+_EN_CONSTAT = "while the page is online, have a bailiff (commissaire de justice) record it"
+_EN_SHORTFALLS = {
+    "not_loaded": "the page had not finished loading",
+    "image_cut": "the page was too tall for the whole image",
+    "network_cut": "loading was cut off by volume",
+    "blocked": "parts of the page were blocked for safety",
+    "text_missing": "the review's text was not found on the page",
+}
+_EN_FAILURES = {
+    "no_browser": "no browser is available on the server; see VIGIE_CHROMIUM_PATH",
+    "no_url": "this mention has no web address to capture",
+    "error": "unexpected error, detailed in the server log",
+    "refused": "capture refused: unsafe address",
+    "unreachable": "the page could not be loaded",
+}
+
+
+def _en_capture_time(value: datetime) -> str:
+    """The capture instant in UTC and Paris time, as format_capture_time but in English."""
+    utc = as_utc(value)
+    local = utc.astimezone(PARIS)
+    day = "" if local.date() == utc.date() else f"{local:%Y-%m-%d} "
+    return f"{utc:%Y-%m-%d %H:%M:%S} UTC ({day}{local:%H:%M:%S} Paris time)"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
 from bot.chat.markup import NL, b, code, link, quote, t
 from bot.chat.types import Span
-from bot.dates import format_date_fr
-from bot.messages.catalogue import Parts
+from bot.dates import format_capture_time, format_date_fr
+from bot.messages.catalogue import CaptureOutcome, Parts
 from bot.models import Flag, Severity
 
 _FLAGS = {
@@ -851,6 +853,60 @@ class French:
         for query in queries:
             parts += [NL, t("• "), code(query)]
         return tuple(parts)
+
+    # --- finB: the capture answer (the bundle itself stays French: `recorded` is its text) ---
+    def capture_busy(self, pending: int) -> str:
+        return f"{pending} captures sont déjà en cours ou en attente : réessayez dans une minute."
+
+    def capture_waiting(self, ahead: int) -> str:
+        return f"Capture en attente ({ahead} avant la vôtre)…"
+
+    def capture_running(self) -> str:
+        return "Capture en cours…"
+
+    def capture_caption(self, kind: str) -> str:
+        return {
+            "preview": "Aperçu",
+            "excerpt": "L'avis, encadré",
+            "page": "Page entière",
+            "bundle": "Lot de preuve",
+        }[kind]
+
+    def capture_headline(self, level: str) -> str:
+        return {"solide": "📸 Capture", "partielle": "⚠️ Capture partielle"}.get(
+            level, "⚠️ Capture incomplète"
+        )
+
+    def capture_title(self, headline: str, capture_id: int, mention_id: int | None) -> str:
+        about = f" de l'avis #{mention_id}" if mention_id is not None else ""
+        return f"{headline} n° {capture_id}{about}"
+
+    def capture_address(self, url: str) -> str:
+        return f"Adresse : {url or '—'}"
+
+    def capture_time(self, moment: datetime) -> str:
+        return f"Heure de la capture : {format_capture_time(moment)}"
+
+    def capture_requested_by(self, operator: Mapping[str, Any], recorded: str) -> str:
+        return f"Demandée par : {recorded}"
+
+    def capture_bundle_sha(self, sha256: str) -> str:
+        return f"SHA-256 du lot : {sha256}"
+
+    def capture_image_sha(self, sha256: str) -> str:
+        return f"SHA-256 de l'image : {sha256}"
+
+    def capture_timestamp(self, authority: str | None, when: str | None, recorded: str) -> str:
+        return recorded
+
+    def capture_note(self, outcome: CaptureOutcome, recorded: str) -> str:
+        return recorded
+
+    def capture_verify(self) -> str:
+        return "Vérifier le lot : "
+
+    def capture_automatic(self) -> str:
+        return "Capture automatique (avis à risque)"
 
 
 def _fr_rating(value: float | None) -> str:
