@@ -918,6 +918,23 @@ class English:
     def capture_automatic(self) -> str:
         return "Automatic capture (legal-risk mention)"
 
+    def casefile_caption(self, mention_id: int) -> str:
+        return f"Case file for mention #{mention_id}"
+
+    def casefile_summary(self, captures: int, letters: int, complete: bool) -> str:
+        missing = (
+            ""
+            if complete
+            else " Some letters are missing: complete /reglages and run /dossier again."
+        )
+        return f"{captures} capture(s), {letters} letter(s), timeline and summary.{missing}"
+
+    def audit_polling(self, sources: int) -> str:
+        return f"⏳ Audit running: polling {sources} source(s)…"
+
+    def audit_polled(self, ok: int, failed: int, new: int) -> str:
+        return f"Sources polled: {ok} OK, {failed} failing, {new} new. Writing the report…"
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

@@ -908,6 +908,24 @@ class French:
     def capture_automatic(self) -> str:
         return "Capture automatique (avis à risque)"
 
+    def casefile_caption(self, mention_id: int) -> str:
+        return f"Dossier de l'avis #{mention_id}"
+
+    def casefile_summary(self, captures: int, letters: int, complete: bool) -> str:
+        missing = (
+            "" if complete else " Courriers absents : complétez /reglages puis relancez /dossier."
+        )
+        return f"{captures} capture(s), {letters} courrier(s), chronologie et résumé.{missing}"
+
+    def audit_polling(self, sources: int) -> str:
+        return f"⏳ Bilan en cours : interrogation de {sources} source(s)…"
+
+    def audit_polled(self, ok: int, failed: int, new: int) -> str:
+        return (
+            f"Sources interrogées : {ok} OK, {failed} en échec, {new} nouvel(s) avis. "
+            "Rédaction du rapport…"
+        )
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
