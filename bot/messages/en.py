@@ -935,6 +935,65 @@ class English:
     def audit_polled(self, ok: int, failed: int, new: int) -> str:
         return f"Sources polled: {ok} OK, {failed} failing, {new} new. Writing the report…"
 
+    def slack_empty(self, example: str) -> Parts:
+        return (
+            "Type /vigie followed by a command, for example: ",
+            code("/vigie aide"),
+            " · ",
+            code(example),
+            " · ",
+            code("/vigie rejoindre K7P-2QX"),
+        )
+
+    def slack_mention_empty(self) -> Parts:
+        return (
+            "Write a command after the mention, for example “@Vigie surveiller Dr Marie "
+            "Dupont, Lyon”, or type ",
+            code("/vigie aide"),
+            ".",
+        )
+
+    def slack_too_long(self, length: int, limit: int, example: str) -> Parts:
+        return (
+            f"Command too long ({length} characters, {limit} at most). A command fits "
+            "on one line, for example: ",
+            code(example),
+        )
+
+    def slack_working(self, what: str) -> Parts:
+        return (
+            "⏳ ",
+            "On it: ",
+            code(what),
+            ". The result will be posted here as soon as it is ready.",
+        )
+
+    def slack_bad_button(self) -> Parts:
+        return (
+            "This button is not valid (altered or outdated message). Type the command "
+            "instead, for example ",
+            code("/vigie capture 12"),
+            "; the list: ",
+            code("/vigie aide"),
+            ".",
+        )
+
+    def slack_invite_bot(self, files: int) -> Parts:
+        missing = (
+            f" {files} file(s) could not be attached; run the command again afterwards."
+            if files
+            else ""
+        )
+        return (
+            "Vigie is not a member of this channel: only you see this answer. Invite it with ",
+            code("/invite @Vigie"),
+            " so that the team sees the answers and receives the alerts.",
+            missing,
+        )
+
+    def slack_cut_notice(self) -> str:
+        return "… (cut: {n} characters not shown)"
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

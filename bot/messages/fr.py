@@ -926,6 +926,65 @@ class French:
             "Rédaction du rapport…"
         )
 
+    def slack_empty(self, example: str) -> Parts:
+        return (
+            "Tapez /vigie suivi d'une commande, par exemple : ",
+            code("/vigie aide"),
+            " · ",
+            code(example),
+            " · ",
+            code("/vigie rejoindre K7P-2QX"),
+        )
+
+    def slack_mention_empty(self) -> Parts:
+        return (
+            "Écrivez une commande après la mention, par exemple « @Vigie surveiller Dr Marie "
+            "Dupont, Lyon », ou tapez ",
+            code("/vigie aide"),
+            ".",
+        )
+
+    def slack_too_long(self, length: int, limit: int, example: str) -> Parts:
+        return (
+            f"Commande trop longue ({length} caractères, {limit} au plus). Une "
+            "commande tient en une ligne, par exemple : ",
+            code(example),
+        )
+
+    def slack_working(self, what: str) -> Parts:
+        return (
+            "⏳ ",
+            "C'est parti : ",
+            code(what),
+            ". Le résultat sera posté ici dès qu'il sera prêt.",
+        )
+
+    def slack_bad_button(self) -> Parts:
+        return (
+            "Ce bouton n'est pas valable (message modifié ou trop ancien). Tapez la commande "
+            "à la place, par exemple ",
+            code("/vigie capture 12"),
+            " ; la liste : ",
+            code("/vigie aide"),
+            ".",
+        )
+
+    def slack_invite_bot(self, files: int) -> Parts:
+        missing = (
+            f" {files} fichier(s) n'ont pas pu être joints ; relancez la commande ensuite."
+            if files
+            else ""
+        )
+        return (
+            "Vigie n'est pas membre de ce canal : vous seul voyez cette réponse. Invitez-la avec ",
+            code("/invite @Vigie"),
+            " pour que l'équipe voie les réponses et reçoive les alertes.",
+            missing,
+        )
+
+    def slack_cut_notice(self) -> str:
+        return "… (suite tronquée : {n} caractères non affichés)"
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
