@@ -994,6 +994,26 @@ class English:
     def slack_cut_notice(self) -> str:
         return "… (cut: {n} characters not shown)"
 
+    def notice_needs_url(self, mention_id: int) -> str:
+        return (
+            f"The mention #{mention_id} has no exact address (URL) on record, and a notice "
+            "under the DSA (art. 16) must give it. Open the review on the platform and use "
+            "its own “Report” button."
+        )
+
+    def notice_no_legal_basis(self, number: int) -> str:
+        return (
+            f"The analysis of review #{number} found nothing that looks unlawful (insult, "
+            "defamation, invasion of privacy, threat), so a DSA notice would not be founded. "
+            "For a review that only breaks the platform's rules (fake review, off-topic), use "
+            f"its “Report” button; for a negative review, see /repondre {number}; "
+            f"if in doubt, ask your insurer: /assureur {number}."
+        )
+
+    def secrecy_hits(self, hits: list[tuple[str, str]]) -> str:
+        reasons = {"care": "care relationship", "health": "health information"}
+        return ", ".join(f"“{words}” ({reasons[reason]})" for words, reason in hits)
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

@@ -985,6 +985,27 @@ class French:
     def slack_cut_notice(self) -> str:
         return "… (suite tronquée : {n} caractères non affichés)"
 
+    def notice_needs_url(self, mention_id: int) -> str:
+        return (
+            f"L'avis n°{mention_id} n'a pas d'adresse exacte (URL) enregistrée, or la "
+            "notification prévue par le DSA (art. 16) doit l'indiquer. Ouvrez l'avis sur la "
+            "plateforme et utilisez son bouton « Signaler »."
+        )
+
+    def notice_no_legal_basis(self, number: int) -> str:
+        return (
+            f"L'analyse de l'avis n°{number} n'a relevé aucun propos manifestement illicite "
+            "(injure, diffamation, atteinte à la vie privée, menace) : une notification au titre "
+            "du DSA ne serait pas fondée. Pour un avis qui enfreint seulement les règles de la "
+            "plateforme (faux avis, hors sujet), utilisez son bouton « Signaler » ; pour un avis "
+            f"négatif, voyez /repondre {number} ; en cas de doute, demandez conseil à votre "
+            f"assureur : /assureur {number}."
+        )
+
+    def secrecy_hits(self, hits: list[tuple[str, str]]) -> str:
+        reasons = {"care": "relation de soin", "health": "information de santé"}
+        return ", ".join(f"« {words} » ({reasons[reason]})" for words, reason in hits)
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
