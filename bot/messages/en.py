@@ -1014,6 +1014,50 @@ class English:
         reasons = {"care": "care relationship", "health": "health information"}
         return ", ".join(f"“{words}” ({reasons[reason]})" for words, reason in hits)
 
+    # finB: the weekly digest
+    def digest_title(self, team: str) -> str:
+        return "🗓 Weekly digest — " + team
+
+    def digest_period(self, start: date, end: date) -> str:
+        return f"from {format_date_en(start)} to {format_date_en(end)}"
+
+    def digest_no_mention(self) -> str:
+        return "No new mention this week."
+
+    def digest_new_mentions(self, count: int, shown: str) -> str:
+        return f"{shown} {'new mention' if count == 1 else 'new mentions'}"
+
+    def digest_colon(self) -> str:
+        return ": "
+
+    def digest_severities(self, counts: list[tuple[int, str]]) -> str:
+        words = ("positive", "neutral", "negative")
+        return ", ".join(f"{count} {word}" for (count, _), word in zip(counts, words, strict=True))
+
+    def digest_rating(self, current: str, change: str | None, previous: str | None) -> str:
+        line = "Average rating: " + current
+        if previous is not None:
+            line += f" ({change} in a week; {previous} 7 days ago)"
+        return line
+
+    def digest_more(self, more: int) -> str:
+        return f"… and {more} more: /reviews"
+
+    def digest_no_risk(self) -> str:
+        return "✅ No legal-risk mention waiting."
+
+    def digest_risk_title(self, count: int) -> str:
+        return f"⚠️ Open legal-risk mentions: {count}"
+
+    def digest_more_risks(self, more: int) -> str:
+        return f"… and {more} more: /reviews risk"
+
+    def digest_commands(self) -> str:
+        return "/reviews · /reviews risk · /audit"
+
+    def digest_schedule(self) -> tuple[str, str]:
+        return "Day and time of this digest: ", "/settings digest DAY HH:MM"
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

@@ -1006,6 +1006,53 @@ class French:
         reasons = {"care": "relation de soin", "health": "information de santé"}
         return ", ".join(f"« {words} » ({reasons[reason]})" for words, reason in hits)
 
+    # finB: the weekly digest
+    def digest_title(self, team: str) -> str:
+        return "🗓 Résumé de la semaine — " + team
+
+    def digest_period(self, start: date, end: date) -> str:
+        return f"du {format_date_fr(start)} au {format_date_fr(end)}"
+
+    def digest_no_mention(self) -> str:
+        return "Aucune nouvelle mention cette semaine."
+
+    def digest_new_mentions(self, count: int, shown: str) -> str:
+        return f"{shown} {'nouvelle mention' if count <= 1 else 'nouvelles mentions'}"
+
+    def digest_colon(self) -> str:
+        return " : "
+
+    def digest_severities(self, counts: list[tuple[int, str]]) -> str:
+        words = (("positive", "positives"), ("neutre", "neutres"), ("négative", "négatives"))
+        return ", ".join(
+            f"{shown} {one if count <= 1 else many}"
+            for (count, shown), (one, many) in zip(counts, words, strict=True)
+        )
+
+    def digest_rating(self, current: str, change: str | None, previous: str | None) -> str:
+        line = "Note moyenne : " + current
+        if previous is not None:
+            line += f" ({change} en une semaine ; {previous} il y a 7 jours)"
+        return line
+
+    def digest_more(self, more: int) -> str:
+        return f"… et {more} autre(s) : /avis"
+
+    def digest_no_risk(self) -> str:
+        return "✅ Aucun avis à risque juridique en attente."
+
+    def digest_risk_title(self, count: int) -> str:
+        return f"⚠️ Avis à risque juridique à traiter : {count}"
+
+    def digest_more_risks(self, more: int) -> str:
+        return f"… et {more} autre(s) : /avis risque"
+
+    def digest_commands(self) -> str:
+        return "/avis · /avis risque · /bilan"
+
+    def digest_schedule(self) -> tuple[str, str]:
+        return "Jour et heure de ce résumé : ", "/reglages resume JOUR HH:MM"
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
