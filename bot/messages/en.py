@@ -1058,6 +1058,12 @@ class English:
     def digest_schedule(self) -> tuple[str, str]:
         return "Day and time of this digest: ", "/settings digest DAY HH:MM"
 
+    def reply_text_empty(self) -> str:
+        return "The text of the reply is empty."
+
+    def reply_text_too_long(self, length: int, limit: int) -> str:
+        return f"Reply too long ({length} characters, {limit} at most on Google)."
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

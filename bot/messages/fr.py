@@ -1053,6 +1053,12 @@ class French:
     def digest_schedule(self) -> tuple[str, str]:
         return "Jour et heure de ce résumé : ", "/reglages resume JOUR HH:MM"
 
+    def reply_text_empty(self) -> str:
+        return "Le texte de la réponse est vide."
+
+    def reply_text_too_long(self, length: int, limit: int) -> str:
+        return f"Réponse trop longue ({length} caractères, {limit} au plus sur Google)."
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
