@@ -174,3 +174,35 @@ async def test_the_console_banner_follows_the_team_language(
     await ConsoleAdapter(router, stdin=io.StringIO("/traite 99\n"), stdout=out).run()
     banner, answer = out.getvalue().splitlines()[:2]
     assert banner.startswith("Vigie — console. Type /aide") and "No mention #99" in answer
+
+
+async def test_a_capture_answer_in_english_has_no_french(
+    chat: ChatHarness, services: Services, fakeweb: FakeWeb
+) -> None:
+    """No browser reachable: the answer still says, in English, that it proves only an attempt."""
+    import os
+
+    from bot.capture.evidence import capture_service
+
+    nowhere = services.settings.data_dir / "absent"
+    services.settings = services.settings.model_copy(
+        update={"chromium_path": str(nowhere / "chromium"), "allow_private_urls": True}
+    )
+    fakeweb.reply(
+        "/review", "<html><body><p>Très bien.</p></body></html>", content_type="text/html"
+    )
+    await chat.say("/reglages langue en")
+    path = os.environ.get("PATH", "")
+    os.environ["PATH"] = str(nowhere)  # nor a chromium on PATH
+    try:
+        replies = await chat.say(f"/capture {fakeweb.url('/review')}")
+    finally:
+        os.environ["PATH"] = path
+        await capture_service(services).close()
+    text = "\n".join(reply.plain_text for reply in replies)
+    assert "Incomplete capture" in text and "does not prove publication" in text, text
+    assert "no browser is available" in text and "Check the bundle" in text, text
+    problems = [p for reply in replies for p in french_in(reply)]
+    assert problems == [], "\n".join(problems)
+    captions = [a.caption for reply in replies for a in reply.attachments]
+    assert captions and not [c for c in captions if FRENCH.search(c)], captions

@@ -7,9 +7,12 @@ from collections.abc import Awaitable, Callable
 
 from bot import __version__
 from bot.capture import CaptureBusyError, CaptureResult, CaptureService, mention_fields
+from bot.capture.verdict import shortfall_codes
 from bot.chat.markup import NL, b, code, reply, t
 from bot.chat.types import Attachment, Reply, Urgency
 from bot.dates import format_capture_time
+from bot.messages import Messages, messages
+from bot.messages.catalogue import CaptureOutcome
 from bot.models import StoredMention
 from bot.services import Services
 
@@ -91,47 +94,87 @@ async def take_capture(
     return result, capture_id
 
 
-def capture_reply(result: CaptureResult, capture_id: int, mention: StoredMention | None) -> Reply:
-    """The answer: what the bundle proves, when (UTC and Paris), the hashes and the files."""
-    about = f" de l'avis #{mention.id}" if mention else ""
-    verdict = result.verdict
+def capture_reply(
+    result: CaptureResult, capture_id: int, mention: StoredMention | None, lang: str | None = None
+) -> Reply:
+    """The answer in the team's language: what the bundle proves, when, the hashes, the files."""
+    say = messages(lang)
+    spans = [
+        b(say.capture_title(_headline(result, say), capture_id, mention.id if mention else None)),
+        NL,
+        t(say.capture_address(result.url)),
+        NL,
+        t(say.capture_time(result.captured_at or result.started_at)),
+        NL,
+        t(say.capture_requested_by(result.manifest.get("operator") or {}, result.operator)),
+        NL,
+        t(say.capture_bundle_sha(result.bundle_sha256)),
+    ]
+    if result.screenshot_sha256:
+        spans += [NL, t(say.capture_image_sha(result.screenshot_sha256))]
+    if result.timestamp_note:
+        stamp = result.stamp
+        when = format_capture_time(stamp.gen_time) if stamp else None
+        authority = stamp.authority if stamp else None
+        spans += [NL, t(say.capture_timestamp(authority, when, result.timestamp_note))]
+    if result.note:
+        spans += [NL, t(say.capture_note(_outcome(result, mention), result.note))]
+    spans += [NL, t(say.capture_verify()), code("vigie verify " + result.zip_path.name)]
+    return reply(*spans, attachments=_attachments(result, say))
+
+
+def _headline(result: CaptureResult, say: Messages) -> str:
+    """The first words of the answer: plain « Capture » only for solid proof."""
+    return say.capture_headline(result.verdict.level) if result.verdict else "📸 Capture"
+
+
+def _outcome(result: CaptureResult, mention: StoredMention | None) -> CaptureOutcome:
+    """The facts the chat note states, read from the result and its manifest."""
+    manifest = result.manifest
+    target = result.url
+    return CaptureOutcome(
+        level=result.verdict.level if result.verdict else "",
+        status=result.status,
+        url=target,
+        moment=result.captured_at or result.started_at,
+        text_found=bool((manifest.get("text_on_page") or {}).get("found")),
+        has_mention=mention is not None,
+        shortfalls=tuple(shortfall_codes(manifest)) if result.status in ("ok", "partial") else (),
+        retry=f"/capture {target}" if target else "/capture #N",
+    )
+
+
+def _attachments(result: CaptureResult, say: Messages) -> list[Attachment]:
+    """The files sent with the answer: preview, framed review, whole page, the bundle."""
     attachments: list[Attachment] = []
     if result.preview_path is not None:
         attachments.append(
-            Attachment(result.preview_path, result.preview_path.name, "image/jpeg", "Aperçu", True)
+            Attachment(
+                result.preview_path,
+                result.preview_path.name,
+                "image/jpeg",
+                say.capture_caption("preview"),
+                True,
+            )
         )
     if result.excerpt_path is not None:
         attachments.append(
-            Attachment(result.excerpt_path, "extrait.png", "image/png", "L'avis, encadré")
+            Attachment(
+                result.excerpt_path, "extrait.png", "image/png", say.capture_caption("excerpt")
+            )
         )
     if result.screenshot_path is not None:
         attachments.append(
-            Attachment(result.screenshot_path, "capture.png", "image/png", "Page entière")
+            Attachment(
+                result.screenshot_path, "capture.png", "image/png", say.capture_caption("page")
+            )
         )
     attachments.append(
-        Attachment(result.zip_path, result.zip_path.name, "application/zip", "Lot de preuve")
+        Attachment(
+            result.zip_path, result.zip_path.name, "application/zip", say.capture_caption("bundle")
+        )
     )
-    headline = verdict.headline if verdict else "📸 Capture"
-    moment = result.captured_at or result.started_at
-    spans = [
-        b(f"{headline} n° {capture_id}{about}"),
-        NL,
-        t(f"Adresse : {result.url or '—'}"),
-        NL,
-        t(f"Heure de la capture : {format_capture_time(moment)}"),
-        NL,
-        t(f"Demandée par : {result.operator}"),
-        NL,
-        t(f"SHA-256 du lot : {result.bundle_sha256}"),
-    ]
-    if result.screenshot_sha256:
-        spans += [NL, t(f"SHA-256 de l'image : {result.screenshot_sha256}")]
-    if result.timestamp_note:
-        spans += [NL, t(result.timestamp_note)]
-    if result.note:
-        spans += [NL, t(result.note)]
-    spans += [NL, t("Vérifier le lot : "), code("vigie verify " + result.zip_path.name)]
-    return reply(*spans, attachments=attachments)
+    return attachments
 
 
 async def auto_capture(services: Services, mention: StoredMention) -> None:
@@ -151,9 +194,10 @@ async def auto_capture(services: Services, mention: StoredMention) -> None:
     except Exception:
         log.exception("automatic capture of mention %s failed", mention.id)
         return
-    message = capture_reply(result, capture_id, mention)
+    lang = (await services.store.teams.settings(mention.team_id)).language
+    message = capture_reply(result, capture_id, mention, lang)
     message = reply(
-        b("Capture automatique (avis à risque)"), NL, *message.spans,
+        b(messages(lang).capture_automatic()), NL, *message.spans,
         attachments=message.attachments, urgency=Urgency.SILENT,
     )  # fmt: skip
     await services.outbox.post(mention.team_id, "capture", message, mention_id=mention.id)

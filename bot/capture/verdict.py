@@ -34,23 +34,38 @@ class Verdict:
         return self.level == SOLID
 
 
-def shortfalls(manifest: Mapping[str, Any]) -> list[str]:
-    """Why a capture that ran is not whole, one French phrase each (empty when whole)."""
+#: Why a capture that ran is not whole, by code; the French phrase the bundle records.
+SHORTFALLS = {
+    "not_loaded": "la page n'avait pas fini de se charger",
+    "image_cut": "la page était trop haute pour l'image entière",
+    "network_cut": "le chargement a été coupé en volume",
+    "blocked": "des éléments de la page ont été bloqués par sécurité",
+    "text_missing": "le texte de l'avis n'a pas été retrouvé sur la page",
+}
+
+
+def shortfall_codes(manifest: Mapping[str, Any]) -> list[str]:
+    """Why a capture that ran is not whole, one code of `SHORTFALLS` each (empty when whole)."""
     out: list[str] = []
     if manifest.get("page_loaded") is False:
-        out.append("la page n'avait pas fini de se charger")
+        out.append("not_loaded")
     shot = manifest.get("screenshot") or {}
     if shot.get("cut"):
-        out.append("la page était trop haute pour l'image entière")
+        out.append("image_cut")
     network = manifest.get("network") or {}
     if network.get("cut"):
-        out.append("le chargement a été coupé en volume")
+        out.append("network_cut")
     if network.get("blocked"):
-        out.append("des éléments de la page ont été bloqués par sécurité")
+        out.append("blocked")
     found = manifest.get("text_on_page") or {}
     if found.get("searched") and not found.get("found"):
-        out.append("le texte de l'avis n'a pas été retrouvé sur la page")
+        out.append("text_missing")
     return out
+
+
+def shortfalls(manifest: Mapping[str, Any]) -> list[str]:
+    """Why a capture that ran is not whole, one French phrase each (empty when whole)."""
+    return [SHORTFALLS[code] for code in shortfall_codes(manifest)]
 
 
 def judge(

@@ -30,27 +30,12 @@ async def bilan(ctx: Context, args: str) -> Reply | list[Reply]:
     sources = await store.sources.active(ctx.team)
     monitor = services.monitor  # the running one: its schedule and concurrency limits hold
     if sources and monitor is not None:
-        await ctx.say(
-            reply(
-                ctx.tr(
-                    f"⏳ Bilan en cours : interrogation de {len(sources)} source(s)…",
-                    f"⏳ Audit running: polling {len(sources)} source(s)…",
-                )
-            )
-        )
+        say = messages(ctx.lang)
+        await ctx.say(reply(say.audit_polling(len(sources))))
         outcomes = await monitor.poll_sources(sources)
         failed = sum(1 for o in outcomes if o.error)
         new = sum(o.new for o in outcomes)
-        await ctx.say(
-            reply(
-                ctx.tr(
-                    f"Sources interrogées : {len(outcomes) - failed} OK, {failed} en échec, "
-                    f"{new} nouvel(s) avis. Rédaction du rapport…",
-                    f"Sources polled: {len(outcomes) - failed} OK, {failed} failing, "
-                    f"{new} new. Writing the report…",
-                )
-            )
-        )
+        await ctx.say(reply(say.audit_polled(len(outcomes) - failed, failed, new)))
         sources = await store.sources.active(ctx.team)
     settings = await store.teams.settings(ctx.team)
     watches = await store.watches.active(ctx.team)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.chat.markup import reply
 from bot.chat.types import Reply
 from bot.commands.args import mention_ref
 from bot.commands.base import Command, Context, UsageError
+from bot.messages import messages
 from bot.models import StoredMention
+
+# « Capture en attente (2 avant la vôtre)… »: the number of captures ahead.
+_AHEAD = re.compile(r"\((\d+) ")
 
 
 async def capture(ctx: Context, args: str) -> Reply:
     """Capture a URL, or the page of mention #ID."""
     # Playwright loads on the first capture, not at start-up (idle memory).
     from bot.capture import CaptureBusyError
-    from bot.capture.evidence import capture_reply, operator_of, take_capture
+    from bot.capture.evidence import capture_reply, capture_service, operator_of, take_capture
 
+    say = messages(ctx.lang)
     target = args.strip()
     if not target:
         raise UsageError(lambda say: say.need_url_or_mention())
@@ -28,7 +35,10 @@ async def capture(ctx: Context, args: str) -> Reply:
         url = mention.url
 
     async def progress(text: str) -> None:
-        await ctx.say(reply("⏳ " + text))
+        # The engine says how many captures are ahead, in French; the team reads its language.
+        ahead = _AHEAD.search(text)
+        said = say.capture_waiting(int(ahead.group(1))) if ahead else say.capture_running()
+        await ctx.say(reply("⏳ " + said))
 
     try:
         result, capture_id = await take_capture(
@@ -42,9 +52,10 @@ async def capture(ctx: Context, args: str) -> Reply:
             ),
             on_progress=progress,
         )
-    except CaptureBusyError as exc:
-        return reply(str(exc))
-    return capture_reply(result, capture_id, mention)
+    except CaptureBusyError:
+        engine = capture_service(ctx.services)
+        return reply(say.capture_busy(engine.max_queue + engine.max_concurrent))
+    return capture_reply(result, capture_id, mention, ctx.lang)
 
 
 COMMANDS = (

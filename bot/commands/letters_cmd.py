@@ -22,6 +22,7 @@ from bot.documents import (
     reply_guidance,
 )
 from bot.documents.appearances import appearance_facts, case_members, timeline_events
+from bot.messages import messages
 from bot.models import StoredMention
 
 
@@ -136,26 +137,12 @@ async def dossier(ctx: Context, args: str) -> Reply:
         out_dir=team_dir(ctx, "dossiers"),
         now=now,
     )
-    attachment = Attachment(path, path.name, "application/zip", f"Dossier de l'avis #{mention.id}")
-    missing = (
-        ""
-        if len(letters) == 2
-        else ctx.tr(
-            " Courriers absents : complétez /reglages puis relancez /dossier.",
-            " Some letters are missing: complete /reglages and run /dossier again.",
-        )
-    )
+    say = messages(ctx.lang)
+    attachment = Attachment(path, path.name, "application/zip", say.casefile_caption(mention.id))
     return reply(
-        b(ctx.tr(f"Dossier de l'avis #{mention.id}", f"Case file for mention #{mention.id}")),
+        b(say.casefile_caption(mention.id)),
         NL,
-        t(
-            ctx.tr(
-                f"{len(captures)} capture(s), {len(letters)} courrier(s), chronologie et résumé."
-                + missing,
-                f"{len(captures)} capture(s), {len(letters)} letter(s), timeline and summary."
-                + missing,
-            )
-        ),
+        t(say.casefile_summary(len(captures), len(letters), len(letters) == 2)),
         attachments=(attachment,),
     )
 

@@ -78,7 +78,7 @@ async def publishing_step(ctx: Context, args: str) -> Reply | None:
         return None
     mention = await ctx.services.store.mentions.get(ctx.team, number)
     if mention is None:
-        raise UsageError(f"Aucun avis n° {number} pour votre équipe. Voir /avis.")
+        raise UsageError(lambda say: say.no_such_mention(number))
     say = messages(ctx.lang)
     if not publishable(mention):
         return reply(t(say.reply_not_publishable(number)), *parts(say.reply_connect_hint()))
@@ -134,11 +134,10 @@ async def _live(ctx: Context, mention: StoredMention) -> str | None:
 async def _save_and_preview(ctx: Context, mention: StoredMention, text: str) -> Reply:
     text = text.strip()
     if not text:
-        raise UsageError("Le texte de la réponse est vide.")
+        raise UsageError(lambda say: say.reply_text_empty())
     if len(text) > MAX_REPLY_CHARS:
-        raise UsageError(
-            f"Réponse trop longue ({len(text)} caractères, {MAX_REPLY_CHARS} au plus sur Google)."
-        )
+        length = len(text)
+        raise UsageError(lambda say: say.reply_text_too_long(length, MAX_REPLY_CHARS))
     detail = json.dumps({"text": text, "by": ctx.who}, ensure_ascii=False)
     await ctx.services.store.mentions.add_event(mention.id, "reply_draft", detail)
     return _preview(ctx, mention, text, await _live(ctx, mention))

@@ -33,6 +33,7 @@ from bot.documents.facts import (
 from bot.documents.render import Rendered, render
 from bot.documents.requirements import require
 from bot.documents.safe import clean, header_safe, untrusted
+from bot.messages import messages
 from bot.models import CaptureRecord, StoredMention, TeamSettings
 
 EML_MIME = "message/rfc822"
@@ -288,26 +289,6 @@ def insurer_letter(
     )
 
 
-def _no_legal_basis(number: int, language: str) -> str:
-    """Why no DSA notice is written for a mention without legal-risk flags, and what to do."""
-    if language == "en":
-        return (
-            f"The analysis of review #{number} found nothing that looks unlawful (insult, "
-            "defamation, invasion of privacy, threat), so a DSA notice would not be founded. "
-            "For a review that only breaks the platform's rules (fake review, off-topic), use "
-            f"its “Report” button; for a negative review, see /repondre {number}; "
-            f"if in doubt, ask your insurer: /assureur {number}."
-        )
-    return (
-        f"L'analyse de l'avis n°{number} n'a relevé aucun propos manifestement illicite (injure, "
-        "diffamation, atteinte à la vie privée, menace) : une notification au titre du DSA ne "
-        "serait pas fondée. Pour un avis qui enfreint seulement les règles de la plateforme "
-        f"(faux avis, hors sujet), utilisez son bouton « Signaler » ; pour un avis négatif, "
-        f"voyez /repondre {number} ; en cas de doute, demandez conseil à votre assureur : "
-        f"/assureur {number}."
-    )
-
-
 def platform_notice(
     settings: TeamSettings,
     mention: StoredMention,
@@ -323,17 +304,9 @@ def platform_notice(
     document = _NAMES[lang]["platform_notice"][0]
     require(settings, ("practitioner.name", "practitioner.email"), document=document, language=lang)
     if not mention.url or not clean(mention.url, single_line=True):
-        raise DocumentRefused(
-            f"The mention #{mention.id} has no exact address (URL) on record, and a notice "
-            "under the DSA (art. 16) must give it. Open the review on the platform and use "
-            "its own “Report” button."
-            if lang == "en"
-            else f"L'avis n°{mention.id} n'a pas d'adresse exacte (URL) enregistrée, or la "
-            "notification prévue par le DSA (art. 16) doit l'indiquer. Ouvrez l'avis sur la "
-            "plateforme et utilisez son bouton « Signaler »."
-        )
+        raise DocumentRefused(messages(lang).notice_needs_url(mention.id))
     if not mention.flags:
-        raise DocumentRefused(_no_legal_basis(mention.id, lang))
+        raise DocumentRefused(messages(lang).notice_no_legal_basis(mention.id))
     facts = _mention_facts(settings, mention, captures, lang, now, discriminatory)
     return _letter(
         "platform_notice",

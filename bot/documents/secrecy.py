@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.messages import messages
+
 CARE = "relation de soin"
 HEALTH = "information de santé"
 CARE_EN = "care relationship"
@@ -129,10 +131,7 @@ def check_reply(text: str) -> list[SecrecyHit]:
 
 def describe_hits(hits: list[SecrecyHit], lang: str = "fr") -> str:
     """« « votre consultation » (relation de soin), « diabète » (information de santé) »."""
-    if lang == "en":
-        return ", ".join(f"“{h.words}” ({_EN_REASON.get(h.reason, h.reason)})" for h in hits)
-    return ", ".join(f"« {h.words} » ({_FR_REASON.get(h.reason, h.reason)})" for h in hits)
+    return messages(lang).secrecy_hits([(h.words, _REASON_CODE[h.reason]) for h in hits])
 
 
-_EN_REASON = {CARE: CARE_EN, HEALTH: HEALTH_EN}
-_FR_REASON = {CARE_EN: CARE, HEALTH_EN: HEALTH}
+_REASON_CODE = {CARE: "care", CARE_EN: "care", HEALTH: "health", HEALTH_EN: "health"}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
 from bot.chat.markup import NL, b, code, link, quote, t
 from bot.chat.types import Span
-from bot.dates import format_date_en
-from bot.messages.catalogue import Parts
+from bot.dates import PARIS, as_utc, format_date_en
+from bot.messages.catalogue import CaptureOutcome, Parts
 from bot.models import Flag, Severity
 
 _FLAGS = {
@@ -826,6 +828,267 @@ class English:
             parts += [NL, t("• "), code(query)]
         return tuple(parts)
 
+    # --- finB: the capture answer (the bundle itself stays French: `recorded` is its text) ---
+    def capture_busy(self, pending: int) -> str:
+        return f"{pending} captures are already running or waiting: try again in a minute."
+
+    def capture_waiting(self, ahead: int) -> str:
+        return f"Capture waiting ({ahead} ahead of yours)…"
+
+    def capture_running(self) -> str:
+        return "Capture running…"
+
+    def capture_caption(self, kind: str) -> str:
+        return {
+            "preview": "Preview",
+            "excerpt": "The review, framed",
+            "page": "Whole page",
+            "bundle": "Evidence bundle",
+        }[kind]
+
+    def capture_headline(self, level: str) -> str:
+        return {"solide": "📸 Capture", "partielle": "⚠️ Partial capture"}.get(
+            level, "⚠️ Incomplete capture"
+        )
+
+    def capture_title(self, headline: str, capture_id: int, mention_id: int | None) -> str:
+        about = f" of mention #{mention_id}" if mention_id is not None else ""
+        return f"{headline} no. {capture_id}{about}"
+
+    def capture_address(self, url: str) -> str:
+        return f"Address: {url or '—'}"
+
+    def capture_time(self, moment: datetime) -> str:
+        return f"Time of capture: {_en_capture_time(moment)}"
+
+    def capture_requested_by(self, operator: Mapping[str, Any], recorded: str) -> str:
+        if operator.get("automatic"):
+            return "Requested by: automatic capture (legal risk)"
+        name, platform = operator.get("display_name"), operator.get("platform")
+        if name and platform:
+            return f"Requested by: {name} ({platform}, id {operator.get('user_id')})"
+        return f"Requested by: {recorded}"
+
+    def capture_bundle_sha(self, sha256: str) -> str:
+        return f"Bundle SHA-256: {sha256}"
+
+    def capture_image_sha(self, sha256: str) -> str:
+        return f"Image SHA-256: {sha256}"
+
+    def capture_timestamp(self, authority: str | None, when: str | None, recorded: str) -> str:
+        if authority and when:
+            return f"Timestamped by a third-party authority ({authority}): {when}."
+        return (
+            "Not timestamped by a trusted authority (none is set in VIGIE_TSA_URL, or it did "
+            "not answer): only the server's clock dates this bundle."
+        )
+
+    def capture_note(self, outcome: CaptureOutcome, recorded: str) -> str:
+        moment = _en_capture_time(outcome.moment)
+        retry = f"To do: try again ({outcome.retry}); "
+        if outcome.level == "solide":
+            where = " and the review is on it (framed in extrait.png)" if outcome.text_found else ""
+            return (
+                f"Solid proof: the whole page was captured{where}. In court, a bailiff's report "
+                "(commissaire de justice) remains the reference."
+            )
+        if outcome.level == "partielle":
+            missing = "; ".join(_EN_SHORTFALLS.get(c, c) for c in outcome.shortfalls)
+            return (
+                f"Partial capture, not complete proof of publication: {missing}. The bundle "
+                f"shows what {outcome.url} displayed at {moment}. {retry}if the problem "
+                f"persists, {_EN_CONSTAT}."
+            )
+        kept = (
+            " It keeps the mention as Vigie received it from the source, which does not prove "
+            "its publication online."
+            if outcome.has_mention
+            else ""
+        )
+        return (
+            "This bundle does not prove publication: it proves only the attempt to capture "
+            f"{outcome.url or 'the mention'} at {moment} and the error met "
+            f"({_EN_FAILURES.get(outcome.status, _EN_FAILURES['unreachable'])}).{kept} "
+            f"{retry}{_EN_CONSTAT}."
+        )
+
+    def capture_verify(self) -> str:
+        return "Check the bundle: "
+
+    def capture_automatic(self) -> str:
+        return "Automatic capture (legal-risk mention)"
+
+    def casefile_caption(self, mention_id: int) -> str:
+        return f"Case file for mention #{mention_id}"
+
+    def casefile_summary(self, captures: int, letters: int, complete: bool) -> str:
+        missing = (
+            ""
+            if complete
+            else " Some letters are missing: complete /reglages and run /dossier again."
+        )
+        return f"{captures} capture(s), {letters} letter(s), timeline and summary.{missing}"
+
+    def audit_polling(self, sources: int) -> str:
+        return f"⏳ Audit running: polling {sources} source(s)…"
+
+    def audit_polled(self, ok: int, failed: int, new: int) -> str:
+        return f"Sources polled: {ok} OK, {failed} failing, {new} new. Writing the report…"
+
+    def slack_empty(self, example: str) -> Parts:
+        return (
+            "Type /vigie followed by a command, for example: ",
+            code("/vigie aide"),
+            " · ",
+            code(example),
+            " · ",
+            code("/vigie rejoindre K7P-2QX"),
+        )
+
+    def slack_mention_empty(self) -> Parts:
+        return (
+            "Write a command after the mention, for example “@Vigie surveiller Dr Marie "
+            "Dupont, Lyon”, or type ",
+            code("/vigie aide"),
+            ".",
+        )
+
+    def slack_too_long(self, length: int, limit: int, example: str) -> Parts:
+        return (
+            f"Command too long ({length} characters, {limit} at most). A command fits "
+            "on one line, for example: ",
+            code(example),
+        )
+
+    def slack_working(self, what: str) -> Parts:
+        return (
+            "⏳ ",
+            "On it: ",
+            code(what),
+            ". The result will be posted here as soon as it is ready.",
+        )
+
+    def slack_bad_button(self) -> Parts:
+        return (
+            "This button is not valid (altered or outdated message). Type the command "
+            "instead, for example ",
+            code("/vigie capture 12"),
+            "; the list: ",
+            code("/vigie aide"),
+            ".",
+        )
+
+    def slack_invite_bot(self, files: int) -> Parts:
+        missing = (
+            f" {files} file(s) could not be attached; run the command again afterwards."
+            if files
+            else ""
+        )
+        return (
+            "Vigie is not a member of this channel: only you see this answer. Invite it with ",
+            code("/invite @Vigie"),
+            " so that the team sees the answers and receives the alerts.",
+            missing,
+        )
+
+    def slack_cut_notice(self) -> str:
+        return "… (cut: {n} characters not shown)"
+
+    def notice_needs_url(self, mention_id: int) -> str:
+        return (
+            f"The mention #{mention_id} has no exact address (URL) on record, and a notice "
+            "under the DSA (art. 16) must give it. Open the review on the platform and use "
+            "its own “Report” button."
+        )
+
+    def notice_no_legal_basis(self, number: int) -> str:
+        return (
+            f"The analysis of review #{number} found nothing that looks unlawful (insult, "
+            "defamation, invasion of privacy, threat), so a DSA notice would not be founded. "
+            "For a review that only breaks the platform's rules (fake review, off-topic), use "
+            f"its “Report” button; for a negative review, see /repondre {number}; "
+            f"if in doubt, ask your insurer: /assureur {number}."
+        )
+
+    def secrecy_hits(self, hits: list[tuple[str, str]]) -> str:
+        reasons = {"care": "care relationship", "health": "health information"}
+        return ", ".join(f"“{words}” ({reasons[reason]})" for words, reason in hits)
+
+    # finB: the weekly digest
+    def digest_title(self, team: str) -> str:
+        return "🗓 Weekly digest — " + team
+
+    def digest_period(self, start: date, end: date) -> str:
+        return f"from {format_date_en(start)} to {format_date_en(end)}"
+
+    def digest_no_mention(self) -> str:
+        return "No new mention this week."
+
+    def digest_new_mentions(self, count: int, shown: str) -> str:
+        return f"{shown} {'new mention' if count == 1 else 'new mentions'}"
+
+    def digest_colon(self) -> str:
+        return ": "
+
+    def digest_severities(self, counts: list[tuple[int, str]]) -> str:
+        words = ("positive", "neutral", "negative")
+        return ", ".join(f"{count} {word}" for (count, _), word in zip(counts, words, strict=True))
+
+    def digest_rating(self, current: str, change: str | None, previous: str | None) -> str:
+        line = "Average rating: " + current
+        if previous is not None:
+            line += f" ({change} in a week; {previous} 7 days ago)"
+        return line
+
+    def digest_more(self, more: int) -> str:
+        return f"… and {more} more: /reviews"
+
+    def digest_no_risk(self) -> str:
+        return "✅ No legal-risk mention waiting."
+
+    def digest_risk_title(self, count: int) -> str:
+        return f"⚠️ Open legal-risk mentions: {count}"
+
+    def digest_more_risks(self, more: int) -> str:
+        return f"… and {more} more: /reviews risk"
+
+    def digest_commands(self) -> str:
+        return "/reviews · /reviews risk · /audit"
+
+    def digest_schedule(self) -> tuple[str, str]:
+        return "Day and time of this digest: ", "/settings digest DAY HH:MM"
+
+    def reply_text_empty(self) -> str:
+        return "The text of the reply is empty."
+
+    def reply_text_too_long(self, length: int, limit: int) -> str:
+        return f"Reply too long ({length} characters, {limit} at most on Google)."
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"
+
+
+_EN_CONSTAT = "while the page is online, have a bailiff (commissaire de justice) record it"
+_EN_SHORTFALLS = {
+    "not_loaded": "the page had not finished loading",
+    "image_cut": "the page was too tall for the whole image",
+    "network_cut": "loading was cut off by volume",
+    "blocked": "parts of the page were blocked for safety",
+    "text_missing": "the review's text was not found on the page",
+}
+_EN_FAILURES = {
+    "no_browser": "no browser is available on the server; see VIGIE_CHROMIUM_PATH",
+    "no_url": "this mention has no web address to capture",
+    "error": "unexpected error, detailed in the server log",
+    "refused": "capture refused: unsafe address",
+    "unreachable": "the page could not be loaded",
+}
+
+
+def _en_capture_time(value: datetime) -> str:
+    """The capture instant in UTC and Paris time, as format_capture_time but in English."""
+    utc = as_utc(value)
+    local = utc.astimezone(PARIS)
+    day = "" if local.date() == utc.date() else f"{local:%Y-%m-%d} "
+    return f"{utc:%Y-%m-%d %H:%M:%S} UTC ({day}{local:%H:%M:%S} Paris time)"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
 from bot.chat.markup import NL, b, code, link, quote, t
 from bot.chat.types import Span
-from bot.dates import format_date_fr
-from bot.messages.catalogue import Parts
+from bot.dates import format_capture_time, format_date_fr
+from bot.messages.catalogue import CaptureOutcome, Parts
 from bot.models import Flag, Severity
 
 _FLAGS = {
@@ -851,6 +853,211 @@ class French:
         for query in queries:
             parts += [NL, t("• "), code(query)]
         return tuple(parts)
+
+    # --- finB: the capture answer (the bundle itself stays French: `recorded` is its text) ---
+    def capture_busy(self, pending: int) -> str:
+        return f"{pending} captures sont déjà en cours ou en attente : réessayez dans une minute."
+
+    def capture_waiting(self, ahead: int) -> str:
+        return f"Capture en attente ({ahead} avant la vôtre)…"
+
+    def capture_running(self) -> str:
+        return "Capture en cours…"
+
+    def capture_caption(self, kind: str) -> str:
+        return {
+            "preview": "Aperçu",
+            "excerpt": "L'avis, encadré",
+            "page": "Page entière",
+            "bundle": "Lot de preuve",
+        }[kind]
+
+    def capture_headline(self, level: str) -> str:
+        return {"solide": "📸 Capture", "partielle": "⚠️ Capture partielle"}.get(
+            level, "⚠️ Capture incomplète"
+        )
+
+    def capture_title(self, headline: str, capture_id: int, mention_id: int | None) -> str:
+        about = f" de l'avis #{mention_id}" if mention_id is not None else ""
+        return f"{headline} n° {capture_id}{about}"
+
+    def capture_address(self, url: str) -> str:
+        return f"Adresse : {url or '—'}"
+
+    def capture_time(self, moment: datetime) -> str:
+        return f"Heure de la capture : {format_capture_time(moment)}"
+
+    def capture_requested_by(self, operator: Mapping[str, Any], recorded: str) -> str:
+        return f"Demandée par : {recorded}"
+
+    def capture_bundle_sha(self, sha256: str) -> str:
+        return f"SHA-256 du lot : {sha256}"
+
+    def capture_image_sha(self, sha256: str) -> str:
+        return f"SHA-256 de l'image : {sha256}"
+
+    def capture_timestamp(self, authority: str | None, when: str | None, recorded: str) -> str:
+        return recorded
+
+    def capture_note(self, outcome: CaptureOutcome, recorded: str) -> str:
+        return recorded
+
+    def capture_verify(self) -> str:
+        return "Vérifier le lot : "
+
+    def capture_automatic(self) -> str:
+        return "Capture automatique (avis à risque)"
+
+    def casefile_caption(self, mention_id: int) -> str:
+        return f"Dossier de l'avis #{mention_id}"
+
+    def casefile_summary(self, captures: int, letters: int, complete: bool) -> str:
+        missing = (
+            "" if complete else " Courriers absents : complétez /reglages puis relancez /dossier."
+        )
+        return f"{captures} capture(s), {letters} courrier(s), chronologie et résumé.{missing}"
+
+    def audit_polling(self, sources: int) -> str:
+        return f"⏳ Bilan en cours : interrogation de {sources} source(s)…"
+
+    def audit_polled(self, ok: int, failed: int, new: int) -> str:
+        return (
+            f"Sources interrogées : {ok} OK, {failed} en échec, {new} nouvel(s) avis. "
+            "Rédaction du rapport…"
+        )
+
+    def slack_empty(self, example: str) -> Parts:
+        return (
+            "Tapez /vigie suivi d'une commande, par exemple : ",
+            code("/vigie aide"),
+            " · ",
+            code(example),
+            " · ",
+            code("/vigie rejoindre K7P-2QX"),
+        )
+
+    def slack_mention_empty(self) -> Parts:
+        return (
+            "Écrivez une commande après la mention, par exemple « @Vigie surveiller Dr Marie "
+            "Dupont, Lyon », ou tapez ",
+            code("/vigie aide"),
+            ".",
+        )
+
+    def slack_too_long(self, length: int, limit: int, example: str) -> Parts:
+        return (
+            f"Commande trop longue ({length} caractères, {limit} au plus). Une "
+            "commande tient en une ligne, par exemple : ",
+            code(example),
+        )
+
+    def slack_working(self, what: str) -> Parts:
+        return (
+            "⏳ ",
+            "C'est parti : ",
+            code(what),
+            ". Le résultat sera posté ici dès qu'il sera prêt.",
+        )
+
+    def slack_bad_button(self) -> Parts:
+        return (
+            "Ce bouton n'est pas valable (message modifié ou trop ancien). Tapez la commande "
+            "à la place, par exemple ",
+            code("/vigie capture 12"),
+            " ; la liste : ",
+            code("/vigie aide"),
+            ".",
+        )
+
+    def slack_invite_bot(self, files: int) -> Parts:
+        missing = (
+            f" {files} fichier(s) n'ont pas pu être joints ; relancez la commande ensuite."
+            if files
+            else ""
+        )
+        return (
+            "Vigie n'est pas membre de ce canal : vous seul voyez cette réponse. Invitez-la avec ",
+            code("/invite @Vigie"),
+            " pour que l'équipe voie les réponses et reçoive les alertes.",
+            missing,
+        )
+
+    def slack_cut_notice(self) -> str:
+        return "… (suite tronquée : {n} caractères non affichés)"
+
+    def notice_needs_url(self, mention_id: int) -> str:
+        return (
+            f"L'avis n°{mention_id} n'a pas d'adresse exacte (URL) enregistrée, or la "
+            "notification prévue par le DSA (art. 16) doit l'indiquer. Ouvrez l'avis sur la "
+            "plateforme et utilisez son bouton « Signaler »."
+        )
+
+    def notice_no_legal_basis(self, number: int) -> str:
+        return (
+            f"L'analyse de l'avis n°{number} n'a relevé aucun propos manifestement illicite "
+            "(injure, diffamation, atteinte à la vie privée, menace) : une notification au titre "
+            "du DSA ne serait pas fondée. Pour un avis qui enfreint seulement les règles de la "
+            "plateforme (faux avis, hors sujet), utilisez son bouton « Signaler » ; pour un avis "
+            f"négatif, voyez /repondre {number} ; en cas de doute, demandez conseil à votre "
+            f"assureur : /assureur {number}."
+        )
+
+    def secrecy_hits(self, hits: list[tuple[str, str]]) -> str:
+        reasons = {"care": "relation de soin", "health": "information de santé"}
+        return ", ".join(f"« {words} » ({reasons[reason]})" for words, reason in hits)
+
+    # finB: the weekly digest
+    def digest_title(self, team: str) -> str:
+        return "🗓 Résumé de la semaine — " + team
+
+    def digest_period(self, start: date, end: date) -> str:
+        return f"du {format_date_fr(start)} au {format_date_fr(end)}"
+
+    def digest_no_mention(self) -> str:
+        return "Aucune nouvelle mention cette semaine."
+
+    def digest_new_mentions(self, count: int, shown: str) -> str:
+        return f"{shown} {'nouvelle mention' if count <= 1 else 'nouvelles mentions'}"
+
+    def digest_colon(self) -> str:
+        return " : "
+
+    def digest_severities(self, counts: list[tuple[int, str]]) -> str:
+        words = (("positive", "positives"), ("neutre", "neutres"), ("négative", "négatives"))
+        return ", ".join(
+            f"{shown} {one if count <= 1 else many}"
+            for (count, shown), (one, many) in zip(counts, words, strict=True)
+        )
+
+    def digest_rating(self, current: str, change: str | None, previous: str | None) -> str:
+        line = "Note moyenne : " + current
+        if previous is not None:
+            line += f" ({change} en une semaine ; {previous} il y a 7 jours)"
+        return line
+
+    def digest_more(self, more: int) -> str:
+        return f"… et {more} autre(s) : /avis"
+
+    def digest_no_risk(self) -> str:
+        return "✅ Aucun avis à risque juridique en attente."
+
+    def digest_risk_title(self, count: int) -> str:
+        return f"⚠️ Avis à risque juridique à traiter : {count}"
+
+    def digest_more_risks(self, more: int) -> str:
+        return f"… et {more} autre(s) : /avis risque"
+
+    def digest_commands(self) -> str:
+        return "/avis · /avis risque · /bilan"
+
+    def digest_schedule(self) -> tuple[str, str]:
+        return "Jour et heure de ce résumé : ", "/reglages resume JOUR HH:MM"
+
+    def reply_text_empty(self) -> str:
+        return "Le texte de la réponse est vide."
+
+    def reply_text_too_long(self, length: int, limit: int) -> str:
+        return f"Réponse trop longue ({length} caractères, {limit} au plus sur Google)."
 
 
 def _fr_rating(value: float | None) -> str:

@@ -15,11 +15,10 @@ from zoneinfo import ZoneInfo
 from bot.chat.markup import NL, b, code, excerpt, i, quote, reply, t
 from bot.chat.mention_view import headline
 from bot.chat.types import Reply, Span, Urgency
-from bot.dates import as_utc, format_date, local_date
+from bot.dates import as_utc, local_date
 from bot.messages import messages
 from bot.models import Severity, StoredMention, TeamSettings, Watch
 from bot.report import fmt
-from bot.report.fmt import tr
 from bot.report.stats import mention_item, moment, outside_text, risk_order
 from bot.report.summary import risk_line
 
@@ -107,33 +106,20 @@ def _severity_line(mentions: Sequence[StoredMention], language: str) -> str:
     counts = {s: 0 for s in Severity}
     for m in mentions:
         counts[m.severity] += 1
-    if language == "en":
-        parts = [
-            f"{counts[Severity.POSITIVE]} positive",
-            f"{counts[Severity.NEUTRAL]} neutral",
-            f"{counts[Severity.NEGATIVE]} negative",
-        ]
-    else:
-        parts = [
-            fmt.plural(counts[Severity.POSITIVE], "positive", "positives", "fr"),
-            fmt.plural(counts[Severity.NEUTRAL], "neutre", "neutres", "fr"),
-            fmt.plural(counts[Severity.NEGATIVE], "négative", "négatives", "fr"),
-        ]
-    return ", ".join(parts)
+    order = (Severity.POSITIVE, Severity.NEUTRAL, Severity.NEGATIVE)
+    return messages(language).digest_severities(
+        [(counts[s], fmt.number(counts[s], language)) for s in order]
+    )
 
 
 def _rating_line(previous: float | None, current: float | None, language: str) -> str | None:
     if current is None:
         return None
-    line = tr(language, "Note moyenne : ", "Average rating: ") + fmt.rating(current, language)
-    if previous is not None:
-        change = fmt.change(previous, current, language)
-        line += tr(
-            language,
-            f" ({change} en une semaine ; {fmt.rating(previous, language)} il y a 7 jours)",
-            f" ({change} in a week; {fmt.rating(previous, language)} 7 days ago)",
-        )
-    return line
+    say = messages(language)
+    if previous is None:
+        return say.digest_rating(fmt.rating(current, language), None, None)
+    change = fmt.change(previous, current, language)
+    return say.digest_rating(fmt.rating(current, language), change, fmt.rating(previous, language))
 
 
 def _order(m: StoredMention) -> tuple[int, float, int]:
@@ -145,25 +131,20 @@ def _order(m: StoredMention) -> tuple[int, float, int]:
 def _week_section(
     mentions: Sequence[StoredMention], watches: Sequence[Watch], tz: ZoneInfo, lang: str
 ) -> list[Span]:
+    say = messages(lang)
     if not mentions:
-        return [t(tr(lang, "Aucune nouvelle mention cette semaine.", "No new mention this week."))]
-    words = (
-        ("new mention", "new mentions")
-        if lang == "en"
-        else ("nouvelle mention", "nouvelles mentions")
-    )
-    count = fmt.plural(len(mentions), *words, lang)
+        return [t(say.digest_no_mention())]
+    count = say.digest_new_mentions(len(mentions), fmt.number(len(mentions), lang))
     spans: list[Span] = [
         b(count),
-        t(" : " if lang != "en" else ": "),
+        t(say.digest_colon()),
         t(_severity_line(mentions, lang)),
     ]
     per_name = []
     for w in watches:
         n = sum(1 for m in mentions if w.id in m.watch_ids)
         if n:
-            colon = ": " if lang == "en" else " : "
-            per_name.append(f"{outside_text(w.display, 60)}{colon}{n}")
+            per_name.append(f"{outside_text(w.display, 60)}{say.digest_colon()}{n}")
     if per_name:
         spans += [NL, t(" · ".join(per_name[:8]))]
     for m in sorted(mentions, key=_order)[:MAX_MENTIONS]:
@@ -176,30 +157,26 @@ def _week_section(
         ]
     if len(mentions) > MAX_MENTIONS:
         more = len(mentions) - MAX_MENTIONS
-        spans += [NL, i(tr(lang, f"… et {more} autre(s) : /avis", f"… and {more} more: /reviews"))]
+        spans += [NL, i(say.digest_more(more))]
     return spans
 
 
 def _risk_section(
     risky: Sequence[StoredMention], watches: Sequence[Watch], now: datetime, tz: ZoneInfo, lang: str
 ) -> list[Span]:
+    say = messages(lang)
     if not risky:
-        none = tr(lang, "✅ Aucun avis à risque juridique en attente.",
-                  "✅ No legal-risk mention waiting.")  # fmt: skip
-        return [t(none)]
+        return [t(say.digest_no_risk())]
     names = {w.id: w.display for w in watches}
-    items = [mention_item(m, names, messages(lang).source_kind_name(m.source_kind), now, tz)
+    items = [mention_item(m, names, say.source_kind_name(m.source_kind), now, tz)
              for m in risky]  # fmt: skip
     items.sort(key=risk_order)
     count, more = len(items), len(items) - MAX_RISKS
-    title = tr(lang, f"⚠️ Avis à risque juridique à traiter : {count}",
-               f"⚠️ Open legal-risk mentions: {count}")  # fmt: skip
-    spans: list[Span] = [b(title)]
+    spans: list[Span] = [b(say.digest_risk_title(count))]
     for item in items[:MAX_RISKS]:
         spans += [NL, *risk_line(item, lang)]
     if more > 0:
-        rest = tr(lang, f"… et {more} autre(s) : /avis risque", f"… and {more} more: /reviews risk")
-        spans += [NL, i(rest)]
+        spans += [NL, i(say.digest_more_risks(more))]
     return spans
 
 
@@ -219,26 +196,21 @@ def weekly_digest(
     lang = "en" if language == "en" else "fr"
     today: date = local_date(now, tz)
     start = local_date(as_utc(now) - WEEK + timedelta(seconds=1), tz)
-    period = tr(
-        lang,
-        f"du {format_date(start, lang)} au {format_date(today, lang)}",
-        f"from {format_date(start, lang)} to {format_date(today, lang)}",
-    )
-    title = tr(lang, "🗓 Résumé de la semaine — ", "🗓 Weekly digest — ") + outside_text(
-        team.team_name, 80
-    )
-    spans: list[Span] = [b(title), NL, i(period), NL, NL]
+    say = messages(lang)
+    title = say.digest_title(outside_text(team.team_name, 80))
+    spans: list[Span] = [b(title), NL, i(say.digest_period(start, today)), NL, NL]
     spans += _week_section(mentions_this_week, watches, tz, lang)
     rating = _rating_line(previous_avg, current_avg, lang)
     if rating:
         spans += [NL, NL, t(rating)]
     spans += [NL, NL, *_risk_section(open_risky, watches, now, tz, lang)]
+    schedule, how = say.digest_schedule()
     spans += [
         NL,
         NL,
-        code(tr(lang, "/avis · /avis risque · /bilan", "/reviews · /reviews risk · /audit")),
+        code(say.digest_commands()),
         NL,
-        i(tr(lang, "Jour et heure de ce résumé : ", "Day and time of this digest: ")),
-        code(tr(lang, "/reglages resume JOUR HH:MM", "/settings digest DAY HH:MM")),
+        i(schedule),
+        code(how),
     ]
     return reply(*spans, urgency=Urgency.SILENT)
