@@ -826,6 +826,51 @@ class English:
             parts += [NL, t("• "), code(query)]
         return tuple(parts)
 
+    # --- finA: /statut, /source, /liste, /reglages, /rejoindre, sources' own errors ---
+    def status_intro(
+        self, version: str, adapters: str, started: str, watches: int, mentions: int
+    ) -> Parts:
+        return (
+            b(f"Vigie {version}"),
+            t(f" · adapters : {adapters}"),
+            NL,
+            t(f"Started {started}"),
+            NL,
+            t(f"{watches} watched name(s)"),
+            t(f" · {mentions} mentions"),
+        )
+
+    def status_alerts(self, pending: int, sent: int, failed: int) -> Parts:
+        return (
+            t("Alerts: "),
+            t(f"{pending} pending"),
+            t(f", {sent} sent"),
+            t(f", {failed} given up"),
+            NL,
+            b("Sources"),
+        )
+
+    def status_no_source(self) -> Parts:
+        return (t(": none — "), code("/aide source"))
+
+    def status_last_poll(self, when: str) -> str:
+        return f" (last poll {when})"
+
+    def status_source_failing(self, failures: int, error: str) -> str:
+        return f"⚠️ {failures} failure(s): {error}"
+
+    def status_source_ok(self, when: str) -> str:
+        return f"✅ OK, {when}"
+
+    def status_source_first_poll(self) -> str:
+        return "⏳ first poll pending"
+
+    def coverage_tip(self) -> Parts:
+        return (
+            t("💡 Check whether your liability insurance covers e-reputation: "),
+            code("/assureur garantie"),
+        )
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

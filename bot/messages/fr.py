@@ -852,6 +852,51 @@ class French:
             parts += [NL, t("• "), code(query)]
         return tuple(parts)
 
+    # --- finA: /statut, /source, /liste, /reglages, /rejoindre, sources' own errors ---
+    def status_intro(
+        self, version: str, adapters: str, started: str, watches: int, mentions: int
+    ) -> Parts:
+        return (
+            b(f"Vigie {version}"),
+            t(f" · adaptateurs : {adapters}"),
+            NL,
+            t(f"Démarré le {started}"),
+            NL,
+            t(f"{watches} nom(s) surveillé(s)"),
+            t(f" · {mentions} avis reçus"),
+        )
+
+    def status_alerts(self, pending: int, sent: int, failed: int) -> Parts:
+        return (
+            t("Alertes : "),
+            t(f"{pending} en attente"),
+            t(f", {sent} envoyées"),
+            t(f", {failed} abandonnées"),
+            NL,
+            b("Sources"),
+        )
+
+    def status_no_source(self) -> Parts:
+        return (t(" : aucune — "), code("/aide source"))
+
+    def status_last_poll(self, when: str) -> str:
+        return f" (dernier passage {when})"
+
+    def status_source_failing(self, failures: int, error: str) -> str:
+        return f"⚠️ {failures} échec(s) : {error}"
+
+    def status_source_ok(self, when: str) -> str:
+        return f"✅ OK, {when}"
+
+    def status_source_first_poll(self) -> str:
+        return "⏳ premier passage à venir"
+
+    def coverage_tip(self) -> Parts:
+        return (
+            t("💡 Vérifiez si votre assurance RCP propose une garantie e-réputation : "),
+            code("/assureur garantie"),
+        )
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
