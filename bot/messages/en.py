@@ -871,6 +871,49 @@ class English:
             code("/assureur garantie"),
         )
 
+    def sources_none(self) -> Parts:
+        return (
+            b("No source yet."),
+            NL,
+            t("Examples: "),
+            NL,
+            code("/source flux https://www.google.com/alerts/feeds/123/456"),
+            NL,
+            code("/source actus 1"),
+            NL,
+            code("/source google Cabinet Dupont Lyon pour 1"),
+        )
+
+    def sources_title(self) -> str:
+        return "The team's sources"
+
+    def sources_failing(self, failures: int, error: str) -> str:
+        return f"    ⚠️ {failures} failure(s): {error}"
+
+    def sources_first_poll(self) -> str:
+        return "    ⏳ first poll pending"
+
+    def sources_remove_hint(self) -> Parts:
+        return (t("Remove: "), code("/source retirer N"))
+
+    def source_already(self) -> Parts:
+        return ("Already followed. See ", code("/source"))
+
+    def source_added(self, label: str) -> Parts:
+        return (
+            "✅ ",
+            "Source added: ",
+            b(label),
+            NL,
+            t(
+                "First poll in a moment: existing items are summarised in one message, then each "
+                "new one arrives as an alert."
+            ),
+        )
+
+    def source_removed(self, number: str) -> str:
+        return f"Source S{number} removed; its mentions are kept."
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

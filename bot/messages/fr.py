@@ -897,6 +897,49 @@ class French:
             code("/assureur garantie"),
         )
 
+    def sources_none(self) -> Parts:
+        return (
+            b("Aucune source pour l'instant."),
+            NL,
+            t("Exemples : "),
+            NL,
+            code("/source flux https://www.google.com/alerts/feeds/123/456"),
+            NL,
+            code("/source actus 1"),
+            NL,
+            code("/source google Cabinet Dupont Lyon pour 1"),
+        )
+
+    def sources_title(self) -> str:
+        return "Sources de l'équipe"
+
+    def sources_failing(self, failures: int, error: str) -> str:
+        return f"    ⚠️ {failures} échec(s) : {error}"
+
+    def sources_first_poll(self) -> str:
+        return "    ⏳ premier passage imminent"
+
+    def sources_remove_hint(self) -> Parts:
+        return (t("Retirer : "), code("/source retirer N"))
+
+    def source_already(self) -> Parts:
+        return ("Cette source est déjà suivie. Voir ", code("/source"))
+
+    def source_added(self, label: str) -> Parts:
+        return (
+            "✅ ",
+            "Source ajoutée : ",
+            b(label),
+            NL,
+            t(
+                "Premier passage dans un instant : les avis déjà en ligne seront résumés en un "
+                "seul message, puis chaque nouvel avis arrivera en alerte."
+            ),
+        )
+
+    def source_removed(self, number: str) -> str:
+        return f"Source S{number} retirée ; ses avis sont conservés."
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
