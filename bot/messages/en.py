@@ -914,6 +914,43 @@ class English:
     def source_removed(self, number: str) -> str:
         return f"Source S{number} removed; its mentions are kept."
 
+    def watch_details(self, practice: bool, details: list[str]) -> str:
+        kind = "practice" if practice else "practitioner"
+        return f" ({kind}{', ' if details else ''}{', '.join(details)})"
+
+    def watch_aliases(self, aliases: tuple[str, ...]) -> str:
+        return " alias: " + ", ".join(aliases)
+
+    def watch_duplicate(self, name: str) -> Parts:
+        return (f"“{name}” is already watched. See ", code("/liste"), ".")
+
+    def watch_added(self, number: int) -> Parts:
+        return ("Added to the watch, no. ", b(str(number)), ": ")
+
+    def watch_add_source(self, number: int) -> Parts:
+        return (
+            "Add a source for this name: ",
+            code(f"/source actus {number}"),
+            " (Google News), or ",
+            code(f"/source google PLACE_ID pour {number}"),
+            ".",
+        )
+
+    def watch_none(self) -> Parts:
+        return (
+            "Nothing watched yet. Example: ",
+            code("/surveiller Dr Marie Dupont, dermatologue, Lyon"),
+        )
+
+    def watch_list_title(self) -> str:
+        return "Watched names"
+
+    def watch_sources(self, label: str | None) -> str:
+        return "    sources: " + (label or "none")
+
+    def watch_removed(self, name: str) -> Parts:
+        return ("Stopped watching ", b(name), ". Its mentions are kept.")
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

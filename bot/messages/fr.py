@@ -940,6 +940,43 @@ class French:
     def source_removed(self, number: str) -> str:
         return f"Source S{number} retirée ; ses avis sont conservés."
 
+    def watch_details(self, practice: bool, details: list[str]) -> str:
+        kind = "cabinet" if practice else "praticien"
+        return f" ({kind}{', ' if details else ''}{', '.join(details)})"
+
+    def watch_aliases(self, aliases: tuple[str, ...]) -> str:
+        return " alias : " + ", ".join(aliases)
+
+    def watch_duplicate(self, name: str) -> Parts:
+        return (f"« {name} » est déjà surveillé. Voir ", code("/liste"), ".")
+
+    def watch_added(self, number: int) -> Parts:
+        return ("Ajouté à la veille, n° ", b(str(number)), " : ")
+
+    def watch_add_source(self, number: int) -> Parts:
+        return (
+            "Ajoutez une source pour ce nom : ",
+            code(f"/source actus {number}"),
+            " (Google Actualités), ou ",
+            code(f"/source google PLACE_ID pour {number}"),
+            ".",
+        )
+
+    def watch_none(self) -> Parts:
+        return (
+            "Aucun nom surveillé pour l'instant. Exemple : ",
+            code("/surveiller Dr Marie Dupont, dermatologue, Lyon"),
+        )
+
+    def watch_list_title(self) -> str:
+        return "Noms surveillés"
+
+    def watch_sources(self, label: str | None) -> str:
+        return "    sources : " + (label or "aucune")
+
+    def watch_removed(self, name: str) -> Parts:
+        return ("Veille arrêtée pour ", b(name), ". Ses avis déjà reçus sont conservés.")
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
