@@ -6,7 +6,7 @@ from datetime import date
 from typing import Protocol
 
 from bot.chat.types import Span
-from bot.models import Flag, Severity
+from bot.models import Flag, Severity, TeamSettings
 
 # A sentence with markup (a command in monospace…): spans and plain strings, in order.
 Parts = tuple[Span | str, ...]
@@ -277,3 +277,9 @@ class Messages(Protocol):
     def watch_list_title(self) -> str: ...
     def watch_sources(self, label: str | None) -> str: ...
     def watch_removed(self, name: str) -> Parts: ...
+
+    def settings_overview(self, s: TeamSettings) -> Parts:
+        """The team's settings, up to « Modifier : » (the example commands follow)."""
+        ...
+
+    def settings_saved(self) -> str: ...

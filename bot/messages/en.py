@@ -6,9 +6,9 @@ from datetime import date
 
 from bot.chat.markup import NL, b, code, link, quote, t
 from bot.chat.types import Span
-from bot.dates import format_date_en
+from bot.dates import DAYS_EN, format_date_en
 from bot.messages.catalogue import Parts
-from bot.models import Flag, Severity
+from bot.models import Flag, Severity, TeamSettings
 
 _FLAGS = {
     Flag.INSULT: "insult",
@@ -950,6 +950,42 @@ class English:
 
     def watch_removed(self, name: str) -> Parts:
         return ("Stopped watching ", b(name), ". Its mentions are kept.")
+
+    def settings_overview(self, s: TeamSettings) -> Parts:
+        missing = "—"
+        p, ins = s.practitioner, s.insurer
+        none = "none"
+        quiet = f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start and s.quiet_end else none
+        return (
+            b(f"Settings of team {s.team_name}"),
+            NL,
+            b("Practitioner"),
+            t(f" : {p.name or missing} · {p.profession or missing} · RPPS {p.rpps or missing}"),
+            NL,
+            t(f"   address : {p.address or missing} · e-mail : "),
+            t(p.email or missing),
+            NL,
+            b("Liability insurer"),
+            t(f" : {ins.name or missing} · {ins.email or missing} · "),
+            t(f"policy {ins.policy or missing}"),
+            NL,
+            t(f"   postal address : {ins.address or missing}"),
+            NL,
+            t(f"   e-reputation cover : {ins.coverage.value}"),
+            NL,
+            b("Quiet hours"),
+            t(f" : {quiet} · "),
+            b("Weekly digest"),
+            t(f" : {DAYS_EN[s.digest_day]} {s.digest_time} · "),
+            b("Language"),
+            t(f" : {s.language}"),
+            NL,
+            NL,
+            t("Change: "),
+        )
+
+    def settings_saved(self) -> str:
+        return "Settings saved."
 
 
 def _en_rating(value: float | None) -> str:

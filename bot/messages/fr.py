@@ -6,9 +6,9 @@ from datetime import date
 
 from bot.chat.markup import NL, b, code, link, quote, t
 from bot.chat.types import Span
-from bot.dates import format_date_fr
+from bot.dates import DAYS_FR, format_date_fr
 from bot.messages.catalogue import Parts
-from bot.models import Flag, Severity
+from bot.models import Flag, Severity, TeamSettings
 
 _FLAGS = {
     Flag.INSULT: "injure",
@@ -976,6 +976,42 @@ class French:
 
     def watch_removed(self, name: str) -> Parts:
         return ("Veille arrêtée pour ", b(name), ". Ses avis déjà reçus sont conservés.")
+
+    def settings_overview(self, s: TeamSettings) -> Parts:
+        missing = "—"
+        p, ins = s.practitioner, s.insurer
+        none = "aucun"
+        quiet = f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start and s.quiet_end else none
+        return (
+            b(f"Réglages de l'équipe {s.team_name}"),
+            NL,
+            b("Praticien"),
+            t(f" : {p.name or missing} · {p.profession or missing} · RPPS {p.rpps or missing}"),
+            NL,
+            t(f"   adresse : {p.address or missing} · e-mail : "),
+            t(p.email or missing),
+            NL,
+            b("Assureur RCP"),
+            t(f" : {ins.name or missing} · {ins.email or missing} · "),
+            t(f"contrat {ins.policy or missing}"),
+            NL,
+            t(f"   adresse postale : {ins.address or missing}"),
+            NL,
+            t(f"   garantie e-réputation : {ins.coverage.value}"),
+            NL,
+            b("Silence"),
+            t(f" : {quiet} · "),
+            b("Résumé hebdomadaire"),
+            t(f" : {DAYS_FR[s.digest_day]} {s.digest_time} · "),
+            b("Langue"),
+            t(f" : {s.language}"),
+            NL,
+            NL,
+            t("Modifier : "),
+        )
+
+    def settings_saved(self) -> str:
+        return "Réglages enregistrés."
 
 
 def _fr_rating(value: float | None) -> str:
