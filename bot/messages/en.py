@@ -987,6 +987,21 @@ class English:
     def settings_saved(self) -> str:
         return "Settings saved."
 
+    def join_done(self, team: str, left: Parts) -> Parts:
+        return (
+            "✅ ",
+            "This chat now receives the alerts of team ",
+            b(team),
+            *left,
+            ".",
+            NL,
+            "To start: ",
+            code("/surveiller Dr Marie Dupont, dermatologue, Lyon"),
+            ", then ",
+            code("/aide"),
+            ".",
+        )
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

@@ -1013,6 +1013,21 @@ class French:
     def settings_saved(self) -> str:
         return "Réglages enregistrés."
 
+    def join_done(self, team: str, left: Parts) -> Parts:
+        return (
+            "✅ ",
+            "Cette conversation reçoit désormais les alertes de l'équipe ",
+            b(team),
+            *left,
+            ".",
+            NL,
+            "Pour commencer : ",
+            code("/surveiller Dr Marie Dupont, dermatologue, Lyon"),
+            ", puis ",
+            code("/aide"),
+            ".",
+        )
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
