@@ -9,7 +9,12 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from bot.messages import Messages
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -21,7 +26,14 @@ _METADATA = {
 
 
 class UnsafeURLError(ValueError):
-    """A URL Vigie refuses to fetch; the message is French and says why."""
+    """A URL Vigie refuses to fetch; the message is French and says why.
+
+    `sentence`, when given, says it in a team's language (`UsageError(exc.sentence)`).
+    """
+
+    def __init__(self, message: str, sentence: Callable[[Messages], str] | None = None) -> None:
+        super().__init__(message)
+        self.sentence = sentence
 
 
 def normalise_address(ip: IPAddress) -> IPAddress:
@@ -82,7 +94,8 @@ async def resolve(host: str, port: int | None = None) -> list[IPAddress]:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise UnsafeURLError(
-            f"Le site « {host} » est introuvable (nom de domaine inconnu)."
+            f"Le site « {host} » est introuvable (nom de domaine inconnu).",
+            lambda say: say.site_not_found(host),
         ) from exc
     addresses: list[IPAddress] = []
     for info in infos:

@@ -92,7 +92,7 @@ async def offer_candidates(ctx: Context, query: str, watch: Watch | None) -> Rep
             found = await search_places(client, config, query)
         await _count_search(ctx)
     except SourceError as exc:
-        return reply(t("⚠️ "), t(exc.message))
+        return reply(t("⚠️ "), t(exc.said_in(ctx.lang)))
     if not found:
         watches = await ctx.services.store.watches.active(ctx.team)
         number = next((n for n, w in enumerate(watches, 1) if w.id == watch.id), 1)

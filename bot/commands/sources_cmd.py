@@ -98,7 +98,7 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
         if kind in ("feed", "page"):
             await check_url(target, allow_private=config.allow_private)
     except (InvalidTargetError, UnsafeURLError) as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(exc.sentence or str(exc)) from exc
     if kind == "page" and selector is None:
         from bot.commands.page_check import schema_org_refusal
 

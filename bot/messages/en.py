@@ -1002,6 +1002,26 @@ class English:
             ".",
         )
 
+    def source_server_error(self, host: str, status: int, wait: str | None) -> str:
+        later = f"in {wait}" if wait is not None else "at the next poll"
+        return f"{host} is having trouble (error {status}): next try {later}."
+
+    def source_internal_network(self, host: str, address: str) -> str:
+        return (
+            f"The site {host} leads to an internal network ({address}): Vigie refuses to "
+            "fetch it. Give the page's public address."
+        )
+
+    def places_search_needs_key(self) -> str:
+        return (
+            "Searching Google listings needs a Places API key: whoever runs the server must "
+            "set VIGIE_GOOGLE_PLACES_API_KEY (see the README, Google section). Meanwhile, give "
+            "the listing's place ID directly."
+        )
+
+    def site_not_found(self, host: str) -> str:
+        return f"The site “{host}” cannot be found (unknown domain name)."
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

@@ -1028,6 +1028,26 @@ class French:
             ".",
         )
 
+    def source_server_error(self, host: str, status: int, wait: str | None) -> str:
+        later = f"dans {wait}" if wait is not None else "au prochain passage"
+        return f"{host} est en difficulté (erreur {status}) : nouvel essai {later}."
+
+    def source_internal_network(self, host: str, address: str) -> str:
+        return (
+            f"Le site {host} mène à un réseau interne ({address}) : Vigie refuse de le "
+            "consulter. Donnez l'adresse publique de la page."
+        )
+
+    def places_search_needs_key(self) -> str:
+        return (
+            "La recherche de fiche Google demande une clé d'API Places : la personne qui gère "
+            "le serveur doit renseigner VIGIE_GOOGLE_PLACES_API_KEY (voir le README, section "
+            "Google). En attendant, donnez directement l'identifiant de lieu (place ID)."
+        )
+
+    def site_not_found(self, host: str) -> str:
+        return f"Le site « {host} » est introuvable (nom de domaine inconnu)."
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"

@@ -428,9 +428,11 @@ def _status_error(url: str, status: int, headers: httpx.Headers, body: bytes) ->
         )
     if status >= 500:
         delay = parse_retry_after(headers.get("retry-after"))
-        later = f"dans {format_delay(delay)}" if delay is not None else "au prochain passage"
+        then = format_delay(delay) if delay is not None else None
+        later = f"dans {then}" if then is not None else "au prochain passage"
         return ServerError(
             f"{host} est en difficulté (erreur {status}) : nouvel essai {later}.",
+            sentence=lambda say: say.source_server_error(host, status, then),
             status=status,
             body=body,
             retry_after_s=delay,

@@ -58,6 +58,7 @@ async def search_places(
             "La recherche de fiche Google demande une clé d'API Places : la personne qui gère "
             "le serveur doit renseigner VIGIE_GOOGLE_PLACES_API_KEY (voir le README, section "
             "Google). En attendant, donnez directement l'identifiant de lieu (place ID).",
+            sentence=lambda say: say.places_search_needs_key(),
             permanent=True,
         )
     url = f"{config.places_api_url.rstrip('/')}/places:searchText"

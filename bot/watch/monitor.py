@@ -217,10 +217,11 @@ class Monitor:
         except SourceError as exc:
             outcome.error = exc.message
             await self._count_calls(row, 1)
+            lang = (await store.teams.settings(row.team_id)).language
             await self._failed(
                 row,
                 source,
-                exc.message,
+                exc.said_in(lang),
                 exc.retry_after_s,
                 exc.permanent,
                 tell_now=isinstance(exc, ConfigError | ConfigAuthError),
