@@ -1022,6 +1022,34 @@ class English:
     def site_not_found(self, host: str) -> str:
         return f"The site “{host}” cannot be found (unknown domain name)."
 
+    def source_timeout(self, host: str, limit: str) -> str:
+        return f"{host} did not answer in time ({limit}). Vigie will retry at the next poll."
+
+    def source_unreachable(self, host: str) -> str:
+        return (
+            f"Cannot reach {host}: connection refused or site offline. "
+            "Vigie will retry at the next poll."
+        )
+
+    def source_rate_limited(self, host: str, wait: str) -> str:
+        return f"{host} asks to slow down (error 429): next try in {wait}."
+
+    def source_page_gone(self, url: str, status: int) -> str:
+        what = "not found" if status == 404 else "deleted"
+        return (
+            f"The page {url} is {what} (error {status}). Check the address, "
+            "or remove this source with /source retirer."
+        )
+
+    def source_forbidden(self, host: str, status: int) -> str:
+        return (
+            f"{host} refuses access to this page (error {status}). "
+            "Vigie only watches public pages, without a login."
+        )
+
+    def source_refused(self, host: str, status: int) -> str:
+        return f"{host} refused the request (error {status}). Check the address."
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

@@ -1048,6 +1048,34 @@ class French:
     def site_not_found(self, host: str) -> str:
         return f"Le site « {host} » est introuvable (nom de domaine inconnu)."
 
+    def source_timeout(self, host: str, limit: str) -> str:
+        return f"{host} n'a pas répondu à temps ({limit}). Vigie réessaiera au prochain passage."
+
+    def source_unreachable(self, host: str) -> str:
+        return (
+            f"Impossible de joindre {host} : connexion refusée ou site hors ligne. "
+            "Vigie réessaiera au prochain passage."
+        )
+
+    def source_rate_limited(self, host: str, wait: str) -> str:
+        return f"{host} demande de ralentir (erreur 429) : nouvel essai dans {wait}."
+
+    def source_page_gone(self, url: str, status: int) -> str:
+        what = "introuvable" if status == 404 else "supprimée"
+        return (
+            f"La page {url} est {what} (erreur {status}). Vérifiez l'adresse, "
+            "ou retirez cette source avec /source retirer."
+        )
+
+    def source_forbidden(self, host: str, status: int) -> str:
+        return (
+            f"{host} refuse l'accès à cette page (erreur {status}). "
+            "Vigie ne surveille que des pages publiques, sans identifiant."
+        )
+
+    def source_refused(self, host: str, status: int) -> str:
+        return f"{host} a refusé la demande (erreur {status}). Vérifiez l'adresse."
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"

@@ -265,7 +265,8 @@ async def fetch(
 def _timeout(url: str, config: SourceConfig) -> FetchTimeoutError:
     return FetchTimeoutError(
         f"{host_of(url)} n'a pas répondu à temps ({format_delay(config.timeout_s)}). "
-        "Vigie réessaiera au prochain passage."
+        "Vigie réessaiera au prochain passage.",
+        sentence=lambda say: say.source_timeout(host_of(url), format_delay(config.timeout_s)),
     )
 
 
@@ -360,7 +361,8 @@ async def _send(
     except httpx.ConnectError as exc:
         raise UnreachableError(
             f"Impossible de joindre {host} : connexion refusée ou site hors ligne. "
-            "Vigie réessaiera au prochain passage."
+            "Vigie réessaiera au prochain passage.",
+            sentence=lambda say: say.source_unreachable(host),
         ) from exc
     except httpx.HTTPError as exc:
         raise UnreachableError(
@@ -422,6 +424,7 @@ def _status_error(url: str, status: int, headers: httpx.Headers, body: bytes) ->
         wait = DEFAULT_RATE_LIMIT_DELAY_S if delay is None else delay
         return RateLimitedError(
             f"{host} demande de ralentir (erreur 429) : nouvel essai dans {format_delay(wait)}.",
+            sentence=lambda say: say.source_rate_limited(host, format_delay(wait)),
             status=status,
             body=body,
             retry_after_s=wait,
@@ -442,6 +445,7 @@ def _status_error(url: str, status: int, headers: httpx.Headers, body: bytes) ->
         return HttpStatusError(
             f"La page {url[:300]} est {what} (erreur {status}). Vérifiez l'adresse, "
             "ou retirez cette source avec /source retirer.",
+            sentence=lambda say: say.source_page_gone(url[:300], status),
             status=status,
             body=body,
             permanent=True,
@@ -450,12 +454,14 @@ def _status_error(url: str, status: int, headers: httpx.Headers, body: bytes) ->
         return HttpStatusError(
             f"{host} refuse l'accès à cette page (erreur {status}). "
             "Vigie ne surveille que des pages publiques, sans identifiant.",
+            sentence=lambda say: say.source_forbidden(host, status),
             status=status,
             body=body,
             permanent=True,
         )
     return HttpStatusError(
         f"{host} a refusé la demande (erreur {status}). Vérifiez l'adresse.",
+        sentence=lambda say: say.source_refused(host, status),
         status=status,
         body=body,
         permanent=True,

@@ -1,0 +1,69 @@
+"""A source's own error is said in the team's language, and in French word for word as before."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from bot.netguard import UnsafeURLError, resolve
+from bot.sources.aiohttp_transport import _internal_network
+from bot.sources.base import SourceConfig, SourceError
+from bot.sources.http import _status_error, _timeout
+from bot.sources.places_search import search_places
+from tests.test_english import FRENCH
+
+URL = "https://reviews.example.org/clinic"
+
+
+def errors() -> list[SourceError]:
+    """One error of each kind the HTTP layer builds with a sentence."""
+    config = SourceConfig()
+    made = [_timeout(URL, config)]
+    for status, headers in (
+        (429, {"retry-after": "120"}),
+        (500, {}),
+        (503, {"retry-after": "30"}),
+        (404, {}),
+        (410, {}),
+        (403, {}),
+        (400, {}),
+    ):
+        made.append(_status_error(URL, status, httpx.Headers(headers), b""))
+    return made
+
+
+@pytest.mark.parametrize("error", errors(), ids=lambda e: type(e).__name__)
+def test_the_french_sentence_is_the_message_and_english_has_no_french(error: SourceError) -> None:
+    assert error.sentence is not None
+    assert error.said_in("fr") == error.message
+    english = error.said_in("en")
+    assert english != error.message
+    assert not FRENCH.search(english.replace("/source retirer", "")), english
+
+
+async def test_the_places_search_without_key_is_said_in_english() -> None:
+    async with httpx.AsyncClient() as client:
+        with pytest.raises(SourceError) as caught:
+            await search_places(client, SourceConfig(places_api_key=None), "Cabinet Dupont Lyon")
+    assert caught.value.said_in("fr") == caught.value.message
+    assert caught.value.said_in("en").startswith("Searching Google listings needs")
+
+
+async def test_an_unknown_site_is_said_in_english() -> None:
+    with pytest.raises(UnsafeURLError) as caught:
+        await resolve("nowhere.invalid")
+    assert caught.value.sentence is not None
+    from bot.messages import messages
+
+    assert caught.value.sentence(messages("fr")) == str(caught.value)
+    assert caught.value.sentence(messages("en")) == (
+        "The site “nowhere.invalid” cannot be found (unknown domain name)."
+    )
+
+
+def test_an_internal_network_is_said_in_english() -> None:
+    from bot.messages import messages
+
+    french = _internal_network("intranet.local", "10.0.0.1", messages("fr"))
+    assert french.startswith("Le site intranet.local mène à un réseau interne (10.0.0.1)")
+    assert "internal network" in _internal_network("intranet.local", "10.0.0.1", messages("en"))
