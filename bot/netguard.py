@@ -10,11 +10,8 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import urlsplit
-
-if TYPE_CHECKING:
-    from bot.messages import Messages
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -28,10 +25,11 @@ _METADATA = {
 class UnsafeURLError(ValueError):
     """A URL Vigie refuses to fetch; the message is French and says why.
 
-    `sentence`, when given, says it in a team's language (`UsageError(exc.sentence)`).
+    `sentence`, when given, says it in a team's language from a `bot.messages.Messages`
+    catalogue (`UsageError(exc.sentence)`); typed `Any` because netguard sits below it.
     """
 
-    def __init__(self, message: str, sentence: Callable[[Messages], str] | None = None) -> None:
+    def __init__(self, message: str, sentence: Callable[[Any], str] | None = None) -> None:
         super().__init__(message)
         self.sentence = sentence
 

@@ -1050,6 +1050,15 @@ class English:
     def source_refused(self, host: str, status: int) -> str:
         return f"{host} refused the request (error {status}). Check the address."
 
+    def poll_unknown_kind(self, kind: str) -> str:
+        return f"unknown source kind: {kind}"
+
+    def poll_unexpected(self, error: str) -> str:
+        return f"unexpected error ({error})"
+
+    def poll_not_recorded(self) -> str:
+        return "internal error while recording"
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

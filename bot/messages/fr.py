@@ -1076,6 +1076,15 @@ class French:
     def source_refused(self, host: str, status: int) -> str:
         return f"{host} a refusé la demande (erreur {status}). Vérifiez l'adresse."
 
+    def poll_unknown_kind(self, kind: str) -> str:
+        return f"type de source inconnu : {kind}"
+
+    def poll_unexpected(self, error: str) -> str:
+        return f"erreur inattendue ({error})"
+
+    def poll_not_recorded(self) -> str:
+        return "erreur interne à l'enregistrement"
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
