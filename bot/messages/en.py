@@ -1059,6 +1059,27 @@ class English:
     def poll_not_recorded(self) -> str:
         return "internal error while recording"
 
+    def listing_which_watch(self) -> str:
+        return "Say for which watched name: “pour N” (see /liste)."
+
+    def listing_need_query(self) -> str:
+        return "Give the practice's name and its city, e.g. Cabinet Dupont Lyon."
+
+    def listing_need_number(self) -> str:
+        return "Give the number of the proposed listing, e.g. /choisir 2."
+
+    def listing_no_search(self) -> str:
+        return "No listing search under way: /source google NAME CITY."
+
+    def listing_number_range(self, count: int) -> str:
+        return f"Choose a number between 1 and {count}."
+
+    def listing_watch_removed(self) -> str:
+        return "The watched name of this search was removed. See /liste."
+
+    def listing_unreadable(self) -> str:
+        return "Unreadable proposal: run /source google NAME CITY again."
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

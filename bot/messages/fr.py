@@ -1085,6 +1085,27 @@ class French:
     def poll_not_recorded(self) -> str:
         return "erreur interne à l'enregistrement"
 
+    def listing_which_watch(self) -> str:
+        return "Précisez pour quel nom surveillé : « pour N » (voir /liste)."
+
+    def listing_need_query(self) -> str:
+        return "Indiquez le nom du cabinet et sa ville, par exemple Cabinet Dupont Lyon."
+
+    def listing_need_number(self) -> str:
+        return "Indiquez le numéro de la fiche proposée, par exemple /choisir 2."
+
+    def listing_no_search(self) -> str:
+        return "Aucune recherche de fiche en cours : /source google NOM VILLE."
+
+    def listing_number_range(self, count: int) -> str:
+        return f"Choisissez un numéro entre 1 et {count}."
+
+    def listing_watch_removed(self) -> str:
+        return "Le nom surveillé de cette recherche a été retiré. Voir /liste."
+
+    def listing_unreadable(self) -> str:
+        return "Proposition illisible : relancez /source google NOM VILLE."
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
