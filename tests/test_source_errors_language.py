@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
 
 from bot.netguard import UnsafeURLError, resolve
 from bot.sources.aiohttp_transport import _internal_network
-from bot.sources.base import SourceConfig, SourceError
+from bot.sources.base import InvalidTargetError, SourceConfig, SourceError
 from bot.sources.http import _status_error, _timeout
 from bot.sources.places_search import search_places
-from tests.test_english import FRENCH
+from tests.test_english import COMMAND, FRENCH
 
 URL = "https://reviews.example.org/clinic"
 
@@ -67,3 +69,28 @@ def test_an_internal_network_is_said_in_english() -> None:
     french = _internal_network("intranet.local", "10.0.0.1", messages("fr"))
     assert french.startswith("Le site intranet.local mène à un réseau interne (10.0.0.1)")
     assert "internal network" in _internal_network("intranet.local", "10.0.0.1", messages("en"))
+
+
+def _typed_wrong() -> list[tuple[str, Callable[[], object]]]:
+    from bot.sources.feed import normalize_url
+    from bot.sources.page import validate_selector
+    from bot.sources.places import parse_place_id
+
+    example = "/source flux https://example.org/feed.xml"
+    return [
+        ("no selector", lambda: validate_selector("")),
+        ("long selector", lambda: validate_selector("a" * 301)),
+        ("bad selector", lambda: validate_selector("[[")),
+        ("not a place id", lambda: parse_place_id("ABC")),
+        ("no address", lambda: normalize_url("", example)),
+        ("long address", lambda: normalize_url("https://example.org/" + "a" * 2001, example)),
+    ]
+
+
+@pytest.mark.parametrize(("case", "call"), _typed_wrong(), ids=[c for c, _ in _typed_wrong()])
+def test_a_mistyped_source_is_said_in_english(case: str, call: Callable[[], object]) -> None:
+    with pytest.raises(InvalidTargetError) as caught:
+        call()
+    assert caught.value.said_in("fr") == caught.value.message, case
+    english = COMMAND.sub("", caught.value.said_in("en"))
+    assert not FRENCH.search(english), english

@@ -70,10 +70,7 @@ async def _watch_for(ctx: Context, watch: Watch | None) -> Watch:
     if len(watches) == 1:
         return watches[0]
     if not watches:
-        raise UsageError(
-            "Ajoutez d'abord le nom à surveiller (/surveiller Cabinet Dupont, Lyon), puis "
-            "cherchez sa fiche."
-        )
+        raise UsageError(lambda say: say.listing_watch_first())
     raise UsageError(lambda say: say.listing_which_watch())
 
 

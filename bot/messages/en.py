@@ -1080,6 +1080,40 @@ class English:
     def listing_unreadable(self) -> str:
         return "Unreadable proposal: run /source google NAME CITY again."
 
+    def listing_watch_first(self) -> str:
+        return (
+            "First add the name to watch (/surveiller Cabinet Dupont, Lyon), then search "
+            "its listing."
+        )
+
+    def selector_missing(self, example: str) -> str:
+        return (
+            "The CSS selector of the items to watch is missing (e.g. .review, "
+            f"article.review or #comments li). Example: {example}"
+        )
+
+    def selector_too_long(self, limit: int) -> str:
+        return f"This CSS selector is too long (over {limit} characters)."
+
+    def selector_invalid(self, selector: str, problem: str, example: str) -> str:
+        return (
+            f"The CSS selector “{selector}” is invalid ({problem}). "
+            f"Valid examples: .review, article.review, #comments li. Example: {example}"
+        )
+
+    def not_a_place_id(self, text: str, example: str) -> str:
+        return (
+            f"“{text}” is not a Google place ID. It looks like ChIJN1t_tDeuEmsRUsoyG83frY4; "
+            "Google's “Place ID Finder” tool gives it from the practice's name. "
+            f"Example: {example}"
+        )
+
+    def address_missing(self, example: str) -> str:
+        return f"The address is missing. Example: {example}"
+
+    def address_too_long(self) -> str:
+        return "This address is too long (over 2,000 characters)."
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

@@ -1106,6 +1106,40 @@ class French:
     def listing_unreadable(self) -> str:
         return "Proposition illisible : relancez /source google NOM VILLE."
 
+    def listing_watch_first(self) -> str:
+        return (
+            "Ajoutez d'abord le nom à surveiller (/surveiller Cabinet Dupont, Lyon), puis "
+            "cherchez sa fiche."
+        )
+
+    def selector_missing(self, example: str) -> str:
+        return (
+            "Il manque le sélecteur CSS des éléments à surveiller (par exemple .avis, "
+            f"article.review ou #commentaires li). Exemple : {example}"
+        )
+
+    def selector_too_long(self, limit: int) -> str:
+        return f"Ce sélecteur CSS est trop long (plus de {limit} caractères)."
+
+    def selector_invalid(self, selector: str, problem: str, example: str) -> str:
+        return (
+            f"Le sélecteur CSS « {selector} » est invalide ({problem}). "
+            f"Exemples valides : .avis, article.review, #commentaires li. Exemple : {example}"
+        )
+
+    def not_a_place_id(self, text: str, example: str) -> str:
+        return (
+            f"« {text} » n'est pas un identifiant de lieu Google (place ID). "
+            "Il ressemble à ChIJN1t_tDeuEmsRUsoyG83frY4 ; l'outil « Place ID Finder » de Google "
+            f"le donne à partir du nom du cabinet. Exemple : {example}"
+        )
+
+    def address_missing(self, example: str) -> str:
+        return f"Il manque l'adresse. Exemple : {example}"
+
+    def address_too_long(self) -> str:
+        return "Cette adresse est trop longue (plus de 2 000 caractères)."
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"

@@ -247,8 +247,8 @@ class ConfigError(SourceError):
 class InvalidTargetError(SourceError):
     """What the team typed for a source cannot work; the message says how to write it."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, permanent=True)
+    def __init__(self, message: str, sentence: Callable[[Messages], str] | None = None) -> None:
+        super().__init__(message, permanent=True, sentence=sentence)
 
 
 class ConfiguredSource:

@@ -70,11 +70,17 @@ def normalize_url(text: str, example: str) -> str:
     """Clean a web address typed in a chat; raise `InvalidTargetError` with an example."""
     url = text.strip().strip("<>").split("|", 1)[0].strip()
     if not url:
-        raise InvalidTargetError(f"Il manque l'adresse. Exemple : {example}")
+        raise InvalidTargetError(
+            f"Il manque l'adresse. Exemple : {example}",
+            lambda say: say.address_missing(example),
+        )
     if "://" not in url:
         url = "https://" + url
     if len(url) > 2000:
-        raise InvalidTargetError("Cette adresse est trop longue (plus de 2 000 caractères).")
+        raise InvalidTargetError(
+            "Cette adresse est trop longue (plus de 2 000 caractères).",
+            lambda say: say.address_too_long(),
+        )
     try:
         netguard.check_scheme(url)
     except netguard.UnsafeURLError as exc:

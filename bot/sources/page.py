@@ -54,17 +54,22 @@ def validate_selector(selector: str | None) -> str:
     if not text:
         raise InvalidTargetError(
             "Il manque le sélecteur CSS des éléments à surveiller (par exemple .avis, "
-            f"article.review ou #commentaires li). Exemple : {_EXAMPLE}"
+            f"article.review ou #commentaires li). Exemple : {_EXAMPLE}",
+            lambda say: say.selector_missing(_EXAMPLE),
         )
     if len(text) > MAX_SELECTOR_CHARS:
-        raise InvalidTargetError("Ce sélecteur CSS est trop long (plus de 300 caractères).")
+        raise InvalidTargetError(
+            "Ce sélecteur CSS est trop long (plus de 300 caractères).",
+            lambda say: say.selector_too_long(MAX_SELECTOR_CHARS),
+        )
     try:
         soupsieve.compile(text)
     except (soupsieve.SelectorSyntaxError, ValueError) as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InvalidTargetError(
             f"Le sélecteur CSS « {text} » est invalide ({first_line}). "
-            f"Exemples valides : .avis, article.review, #commentaires li. Exemple : {_EXAMPLE}"
+            f"Exemples valides : .avis, article.review, #commentaires li. Exemple : {_EXAMPLE}",
+            lambda say: say.selector_invalid(text, first_line, _EXAMPLE),
         ) from exc
     return text
 
