@@ -94,3 +94,22 @@ def test_a_mistyped_source_is_said_in_english(case: str, call: Callable[[], obje
     assert caught.value.said_in("fr") == caught.value.message, case
     english = COMMAND.sub("", caught.value.said_in("en"))
     assert not FRENCH.search(english), english
+
+
+def test_a_too_large_answer_and_a_broken_connection_are_said_in_english() -> None:
+    from bot.messages import messages
+    from bot.sources.http import _connection_failed, _too_large
+
+    for limit in (2 * 1_048_576, 512 * 1024):
+        error = _too_large(URL, limit)
+        assert error.said_in("fr") == error.message
+        assert "exceeds" in error.said_in("en")
+    french = _connection_failed("example.org", "ReadError", True, messages("fr"))
+    assert french == (
+        "La connexion avec example.org a été coupée pendant la lecture (ReadError). "
+        "Vigie réessaiera au prochain passage."
+    )
+    english = _connection_failed("example.org", "ConnectError", False, messages("en"))
+    assert english == (
+        "The connection with example.org failed (ConnectError). Vigie will retry at the next poll."
+    )

@@ -1114,6 +1114,17 @@ class English:
     def address_too_long(self) -> str:
         return "This address is too long (over 2,000 characters)."
 
+    def source_too_large(self, host: str, limit: int) -> str:
+        size = f"{limit / 1_048_576:.0f} MB" if limit >= 1_048_576 else f"{limit // 1024} kB"
+        return (
+            f"The answer of {host} exceeds {size}: Vigie ignores it. "
+            "Watch an RSS feed or a more precise review page instead."
+        )
+
+    def source_connection_failed(self, host: str, error: str, reading: bool) -> str:
+        what = "broke while reading" if reading else "failed"
+        return f"The connection with {host} {what} ({error}). Vigie will retry at the next poll."
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

@@ -1140,6 +1140,17 @@ class French:
     def address_too_long(self) -> str:
         return "Cette adresse est trop longue (plus de 2 000 caractères)."
 
+    def source_too_large(self, host: str, limit: int) -> str:
+        size = f"{limit / 1_048_576:.0f} Mo" if limit >= 1_048_576 else f"{limit // 1024} ko"
+        return (
+            f"La réponse de {host} dépasse {size} : Vigie l'ignore. "
+            "Surveillez plutôt un flux RSS ou une page d'avis plus précise."
+        )
+
+    def source_connection_failed(self, host: str, error: str, reading: bool) -> str:
+        what = "a été coupée pendant la lecture" if reading else "a échoué"
+        return f"La connexion avec {host} {what} ({error}). Vigie réessaiera au prochain passage."
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"

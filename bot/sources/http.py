@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -29,6 +30,9 @@ from bot.sources.base import (
     UnreachableError,
     UnsafeSourceError,
 )
+
+if TYPE_CHECKING:
+    from bot.messages import Messages
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -210,7 +214,7 @@ async def check_address(url: str, config: SourceConfig, *, via: str | None = Non
     try:
         addresses = await netguard.resolve(host)
     except netguard.UnsafeURLError as exc:
-        raise UnreachableError(str(exc)) from exc
+        raise UnreachableError(str(exc), sentence=exc.sentence) from exc
     blocked = _networks(config.blocked_networks)
     for addr in addresses:
         internal = not config.allow_private and not netguard.is_public_address(addr)
@@ -367,7 +371,8 @@ async def _send(
     except httpx.HTTPError as exc:
         raise UnreachableError(
             f"La connexion avec {host} a échoué ({type(exc).__name__}). "
-            "Vigie réessaiera au prochain passage."
+            "Vigie réessaiera au prochain passage.",
+            sentence=functools.partial(_connection_failed, host, type(exc).__name__, False),
         ) from exc
     try:
         status = response.status_code
@@ -387,7 +392,8 @@ async def _send(
     except httpx.HTTPError as exc:
         raise UnreachableError(
             f"La connexion avec {host} a été coupée pendant la lecture ({type(exc).__name__}). "
-            "Vigie réessaiera au prochain passage."
+            "Vigie réessaiera au prochain passage.",
+            sentence=functools.partial(_connection_failed, host, type(exc).__name__, True),
         ) from exc
     finally:
         await response.aclose()
@@ -413,8 +419,14 @@ def _too_large(url: str, limit: int) -> TooLargeError:
     return TooLargeError(
         f"La réponse de {host_of(url)} dépasse {size} : Vigie l'ignore. "
         "Surveillez plutôt un flux RSS ou une page d'avis plus précise.",
+        sentence=lambda say: say.source_too_large(host_of(url), limit),
         permanent=True,
     )
+
+
+def _connection_failed(host: str, error: str, reading: bool, say: Messages) -> str:
+    """A connection that failed (or broke while reading) in a team's language."""
+    return say.source_connection_failed(host, error, reading)
 
 
 def _status_error(url: str, status: int, headers: httpx.Headers, body: bytes) -> HttpStatusError:
