@@ -70,13 +70,18 @@ def check_scheme(url: str) -> str:
     if parts.scheme not in ("http", "https"):
         raise UnsafeURLError(
             "Seules les adresses http:// et https:// sont acceptées "
-            "(exemple : https://www.exemple.fr/avis)."
+            "(exemple : https://www.exemple.fr/avis).",
+            lambda say: say.url_scheme_refused(),
         )
     if not parts.hostname:
-        raise UnsafeURLError("L'adresse n'indique pas de site (exemple : https://www.exemple.fr/).")
+        raise UnsafeURLError(
+            "L'adresse n'indique pas de site (exemple : https://www.exemple.fr/).",
+            lambda say: say.url_without_site(),
+        )
     if parts.username or parts.password:
         raise UnsafeURLError(
-            "Les adresses contenant un identifiant ou un mot de passe sont refusées."
+            "Les adresses contenant un identifiant ou un mot de passe sont refusées.",
+            lambda say: say.url_with_credentials(),
         )
     return parts.hostname
 

@@ -73,6 +73,7 @@ def test_an_internal_network_is_said_in_english() -> None:
 
 def _typed_wrong() -> list[tuple[str, Callable[[], object]]]:
     from bot.sources.feed import normalize_url
+    from bot.sources.news import NewsSource
     from bot.sources.page import validate_selector
     from bot.sources.places import parse_place_id
 
@@ -84,6 +85,10 @@ def _typed_wrong() -> list[tuple[str, Callable[[], object]]]:
         ("not a place id", lambda: parse_place_id("ABC")),
         ("no address", lambda: normalize_url("", example)),
         ("long address", lambda: normalize_url("https://example.org/" + "a" * 2001, example)),
+        ("ftp address", lambda: normalize_url("ftp://example.org/feed", example)),
+        ("address with login", lambda: normalize_url("https://me:pw@example.org/", example)),
+        ("empty news search", lambda: NewsSource(SourceConfig()).normalize('""', None)),
+        ("long news search", lambda: NewsSource(SourceConfig()).normalize("a" * 501, None)),
     ]
 
 

@@ -1125,6 +1125,27 @@ class English:
         what = "broke while reading" if reading else "failed"
         return f"The connection with {host} {what} ({error}). Vigie will retry at the next poll."
 
+    def url_scheme_refused(self) -> str:
+        return "Only http:// and https:// addresses are accepted (e.g. https://www.example.org/reviews)."
+
+    def url_without_site(self) -> str:
+        return "The address names no site (e.g. https://www.example.org/)."
+
+    def url_with_credentials(self) -> str:
+        return "Addresses holding a login or a password are refused."
+
+    def with_example(self, sentence: str, example: str) -> str:
+        return f"{sentence} Example: {example}"
+
+    def news_query_empty(self) -> str:
+        return (
+            "The Google News search is empty. Example: /source actus 1 "
+            "(the watched name's number, as /liste shows it)."
+        )
+
+    def news_query_too_long(self, limit: int) -> str:
+        return f"This search is too long (over {limit} characters)."
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

@@ -1151,6 +1151,30 @@ class French:
         what = "a été coupée pendant la lecture" if reading else "a échoué"
         return f"La connexion avec {host} {what} ({error}). Vigie réessaiera au prochain passage."
 
+    def url_scheme_refused(self) -> str:
+        return (
+            "Seules les adresses http:// et https:// sont acceptées "
+            "(exemple : https://www.exemple.fr/avis)."
+        )
+
+    def url_without_site(self) -> str:
+        return "L'adresse n'indique pas de site (exemple : https://www.exemple.fr/)."
+
+    def url_with_credentials(self) -> str:
+        return "Les adresses contenant un identifiant ou un mot de passe sont refusées."
+
+    def with_example(self, sentence: str, example: str) -> str:
+        return f"{sentence} Exemple : {example}"
+
+    def news_query_empty(self) -> str:
+        return (
+            "La recherche Google Actualités est vide. Exemple : /source actus 1 "
+            "(le numéro du nom surveillé, tel que /liste l'affiche)."
+        )
+
+    def news_query_too_long(self, limit: int) -> str:
+        return f"Cette recherche est trop longue (plus de {limit} caractères)."
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"

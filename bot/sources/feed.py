@@ -84,7 +84,11 @@ def normalize_url(text: str, example: str) -> str:
     try:
         netguard.check_scheme(url)
     except netguard.UnsafeURLError as exc:
-        raise InvalidTargetError(f"{exc} Exemple : {example}") from exc
+        said = exc.sentence
+        raise InvalidTargetError(
+            f"{exc} Exemple : {example}",
+            (lambda say: say.with_example(said(say), example)) if said else None,
+        ) from exc
     return url
 
 
