@@ -118,3 +118,24 @@ def test_a_too_large_answer_and_a_broken_connection_are_said_in_english() -> Non
     assert english == (
         "The connection with example.org failed (ConnectError). Vigie will retry at the next poll."
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (503, b""),
+        (400, b'{"error": {"status": "INVALID_ARGUMENT", "message": "API key not valid."}}'),
+        (403, b'{"error": {"status": "PERMISSION_DENIED", "message": "Billing disabled."}}'),
+        (403, b""),
+        (400, b'{"error": {"status": "INVALID_ARGUMENT", "message": "Bad query."}}'),
+    ],
+)
+def test_a_refused_listing_search_is_said_in_english(status: int, body: bytes) -> None:
+    from bot.sources.base import HttpStatusError
+    from bot.sources.places_search import _search_error
+
+    error = _search_error(HttpStatusError("refused", status=status, body=body))
+    assert error.said_in("fr") == error.message
+    english = error.said_in("en")
+    assert english.startswith("Google") or english.startswith("The Google"), english
+    assert not FRENCH.search(english), english

@@ -1146,6 +1146,32 @@ class English:
     def news_query_too_long(self, limit: int) -> str:
         return f"This search is too long (over {limit} characters)."
 
+    def places_search_unavailable(self, status: int) -> str:
+        return (
+            "Google Places is unavailable or limiting calls for now "
+            f"(error {status}): try again in a few minutes."
+        )
+
+    def places_key_refused(self, google: str | None) -> str:
+        said = f" (Google: {google})" if google else ""
+        return (
+            "The Google Places API key is refused: whoever runs the server must check "
+            "VIGIE_GOOGLE_PLACES_API_KEY and that “Places API (New)” is enabled for this key "
+            f"in the Google Cloud console{said}."
+        )
+
+    def places_search_forbidden(self, google: str | None) -> str:
+        said = f" (Google: {google})" if google else ""
+        return (
+            "Google refuses the search with this key: enable “Places API (New)” and billing "
+            "in the Google Cloud console, or lift the key's restrictions "
+            f"(VIGIE_GOOGLE_PLACES_API_KEY){said}."
+        )
+
+    def places_search_refused(self, status: int, google: str | None) -> str:
+        said = f" (Google: {google})" if google else ""
+        return f"Google Places refused the search (error {status}){said}."
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

@@ -1175,6 +1175,32 @@ class French:
     def news_query_too_long(self, limit: int) -> str:
         return f"Cette recherche est trop longue (plus de {limit} caractères)."
 
+    def places_search_unavailable(self, status: int) -> str:
+        return (
+            "Google Places est indisponible ou limite les appels pour l'instant "
+            f"(erreur {status}) : réessayez dans quelques minutes."
+        )
+
+    def places_key_refused(self, google: str | None) -> str:
+        said = f" (Google : {google})" if google else ""
+        return (
+            "La clé d'API Google Places est refusée : la personne qui gère le serveur doit "
+            "vérifier VIGIE_GOOGLE_PLACES_API_KEY et que « Places API (New) » est activée pour "
+            f"cette clé dans la console Google Cloud{said}."
+        )
+
+    def places_search_forbidden(self, google: str | None) -> str:
+        said = f" (Google : {google})" if google else ""
+        return (
+            "Google refuse la recherche avec cette clé : activez « Places API (New) » et la "
+            "facturation dans la console Google Cloud, ou levez les restrictions de la clé "
+            f"(VIGIE_GOOGLE_PLACES_API_KEY){said}."
+        )
+
+    def places_search_refused(self, status: int, google: str | None) -> str:
+        said = f" (Google : {google})" if google else ""
+        return f"Google Places a refusé la recherche (erreur {status}){said}."
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
