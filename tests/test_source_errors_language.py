@@ -139,3 +139,24 @@ def test_a_refused_listing_search_is_said_in_english(status: int, body: bytes) -
     english = error.said_in("en")
     assert english.startswith("Google") or english.startswith("The Google"), english
     assert not FRENCH.search(english), english
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"  ", "application/rss+xml"),
+        (b'<?xml version="1.0"?><a><b></a>', "application/xml"),
+        (b"<html><body>Bonjour</body></html>", "text/html"),
+    ],
+    ids=["empty", "malformed", "html"],
+)
+def test_an_unreadable_feed_is_said_in_english(body: bytes, content_type: str) -> None:
+    from bot.sources.base import ContentError, SourceSpec
+    from bot.sources.feed import parse_feed
+
+    spec = SourceSpec(1, 1, "feed", URL, None, None)
+    with pytest.raises(ContentError) as caught:
+        parse_feed(body, URL, content_type, spec)
+    assert caught.value.said_in("fr") == caught.value.message
+    english = COMMAND.sub("", caught.value.said_in("en"))
+    assert not FRENCH.search(english), english

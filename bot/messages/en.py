@@ -1172,6 +1172,25 @@ class English:
         said = f" (Google: {google})" if google else ""
         return f"Google Places refused the search (error {status}){said}."
 
+    def feed_empty(self, url: str) -> str:
+        return f"The feed {url} is empty: check the address."
+
+    def feed_unreadable(self, url: str, error: str) -> str:
+        return f"The feed {url} cannot be read ({error})."
+
+    def feed_malformed(self, url: str, detail: str) -> str:
+        return (
+            f"The feed {url} cannot be read ({detail}). Check that the address leads "
+            "to an RSS or Atom feed."
+        )
+
+    def not_a_feed(self, url: str) -> str:
+        return (
+            f"The address {url} does not return an RSS or Atom feed. To watch a web page, "
+            "use: /source page URL SELECTOR "
+            "(e.g. /source page https://example.org/reviews .review)."
+        )
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

@@ -1201,6 +1201,25 @@ class French:
         said = f" (Google : {google})" if google else ""
         return f"Google Places a refusé la recherche (erreur {status}){said}."
 
+    def feed_empty(self, url: str) -> str:
+        return f"Le flux {url} est vide : vérifiez l'adresse."
+
+    def feed_unreadable(self, url: str, error: str) -> str:
+        return f"Le flux {url} est illisible ({error})."
+
+    def feed_malformed(self, url: str, detail: str) -> str:
+        return (
+            f"Le flux {url} est illisible ({detail}). Vérifiez que l'adresse mène "
+            "bien à un flux RSS ou Atom."
+        )
+
+    def not_a_feed(self, url: str) -> str:
+        return (
+            f"L'adresse {url} ne renvoie pas un flux RSS ou Atom. Pour surveiller une "
+            "page web, utilisez : /source page URL SÉLECTEUR (exemple : "
+            "/source page https://exemple.fr/avis .avis)."
+        )
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
