@@ -160,3 +160,18 @@ def test_an_unreadable_feed_is_said_in_english(body: bytes, content_type: str) -
     assert caught.value.said_in("fr") == caught.value.message
     english = COMMAND.sub("", caught.value.said_in("en"))
     assert not FRENCH.search(english), english
+
+
+def test_a_page_that_cannot_be_read_is_said_in_english() -> None:
+    from bot.messages import messages
+    from bot.sources.page import _not_a_page, _unreadable_page
+
+    assert _not_a_page(URL, "image/png", messages("fr")) == (
+        f"L'adresse {URL} ne renvoie pas une page web (image/png). "
+        "Donnez l'adresse de la page qui affiche les avis."
+    )
+    assert "does not return a web page" in _not_a_page(URL, "image/png", messages("en"))
+    assert _unreadable_page(URL, "ParserError", messages("fr")) == (
+        f"La page {URL} est illisible (ParserError)."
+    )
+    assert "cannot be read" in _unreadable_page(URL, "ParserError", messages("en"))

@@ -1191,6 +1191,22 @@ class English:
             "(e.g. /source page https://example.org/reviews .review)."
         )
 
+    def not_a_page(self, url: str, content_type: str) -> str:
+        return (
+            f"The address {url} does not return a web page ({content_type}). "
+            "Give the address of the page that shows the reviews."
+        )
+
+    def page_unreadable(self, url: str, error: str) -> str:
+        return f"The page {url} cannot be read ({error})."
+
+    def selector_finds_nothing(self, selector: str, url: str, example: str) -> str:
+        return (
+            f"The selector “{selector}” finds no element on {url}. The page may have changed "
+            "its layout, or be drawn by JavaScript. Check the selector. "
+            f"Example: {example}"
+        )
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

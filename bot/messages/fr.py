@@ -1220,6 +1220,22 @@ class French:
             "/source page https://exemple.fr/avis .avis)."
         )
 
+    def not_a_page(self, url: str, content_type: str) -> str:
+        return (
+            f"L'adresse {url} ne renvoie pas une page web "
+            f"({content_type}). Donnez l'adresse de la page qui affiche les avis."
+        )
+
+    def page_unreadable(self, url: str, error: str) -> str:
+        return f"La page {url} est illisible ({error})."
+
+    def selector_finds_nothing(self, selector: str, url: str, example: str) -> str:
+        return (
+            f"Le sélecteur « {selector} » ne trouve aucun élément sur {url}. La page a "
+            "peut-être changé de présentation, ou s'affiche par JavaScript. Vérifiez le "
+            f"sélecteur. Exemple : {example}"
+        )
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"
