@@ -175,3 +175,21 @@ def test_a_page_that_cannot_be_read_is_said_in_english() -> None:
         f"La page {URL} est illisible (ParserError)."
     )
     assert "cannot be read" in _unreadable_page(URL, "ParserError", messages("en"))
+
+
+def test_an_internal_address_and_bad_json_are_said_in_english() -> None:
+    from bot.messages import messages
+    from bot.sources.http import _address_internal, _not_json
+
+    fr, en = messages("fr"), messages("en")
+    assert _address_internal("http://10.0.0.1/", None, "10.0.0.1", fr) == (
+        "L'adresse http://10.0.0.1/ mène à un réseau interne (10.0.0.1) : Vigie refuse de la "
+        "consulter. Donnez l'adresse publique de la page."
+    )
+    assert _address_internal("http://10.0.0.1/", "example.org", "10.0.0.1", en).startswith(
+        "example.org redirects to http://10.0.0.1/, which leads to an internal network"
+    )
+    assert _not_json("example.org", "Expecting value", fr) == (
+        "La réponse de example.org n'est pas du JSON lisible (Expecting value)."
+    )
+    assert not FRENCH.search(_not_json("example.org", "Expecting value", en))

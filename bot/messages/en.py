@@ -1207,6 +1207,16 @@ class English:
             f"Example: {example}"
         )
 
+    def address_internal(self, url: str, via: str | None, address: str) -> str:
+        where = f"{via} redirects to {url}, which" if via else f"The address {url}"
+        return (
+            f"{where} leads to an internal network ({address}): Vigie refuses to fetch it. "
+            "Give the page's public address."
+        )
+
+    def not_json(self, host: str, problem: str) -> str:
+        return f"The answer of {host} is not readable JSON ({problem})."
+
 
 def _en_rating(value: float | None) -> str:
     return f"{value:.1f}★" if value is not None else "—"

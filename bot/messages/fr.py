@@ -1236,6 +1236,16 @@ class French:
             f"sélecteur. Exemple : {example}"
         )
 
+    def address_internal(self, url: str, via: str | None, address: str) -> str:
+        where = f"{via} redirige vers {url}, qui" if via else f"L'adresse {url}"
+        return (
+            f"{where} mène à un réseau interne ({address}) : Vigie refuse de la consulter. "
+            "Donnez l'adresse publique de la page."
+        )
+
+    def not_json(self, host: str, problem: str) -> str:
+        return f"La réponse de {host} n'est pas du JSON lisible ({problem})."
+
 
 def _fr_rating(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + "★" if value is not None else "—"

@@ -100,8 +100,10 @@ class HttpResponse:
         try:
             return json.loads(self.body)
         except ValueError as exc:
+            problem = str(exc)
             raise ContentError(
-                f"La réponse de {host_of(self.url)} n'est pas du JSON lisible ({exc}).",
+                f"La réponse de {host_of(self.url)} n'est pas du JSON lisible ({problem}).",
+                sentence=functools.partial(_not_json, host_of(self.url), problem),
             ) from exc
 
 
@@ -224,6 +226,9 @@ async def check_address(url: str, config: SourceConfig, *, via: str | None = Non
                 f"{where} mène à un réseau interne ({addr}) : Vigie refuse de la consulter. "
                 "Donnez l'adresse publique de la page.",
                 permanent=True,
+                sentence=functools.partial(
+                    _address_internal, url, host_of(via) if via else None, str(addr)
+                ),
             )
 
 
@@ -478,3 +483,13 @@ def _status_error(url: str, status: int, headers: httpx.Headers, body: bytes) ->
         body=body,
         permanent=True,
     )
+
+
+def _address_internal(url: str, via: str | None, address: str, say: Messages) -> str:
+    """« This address leads to an internal network » in a team's language."""
+    return say.address_internal(url, via, address)
+
+
+def _not_json(host: str, problem: str, say: Messages) -> str:
+    """« The answer is not readable JSON » in a team's language."""
+    return say.not_json(host, problem)
