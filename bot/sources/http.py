@@ -374,11 +374,7 @@ async def _send(
             sentence=lambda say: say.source_unreachable(host),
         ) from exc
     except httpx.HTTPError as exc:
-        raise UnreachableError(
-            f"La connexion avec {host} a échoué ({type(exc).__name__}). "
-            "Vigie réessaiera au prochain passage.",
-            sentence=functools.partial(_connection_failed, host, type(exc).__name__, False),
-        ) from exc
+        raise _broken(host, exc, reading=False) from exc
     try:
         status = response.status_code
         if status in REDIRECT_STATUSES or status == 304:
@@ -395,11 +391,7 @@ async def _send(
     except httpx.DecodingError as exc:
         raise ContentError(f"La réponse compressée de {host} est illisible ({exc}).") from exc
     except httpx.HTTPError as exc:
-        raise UnreachableError(
-            f"La connexion avec {host} a été coupée pendant la lecture ({type(exc).__name__}). "
-            "Vigie réessaiera au prochain passage.",
-            sentence=functools.partial(_connection_failed, host, type(exc).__name__, True),
-        ) from exc
+        raise _broken(host, exc, reading=True) from exc
     finally:
         await response.aclose()
 
@@ -426,6 +418,16 @@ def _too_large(url: str, limit: int) -> TooLargeError:
         "Surveillez plutôt un flux RSS ou une page d'avis plus précise.",
         sentence=lambda say: say.source_too_large(host_of(url), limit),
         permanent=True,
+    )
+
+
+def _broken(host: str, exc: httpx.HTTPError, *, reading: bool) -> UnreachableError:
+    """A connection that failed, or broke while reading the answer (`reading`)."""
+    error = type(exc).__name__
+    what = "a été coupée pendant la lecture" if reading else "a échoué"
+    return UnreachableError(
+        f"La connexion avec {host} {what} ({error}). Vigie réessaiera au prochain passage.",
+        sentence=functools.partial(_connection_failed, host, error, reading),
     )
 
 
