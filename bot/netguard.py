@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -21,7 +23,15 @@ _METADATA = {
 
 
 class UnsafeURLError(ValueError):
-    """A URL Vigie refuses to fetch; the message is French and says why."""
+    """A URL Vigie refuses to fetch; the message is French and says why.
+
+    `sentence`, when given, says it in a team's language from a `bot.messages.Messages`
+    catalogue (`UsageError(exc.sentence)`); typed `Any` because netguard sits below it.
+    """
+
+    def __init__(self, message: str, sentence: Callable[[Any], str] | None = None) -> None:
+        super().__init__(message)
+        self.sentence = sentence
 
 
 def normalise_address(ip: IPAddress) -> IPAddress:
@@ -60,13 +70,18 @@ def check_scheme(url: str) -> str:
     if parts.scheme not in ("http", "https"):
         raise UnsafeURLError(
             "Seules les adresses http:// et https:// sont acceptées "
-            "(exemple : https://www.exemple.fr/avis)."
+            "(exemple : https://www.exemple.fr/avis).",
+            lambda say: say.url_scheme_refused(),
         )
     if not parts.hostname:
-        raise UnsafeURLError("L'adresse n'indique pas de site (exemple : https://www.exemple.fr/).")
+        raise UnsafeURLError(
+            "L'adresse n'indique pas de site (exemple : https://www.exemple.fr/).",
+            lambda say: say.url_without_site(),
+        )
     if parts.username or parts.password:
         raise UnsafeURLError(
-            "Les adresses contenant un identifiant ou un mot de passe sont refusées."
+            "Les adresses contenant un identifiant ou un mot de passe sont refusées.",
+            lambda say: say.url_with_credentials(),
         )
     return parts.hostname
 
@@ -82,7 +97,8 @@ async def resolve(host: str, port: int | None = None) -> list[IPAddress]:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise UnsafeURLError(
-            f"Le site « {host} » est introuvable (nom de domaine inconnu)."
+            f"Le site « {host} » est introuvable (nom de domaine inconnu).",
+            lambda say: say.site_not_found(host),
         ) from exc
     addresses: list[IPAddress] = []
     for info in infos:

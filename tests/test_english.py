@@ -30,8 +30,6 @@ FRENCH = re.compile(
 COMMAND = re.compile(r"(?<!\w)/[a-z]+[^\n]*")
 # Words quoted in English text are data: a review's words, a typed value, a command word.
 QUOTED = re.compile(r"“[^”]*”")
-# Said by bot/sources, which has no catalogue yet: a source's own error messages (documented).
-NOT_YET = ("127.0.0.1 est en difficulté", "Le site ", "La recherche de fiche Google")
 # What a team's own data may contain in any language: names, cities, specialties, commands.
 DATA = ("Marie Dupont", "Dupont", "dermatologue", "Lyon", "Cabinet Test", "MACSF")
 
@@ -43,8 +41,6 @@ def french_in(reply: Reply) -> list[str]:
         if span.style in (SpanStyle.CODE, SpanStyle.QUOTE):
             continue
         text = QUOTED.sub("", COMMAND.sub("", span.text))
-        if any(text.startswith(known) for known in NOT_YET):
-            continue
         for data in DATA:
             text = text.replace(data, "")
         found += [f"{m.group(0)!r} in {span.text!r}" for m in FRENCH.finditer(text)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.chat.markup import NL, b, code, reply
+from bot.chat.markup import reply
 from bot.chat.types import Reply
 from bot.commands.args import fold
 from bot.commands.base import Command, Context, UsageError
@@ -65,26 +65,8 @@ async def rejoindre(ctx: Context, args: str) -> Reply:
         command = f"/rejoindre {normalise_code(raw)} confirmer"
         return reply(*say.join_confirm_move(leaving.team_name, joining.team_name, command))
     settings = await store.teams.settings(team_id)
-    return reply(
-        "✅ ",
-        ctx.tr(
-            "Cette conversation reçoit désormais les alertes de l'équipe ",
-            "This chat now receives the alerts of team ",
-        ),
-        b(settings.team_name),
-        *(
-            say.join_left(left)
-            if (left := await _previous_name(ctx, result.previous_team_id))
-            else ()
-        ),
-        ".",
-        NL,
-        ctx.tr("Pour commencer : ", "To start: "),
-        code("/surveiller Dr Marie Dupont, dermatologue, Lyon"),
-        ctx.tr(", puis ", ", then "),
-        code("/aide"),
-        ".",
-    )
+    left = await _previous_name(ctx, result.previous_team_id)
+    return reply(*say.join_done(settings.team_name, say.join_left(left) if left else ()))
 
 
 async def _previous_name(ctx: Context, team_id: int | None) -> str:

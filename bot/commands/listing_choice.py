@@ -70,11 +70,8 @@ async def _watch_for(ctx: Context, watch: Watch | None) -> Watch:
     if len(watches) == 1:
         return watches[0]
     if not watches:
-        raise UsageError(
-            "Ajoutez d'abord le nom à surveiller (/surveiller Cabinet Dupont, Lyon), puis "
-            "cherchez sa fiche."
-        )
-    raise UsageError("Précisez pour quel nom surveillé : « pour N » (voir /liste).")
+        raise UsageError(lambda say: say.listing_watch_first())
+    raise UsageError(lambda say: say.listing_which_watch())
 
 
 async def offer_candidates(ctx: Context, query: str, watch: Watch | None) -> Reply:
@@ -83,7 +80,7 @@ async def offer_candidates(ctx: Context, query: str, watch: Watch | None) -> Rep
 
     query = " ".join(query.split())
     if len(query) < 3:
-        raise UsageError("Indiquez le nom du cabinet et sa ville, par exemple Cabinet Dupont Lyon.")
+        raise UsageError(lambda say: say.listing_need_query())
     watch = await _watch_for(ctx, watch)
     say = messages(ctx.lang)
     config = source_config(ctx.services)
@@ -92,7 +89,7 @@ async def offer_candidates(ctx: Context, query: str, watch: Watch | None) -> Rep
             found = await search_places(client, config, query)
         await _count_search(ctx)
     except SourceError as exc:
-        return reply(t("⚠️ "), t(exc.message))
+        return reply(t("⚠️ "), t(exc.said_in(ctx.lang)))
     if not found:
         watches = await ctx.services.store.watches.active(ctx.team)
         number = next((n for n, w in enumerate(watches, 1) if w.id == watch.id), 1)
@@ -122,10 +119,10 @@ async def choisir(ctx: Context, args: str) -> Reply:
 
     match = _CHOICE.match(args)
     if not match:
-        raise UsageError("Indiquez le numéro de la fiche proposée, par exemple /choisir 2.")
+        raise UsageError(lambda say: say.listing_need_number())
     searches = await asyncio.to_thread(_load, _path(ctx))
     if not searches:
-        raise UsageError("Aucune recherche de fiche en cours : /source google NOM VILLE.")
+        raise UsageError(lambda say: say.listing_no_search())
     wanted = int(match.group(1)) if match.group(1) else None
     search = next((s for s in searches if s.get("id") == wanted), None) if wanted else searches[-1]
     if search is None:
@@ -134,15 +131,15 @@ async def choisir(ctx: Context, args: str) -> Reply:
     number = int(match.group(2))
     if not isinstance(candidates, list) or not 1 <= number <= len(candidates):
         count = len(candidates) if isinstance(candidates, list) else 0
-        raise UsageError(f"Choisissez un numéro entre 1 et {count}.")
+        raise UsageError(lambda say: say.listing_number_range(count))
     chosen = candidates[number - 1]
     watch_id = search.get("watch_id")
     watch = await ctx.services.store.watches.get(watch_id) if isinstance(watch_id, int) else None
     if watch is None or watch.team_id != ctx.team or not isinstance(chosen, dict):
-        raise UsageError("Le nom surveillé de cette recherche a été retiré. Voir /liste.")
+        raise UsageError(lambda say: say.listing_watch_removed())
     place_id = chosen.get("place_id")
     if not isinstance(place_id, str):
-        raise UsageError("Proposition illisible : relancez /source google NOM VILLE.")
+        raise UsageError(lambda say: say.listing_unreadable())
     return await add_checked(ctx, "places", place_id, None, watch)
 
 

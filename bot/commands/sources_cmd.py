@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.markup import NL, b, parts, reply, t
 from bot.chat.types import Reply, Span
 from bot.commands.args import fold, split_first
 from bot.commands.base import Command, Context, UsageError
@@ -42,21 +42,12 @@ def _split_for(text: str) -> tuple[str, str | None]:
 async def _listing(ctx: Context) -> Reply:
     store = ctx.services.store
     rows = await store.sources.active(ctx.team)
+    say = messages(ctx.lang)
     if not rows:
-        return reply(
-            b(ctx.tr("Aucune source pour l'instant.", "No source yet.")),
-            NL,
-            t(ctx.tr("Exemples : ", "Examples: ")),
-            NL,
-            code("/source flux https://www.google.com/alerts/feeds/123/456"),
-            NL,
-            code("/source actus 1"),
-            NL,
-            code("/source google Cabinet Dupont Lyon pour 1"),
-        )
+        return reply(*say.sources_none())
     watches = {w.id: w for w in await store.watches.active(ctx.team)}
     tz = ctx.services.settings.tz
-    spans: list[Span] = [b(ctx.tr("Sources de l'équipe", "The team's sources")), NL]
+    spans: list[Span] = [b(say.sources_title()), NL]
     for number, row in enumerate(rows, 1):
         spec = SourceSpec(row.id, row.team_id, row.kind, row.target, row.selector, row.watch_id)
         label = describe(spec)
@@ -65,16 +56,14 @@ async def _listing(ctx: Context) -> Reply:
         if owner:
             spans.append(t(f" → {owner.display}"))
         if row.consecutive_failures:
-            spans += [
-                NL,
-                t(f"    ⚠️ {row.consecutive_failures} échec(s) : {(row.last_error or '')[:150]}"),
-            ]
+            error = (row.last_error or "")[:150]
+            spans += [NL, t(say.sources_failing(row.consecutive_failures, error))]
         elif row.last_success_at:
             spans += [NL, t("    ✅ " + format_datetime(row.last_success_at, ctx.lang, tz))]
         else:
-            spans += [NL, t("    ⏳ " + ctx.tr("premier passage imminent", "first poll pending"))]
+            spans += [NL, t(say.sources_first_poll())]
         spans.append(NL)
-    spans += [t(ctx.tr("Retirer : ", "Remove: ")), code("/source retirer N")]
+    spans += parts(say.sources_remove_hint())
     return reply(*spans)
 
 
@@ -109,7 +98,7 @@ async def _add(ctx: Context, kind: str, rest: str) -> Reply:
         if kind in ("feed", "page"):
             await check_url(target, allow_private=config.allow_private)
     except (InvalidTargetError, UnsafeURLError) as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(exc.sentence or str(exc)) from exc
     if kind == "page" and selector is None:
         from bot.commands.page_check import schema_org_refusal
 
@@ -130,9 +119,7 @@ async def add_checked(
 
     source = build_source(kind, source_config(services))
     if await store.sources.find(ctx.team, kind, target, selector) is not None:
-        return reply(
-            ctx.tr("Cette source est déjà suivie. Voir ", "Already followed. See "), code("/source")
-        )
+        return reply(*messages(ctx.lang).source_already())
     try:
         source_id = await store.sources.add(
             ctx.team,
@@ -148,20 +135,7 @@ async def add_checked(
     if monitor is not None:
         monitor.wake()
     spec = SourceSpec(source_id, ctx.team, kind, target, selector, watch.id if watch else None)
-    return reply(
-        "✅ ",
-        ctx.tr("Source ajoutée : ", "Source added: "),
-        b(source.describe(spec)),
-        NL,
-        t(
-            ctx.tr(
-                "Premier passage dans un instant : les avis déjà en ligne seront résumés en un "
-                "seul message, puis chaque nouvel avis arrivera en alerte.",
-                "First poll in a moment: existing items are summarised in one message, then each "
-                "new one arrives as an alert.",
-            )
-        ),
-    )
+    return reply(*messages(ctx.lang).source_added(source.describe(spec)))
 
 
 async def _remove(ctx: Context, ref: str) -> Reply:
@@ -172,8 +146,7 @@ async def _remove(ctx: Context, ref: str) -> Reply:
         raise UsageError(lambda say: say.need_source_number(len(rows)))
     row = rows[int(ref) - 1]
     await store.sources.remove(ctx.team, row.id)
-    return reply(ctx.tr(f"Source S{ref} retirée ; ses avis sont conservés.",
-                        f"Source S{ref} removed; its mentions are kept."))  # fmt: skip
+    return reply(messages(ctx.lang).source_removed(ref))
 
 
 async def source(ctx: Context, args: str) -> Reply:

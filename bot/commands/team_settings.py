@@ -6,12 +6,13 @@ import re
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from bot.chat.markup import NL, b, code, reply, t
+from bot.chat.markup import NL, code, parts, reply, t
 from bot.chat.types import Reply, Span
 from bot.commands.args import fold, key_values, split_first
 from bot.commands.base import Command, Context, UsageError
 from bot.commands.wave_settings import wave_settings
 from bot.dates import DAYS_EN, DAYS_FR
+from bot.messages import messages
 from bot.models import Coverage, Insurer, Practitioner, TeamSettings
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$", re.ASCII)
@@ -83,38 +84,8 @@ def _apply(
 
 def show(s: TeamSettings, lang: str) -> list[Span]:
     """The team's settings, with the commands that change them."""
-    en = lang == "en"
-    missing = "—"
-    p, ins = s.practitioner, s.insurer
-    days = DAYS_EN if en else DAYS_FR
-    none = "none" if en else "aucun"
-    quiet = f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start and s.quiet_end else none
     return [
-        b(f"Settings of team {s.team_name}" if en else f"Réglages de l'équipe {s.team_name}"),
-        NL,
-        b("Practitioner" if en else "Praticien"),
-        t(f" : {p.name or missing} · {p.profession or missing} · RPPS {p.rpps or missing}"),
-        NL,
-        t(f"   {'address' if en else 'adresse'} : {p.address or missing} · e-mail : "),
-        t(p.email or missing),
-        NL,
-        b("Liability insurer" if en else "Assureur RCP"),
-        t(f" : {ins.name or missing} · {ins.email or missing} · "),
-        t(f"{'policy' if en else 'contrat'} {ins.policy or missing}"),
-        NL,
-        t(f"   {'postal address' if en else 'adresse postale'} : {ins.address or missing}"),
-        NL,
-        t(f"   {'e-reputation cover' if en else 'garantie e-réputation'} : {ins.coverage.value}"),
-        NL,
-        b("Quiet hours" if en else "Silence"),
-        t(f" : {quiet} · "),
-        b("Weekly digest" if en else "Résumé hebdomadaire"),
-        t(f" : {days[s.digest_day]} {s.digest_time} · "),
-        b("Language" if en else "Langue"),
-        t(f" : {s.language}"),
-        NL,
-        NL,
-        t("Change: " if en else "Modifier : "),
+        *parts(messages(lang).settings_overview(s)),
         code('/reglages praticien nom="Dr Marie Dupont" profession=dermatologue rpps=10001234567'),
         NL,
         code(
@@ -157,11 +128,11 @@ async def reglages(ctx: Context, args: str) -> Reply:
         if word in ("aucun", "off", "non", "none"):
             updated = replace(current, quiet_start=None, quiet_end=None)
         else:
-            parts = re.split(r"\s*[-–à]\s*|\s+", rest.strip(), maxsplit=1)
-            if len(parts) != 2:
+            bounds = re.split(r"\s*[-–à]\s*|\s+", rest.strip(), maxsplit=1)
+            if len(bounds) != 2:
                 raise UsageError(lambda say: say.need_quiet_hours())
             updated = replace(
-                current, quiet_start=parse_time(parts[0]), quiet_end=parse_time(parts[1])
+                current, quiet_start=parse_time(bounds[0]), quiet_end=parse_time(bounds[1])
             )
     elif section in ("resume", "digest", "bilan"):
         day_word, time_part = split_first(rest)
@@ -181,7 +152,7 @@ async def reglages(ctx: Context, args: str) -> Reply:
     else:
         raise UsageError(lambda say: say.unknown_settings_section(section[:30]))
     await store.teams.save_settings(updated)
-    saved = "Settings saved." if updated.language == "en" else "Réglages enregistrés."
+    saved = messages(updated.language).settings_saved()
     return reply("✅ ", saved, NL, *show(updated, updated.language))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.chat.markup import NL, b, code, i, reply, t
+from bot.chat.markup import NL, b, i, reply, t
 from bot.chat.types import Reply, Span
 from bot.commands.args import fold
 from bot.commands.base import Command, Context, UsageError
@@ -101,12 +101,10 @@ def describe(watch: Watch, lang: str) -> list[Span]:
     """A watch on one line: bold name, then specialty, city, aliases."""
     parts: list[Span] = [b(watch.display)]
     details = [d for d in (watch.specialty, watch.city) if d]
-    kind = "cabinet" if watch.kind is WatchKind.PRACTICE else "praticien"
-    if lang == "en":
-        kind = "practice" if watch.kind is WatchKind.PRACTICE else "practitioner"
-    parts.append(t(f" ({kind}{', ' if details else ''}{', '.join(details)})"))
+    say = messages(lang)
+    parts.append(t(say.watch_details(watch.kind is WatchKind.PRACTICE, details)))
     if watch.aliases:
-        parts.append(i(" alias : " + ", ".join(watch.aliases)))
+        parts.append(i(say.watch_aliases(watch.aliases)))
     return parts
 
 
@@ -152,27 +150,15 @@ async def surveiller(ctx: Context, args: str) -> Reply:
     except CapReached as full:
         return reply(*messages(ctx.lang).watch_cap_reached(full.cap))
     except DuplicateWatch:
-        return reply(
-            ctx.tr(f"« {name} » est déjà surveillé. Voir ", f"“{name}” is already watched. See "),
-            code("/liste"),
-            ".",
-        )
+        return reply(*messages(ctx.lang).watch_duplicate(name))
     await ctx.services.watchlist_changed()
     number = len(await ctx.services.store.watches.active(ctx.team))
+    say = messages(ctx.lang)
     return reply(
-        ctx.tr("Ajouté à la veille, n° ", "Added to the watch, no. "),
-        b(str(number)),
-        " : ",
+        *say.watch_added(number),
         *describe(watch, ctx.lang),
         NL,
-        ctx.tr(
-            "Ajoutez une source pour ce nom : ",
-            "Add a source for this name: ",
-        ),
-        code(f"/source actus {number}"),
-        ctx.tr(" (Google Actualités), ou ", " (Google News), or "),
-        code(f"/source google PLACE_ID pour {number}"),
-        ".",
+        *say.watch_add_source(number),
     )
 
 
@@ -181,14 +167,10 @@ async def liste(ctx: Context, args: str) -> Reply:
     store = ctx.services.store
     watches = await store.watches.active(ctx.team)
     if not watches:
-        return reply(
-            ctx.tr(
-                "Aucun nom surveillé pour l'instant. Exemple : ", "Nothing watched yet. Example: "
-            ),
-            code("/surveiller Dr Marie Dupont, dermatologue, Lyon"),
-        )
+        return reply(*messages(ctx.lang).watch_none())
     sources = await store.sources.active(ctx.team)
-    spans: list[Span] = [b(ctx.tr("Noms surveillés", "Watched names")), NL]
+    say = messages(ctx.lang)
+    spans: list[Span] = [b(say.watch_list_title()), NL]
     for number, watch in enumerate(watches, 1):
         spans += [t(f"{number}. "), *describe(watch, ctx.lang)]
         own = [s for s in sources if s.watch_id == watch.id]
@@ -196,7 +178,7 @@ async def liste(ctx: Context, args: str) -> Reply:
         label = ", ".join(f"S{sources.index(s) + 1} {s.kind}" for s in own + shared)
         spans += [
             NL,
-            t("    " + ctx.tr("sources : ", "sources: ") + (label or ctx.tr("aucune", "none"))),
+            t(say.watch_sources(label)),
             NL,
         ]
     return reply(*spans)
@@ -207,11 +189,7 @@ async def retirer(ctx: Context, args: str) -> Reply:
     watch = await watch_by_ref(ctx, args)
     await ctx.services.store.watches.remove(ctx.team, watch.id)
     await ctx.services.watchlist_changed()
-    return reply(
-        ctx.tr("Veille arrêtée pour ", "Stopped watching "),
-        b(watch.display),
-        ctx.tr(". Ses avis déjà reçus sont conservés.", ". Its mentions are kept."),
-    )
+    return reply(*messages(ctx.lang).watch_removed(watch.display))
 
 
 COMMANDS = (

@@ -8,9 +8,9 @@ from typing import Any
 
 from bot.chat.markup import NL, b, code, link, quote, t
 from bot.chat.types import Span
-from bot.dates import PARIS, as_utc, format_date_en
+from bot.dates import DAYS_EN, PARIS, as_utc, format_date_en
 from bot.messages.catalogue import CaptureOutcome, Parts
-from bot.models import Flag, Severity
+from bot.models import Flag, Severity, TeamSettings
 
 _FLAGS = {
     Flag.INSULT: "insult",
@@ -1063,6 +1063,397 @@ class English:
 
     def reply_text_too_long(self, length: int, limit: int) -> str:
         return f"Reply too long ({length} characters, {limit} at most on Google)."
+
+    # --- finA: /statut, /source, /liste, /reglages, /rejoindre, sources' own errors ---
+    def status_intro(
+        self, version: str, adapters: str, started: str, watches: int, mentions: int
+    ) -> Parts:
+        return (
+            b(f"Vigie {version}"),
+            t(f" · adapters : {adapters}"),
+            NL,
+            t(f"Started {started}"),
+            NL,
+            t(f"{watches} watched name(s)"),
+            t(f" · {mentions} mentions"),
+        )
+
+    def status_alerts(self, pending: int, sent: int, failed: int) -> Parts:
+        return (
+            t("Alerts: "),
+            t(f"{pending} pending"),
+            t(f", {sent} sent"),
+            t(f", {failed} given up"),
+            NL,
+            b("Sources"),
+        )
+
+    def status_no_source(self) -> Parts:
+        return (t(": none — "), code("/aide source"))
+
+    def status_last_poll(self, when: str) -> str:
+        return f" (last poll {when})"
+
+    def status_source_failing(self, failures: int, error: str) -> str:
+        return f"⚠️ {failures} failure(s): {error}"
+
+    def status_source_ok(self, when: str) -> str:
+        return f"✅ OK, {when}"
+
+    def status_source_first_poll(self) -> str:
+        return "⏳ first poll pending"
+
+    def coverage_tip(self) -> Parts:
+        return (
+            t("💡 Check whether your liability insurance covers e-reputation: "),
+            code("/assureur garantie"),
+        )
+
+    def sources_none(self) -> Parts:
+        return (
+            b("No source yet."),
+            NL,
+            t("Examples: "),
+            NL,
+            code("/source flux https://www.google.com/alerts/feeds/123/456"),
+            NL,
+            code("/source actus 1"),
+            NL,
+            code("/source google Cabinet Dupont Lyon pour 1"),
+        )
+
+    def sources_title(self) -> str:
+        return "The team's sources"
+
+    def sources_failing(self, failures: int, error: str) -> str:
+        return f"    ⚠️ {failures} failure(s): {error}"
+
+    def sources_first_poll(self) -> str:
+        return "    ⏳ first poll pending"
+
+    def sources_remove_hint(self) -> Parts:
+        return (t("Remove: "), code("/source retirer N"))
+
+    def source_already(self) -> Parts:
+        return ("Already followed. See ", code("/source"))
+
+    def source_added(self, label: str) -> Parts:
+        return (
+            "✅ ",
+            "Source added: ",
+            b(label),
+            NL,
+            t(
+                "First poll in a moment: existing items are summarised in one message, then each "
+                "new one arrives as an alert."
+            ),
+        )
+
+    def source_removed(self, number: str) -> str:
+        return f"Source S{number} removed; its mentions are kept."
+
+    def watch_details(self, practice: bool, details: list[str]) -> str:
+        kind = "practice" if practice else "practitioner"
+        return f" ({kind}{', ' if details else ''}{', '.join(details)})"
+
+    def watch_aliases(self, aliases: tuple[str, ...]) -> str:
+        return " alias: " + ", ".join(aliases)
+
+    def watch_duplicate(self, name: str) -> Parts:
+        return (f"“{name}” is already watched. See ", code("/liste"), ".")
+
+    def watch_added(self, number: int) -> Parts:
+        return ("Added to the watch, no. ", b(str(number)), ": ")
+
+    def watch_add_source(self, number: int) -> Parts:
+        return (
+            "Add a source for this name: ",
+            code(f"/source actus {number}"),
+            " (Google News), or ",
+            code(f"/source google PLACE_ID pour {number}"),
+            ".",
+        )
+
+    def watch_none(self) -> Parts:
+        return (
+            "Nothing watched yet. Example: ",
+            code("/surveiller Dr Marie Dupont, dermatologue, Lyon"),
+        )
+
+    def watch_list_title(self) -> str:
+        return "Watched names"
+
+    def watch_sources(self, label: str | None) -> str:
+        return "    sources: " + (label or "none")
+
+    def watch_removed(self, name: str) -> Parts:
+        return ("Stopped watching ", b(name), ". Its mentions are kept.")
+
+    def settings_overview(self, s: TeamSettings) -> Parts:
+        missing = "—"
+        p, ins = s.practitioner, s.insurer
+        none = "none"
+        quiet = f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start and s.quiet_end else none
+        return (
+            b(f"Settings of team {s.team_name}"),
+            NL,
+            b("Practitioner"),
+            t(f" : {p.name or missing} · {p.profession or missing} · RPPS {p.rpps or missing}"),
+            NL,
+            t(f"   address : {p.address or missing} · e-mail : "),
+            t(p.email or missing),
+            NL,
+            b("Liability insurer"),
+            t(f" : {ins.name or missing} · {ins.email or missing} · "),
+            t(f"policy {ins.policy or missing}"),
+            NL,
+            t(f"   postal address : {ins.address or missing}"),
+            NL,
+            t(f"   e-reputation cover : {ins.coverage.value}"),
+            NL,
+            b("Quiet hours"),
+            t(f" : {quiet} · "),
+            b("Weekly digest"),
+            t(f" : {DAYS_EN[s.digest_day]} {s.digest_time} · "),
+            b("Language"),
+            t(f" : {s.language}"),
+            NL,
+            NL,
+            t("Change: "),
+        )
+
+    def settings_saved(self) -> str:
+        return "Settings saved."
+
+    def join_done(self, team: str, left: Parts) -> Parts:
+        return (
+            "✅ ",
+            "This chat now receives the alerts of team ",
+            b(team),
+            *left,
+            ".",
+            NL,
+            "To start: ",
+            code("/surveiller Dr Marie Dupont, dermatologue, Lyon"),
+            ", then ",
+            code("/aide"),
+            ".",
+        )
+
+    def source_server_error(self, host: str, status: int, wait: str | None) -> str:
+        later = f"in {wait}" if wait is not None else "at the next poll"
+        return f"{host} is having trouble (error {status}): next try {later}."
+
+    def source_internal_network(self, host: str, address: str) -> str:
+        return (
+            f"The site {host} leads to an internal network ({address}): Vigie refuses to "
+            "fetch it. Give the page's public address."
+        )
+
+    def places_search_needs_key(self) -> str:
+        return (
+            "Searching Google listings needs a Places API key: whoever runs the server must "
+            "set VIGIE_GOOGLE_PLACES_API_KEY (see the README, Google section). Meanwhile, give "
+            "the listing's place ID directly."
+        )
+
+    def site_not_found(self, host: str) -> str:
+        return f"The site “{host}” cannot be found (unknown domain name)."
+
+    def source_timeout(self, host: str, limit: str) -> str:
+        return f"{host} did not answer in time ({limit}). Vigie will retry at the next poll."
+
+    def source_unreachable(self, host: str) -> str:
+        return (
+            f"Cannot reach {host}: connection refused or site offline. "
+            "Vigie will retry at the next poll."
+        )
+
+    def source_rate_limited(self, host: str, wait: str) -> str:
+        return f"{host} asks to slow down (error 429): next try in {wait}."
+
+    def source_page_gone(self, url: str, status: int) -> str:
+        what = "not found" if status == 404 else "deleted"
+        return (
+            f"The page {url} is {what} (error {status}). Check the address, "
+            "or remove this source with /source retirer."
+        )
+
+    def source_forbidden(self, host: str, status: int) -> str:
+        return (
+            f"{host} refuses access to this page (error {status}). "
+            "Vigie only watches public pages, without a login."
+        )
+
+    def source_refused(self, host: str, status: int) -> str:
+        return f"{host} refused the request (error {status}). Check the address."
+
+    def poll_unknown_kind(self, kind: str) -> str:
+        return f"unknown source kind: {kind}"
+
+    def poll_unexpected(self, error: str) -> str:
+        return f"unexpected error ({error})"
+
+    def poll_not_recorded(self) -> str:
+        return "internal error while recording"
+
+    def listing_which_watch(self) -> str:
+        return "Say for which watched name: “pour N” (see /liste)."
+
+    def listing_need_query(self) -> str:
+        return "Give the practice's name and its city, e.g. Cabinet Dupont Lyon."
+
+    def listing_need_number(self) -> str:
+        return "Give the number of the proposed listing, e.g. /choisir 2."
+
+    def listing_no_search(self) -> str:
+        return "No listing search under way: /source google NAME CITY."
+
+    def listing_number_range(self, count: int) -> str:
+        return f"Choose a number between 1 and {count}."
+
+    def listing_watch_removed(self) -> str:
+        return "The watched name of this search was removed. See /liste."
+
+    def listing_unreadable(self) -> str:
+        return "Unreadable proposal: run /source google NAME CITY again."
+
+    def listing_watch_first(self) -> str:
+        return (
+            "First add the name to watch (/surveiller Cabinet Dupont, Lyon), then search "
+            "its listing."
+        )
+
+    def selector_missing(self, example: str) -> str:
+        return (
+            "The CSS selector of the items to watch is missing (e.g. .review, "
+            f"article.review or #comments li). Example: {example}"
+        )
+
+    def selector_too_long(self, limit: int) -> str:
+        return f"This CSS selector is too long (over {limit} characters)."
+
+    def selector_invalid(self, selector: str, problem: str, example: str) -> str:
+        return (
+            f"The CSS selector “{selector}” is invalid ({problem}). "
+            f"Valid examples: .review, article.review, #comments li. Example: {example}"
+        )
+
+    def not_a_place_id(self, text: str, example: str) -> str:
+        return (
+            f"“{text}” is not a Google place ID. It looks like ChIJN1t_tDeuEmsRUsoyG83frY4; "
+            "Google's “Place ID Finder” tool gives it from the practice's name. "
+            f"Example: {example}"
+        )
+
+    def address_missing(self, example: str) -> str:
+        return f"The address is missing. Example: {example}"
+
+    def address_too_long(self) -> str:
+        return "This address is too long (over 2,000 characters)."
+
+    def source_too_large(self, host: str, limit: int) -> str:
+        size = f"{limit / 1_048_576:.0f} MB" if limit >= 1_048_576 else f"{limit // 1024} kB"
+        return (
+            f"The answer of {host} exceeds {size}: Vigie ignores it. "
+            "Watch an RSS feed or a more precise review page instead."
+        )
+
+    def source_connection_failed(self, host: str, error: str, reading: bool) -> str:
+        what = "broke while reading" if reading else "failed"
+        return f"The connection with {host} {what} ({error}). Vigie will retry at the next poll."
+
+    def url_scheme_refused(self) -> str:
+        return "Only http:// and https:// addresses are accepted (e.g. https://www.example.org/reviews)."
+
+    def url_without_site(self) -> str:
+        return "The address names no site (e.g. https://www.example.org/)."
+
+    def url_with_credentials(self) -> str:
+        return "Addresses holding a login or a password are refused."
+
+    def with_example(self, sentence: str, example: str) -> str:
+        return f"{sentence} Example: {example}"
+
+    def news_query_empty(self) -> str:
+        return (
+            "The Google News search is empty. Example: /source actus 1 "
+            "(the watched name's number, as /liste shows it)."
+        )
+
+    def news_query_too_long(self, limit: int) -> str:
+        return f"This search is too long (over {limit} characters)."
+
+    def places_search_unavailable(self, status: int) -> str:
+        return (
+            "Google Places is unavailable or limiting calls for now "
+            f"(error {status}): try again in a few minutes."
+        )
+
+    def places_key_refused(self, google: str | None) -> str:
+        said = f" (Google: {google})" if google else ""
+        return (
+            "The Google Places API key is refused: whoever runs the server must check "
+            "VIGIE_GOOGLE_PLACES_API_KEY and that “Places API (New)” is enabled for this key "
+            f"in the Google Cloud console{said}."
+        )
+
+    def places_search_forbidden(self, google: str | None) -> str:
+        said = f" (Google: {google})" if google else ""
+        return (
+            "Google refuses the search with this key: enable “Places API (New)” and billing "
+            "in the Google Cloud console, or lift the key's restrictions "
+            f"(VIGIE_GOOGLE_PLACES_API_KEY){said}."
+        )
+
+    def places_search_refused(self, status: int, google: str | None) -> str:
+        said = f" (Google: {google})" if google else ""
+        return f"Google Places refused the search (error {status}){said}."
+
+    def feed_empty(self, url: str) -> str:
+        return f"The feed {url} is empty: check the address."
+
+    def feed_unreadable(self, url: str, error: str) -> str:
+        return f"The feed {url} cannot be read ({error})."
+
+    def feed_malformed(self, url: str, detail: str) -> str:
+        return (
+            f"The feed {url} cannot be read ({detail}). Check that the address leads "
+            "to an RSS or Atom feed."
+        )
+
+    def not_a_feed(self, url: str) -> str:
+        return (
+            f"The address {url} does not return an RSS or Atom feed. To watch a web page, "
+            "use: /source page URL SELECTOR "
+            "(e.g. /source page https://example.org/reviews .review)."
+        )
+
+    def not_a_page(self, url: str, content_type: str) -> str:
+        return (
+            f"The address {url} does not return a web page ({content_type}). "
+            "Give the address of the page that shows the reviews."
+        )
+
+    def page_unreadable(self, url: str, error: str) -> str:
+        return f"The page {url} cannot be read ({error})."
+
+    def selector_finds_nothing(self, selector: str, url: str, example: str) -> str:
+        return (
+            f"The selector “{selector}” finds no element on {url}. The page may have changed "
+            "its layout, or be drawn by JavaScript. Check the selector. "
+            f"Example: {example}"
+        )
+
+    def address_internal(self, url: str, via: str | None, address: str) -> str:
+        where = f"{via} redirects to {url}, which" if via else f"The address {url}"
+        return (
+            f"{where} leads to an internal network ({address}): Vigie refuses to fetch it. "
+            "Give the page's public address."
+        )
+
+    def not_json(self, host: str, problem: str) -> str:
+        return f"The answer of {host} is not readable JSON ({problem})."
 
 
 def _en_rating(value: float | None) -> str:

@@ -8,9 +8,9 @@ from typing import Any
 
 from bot.chat.markup import NL, b, code, link, quote, t
 from bot.chat.types import Span
-from bot.dates import format_capture_time, format_date_fr
+from bot.dates import DAYS_FR, format_capture_time, format_date_fr
 from bot.messages.catalogue import CaptureOutcome, Parts
-from bot.models import Flag, Severity
+from bot.models import Flag, Severity, TeamSettings
 
 _FLAGS = {
     Flag.INSULT: "injure",
@@ -1058,6 +1058,400 @@ class French:
 
     def reply_text_too_long(self, length: int, limit: int) -> str:
         return f"Réponse trop longue ({length} caractères, {limit} au plus sur Google)."
+
+    # --- finA: /statut, /source, /liste, /reglages, /rejoindre, sources' own errors ---
+    def status_intro(
+        self, version: str, adapters: str, started: str, watches: int, mentions: int
+    ) -> Parts:
+        return (
+            b(f"Vigie {version}"),
+            t(f" · adaptateurs : {adapters}"),
+            NL,
+            t(f"Démarré le {started}"),
+            NL,
+            t(f"{watches} nom(s) surveillé(s)"),
+            t(f" · {mentions} avis reçus"),
+        )
+
+    def status_alerts(self, pending: int, sent: int, failed: int) -> Parts:
+        return (
+            t("Alertes : "),
+            t(f"{pending} en attente"),
+            t(f", {sent} envoyées"),
+            t(f", {failed} abandonnées"),
+            NL,
+            b("Sources"),
+        )
+
+    def status_no_source(self) -> Parts:
+        return (t(" : aucune — "), code("/aide source"))
+
+    def status_last_poll(self, when: str) -> str:
+        return f" (dernier passage {when})"
+
+    def status_source_failing(self, failures: int, error: str) -> str:
+        return f"⚠️ {failures} échec(s) : {error}"
+
+    def status_source_ok(self, when: str) -> str:
+        return f"✅ OK, {when}"
+
+    def status_source_first_poll(self) -> str:
+        return "⏳ premier passage à venir"
+
+    def coverage_tip(self) -> Parts:
+        return (
+            t("💡 Vérifiez si votre assurance RCP propose une garantie e-réputation : "),
+            code("/assureur garantie"),
+        )
+
+    def sources_none(self) -> Parts:
+        return (
+            b("Aucune source pour l'instant."),
+            NL,
+            t("Exemples : "),
+            NL,
+            code("/source flux https://www.google.com/alerts/feeds/123/456"),
+            NL,
+            code("/source actus 1"),
+            NL,
+            code("/source google Cabinet Dupont Lyon pour 1"),
+        )
+
+    def sources_title(self) -> str:
+        return "Sources de l'équipe"
+
+    def sources_failing(self, failures: int, error: str) -> str:
+        return f"    ⚠️ {failures} échec(s) : {error}"
+
+    def sources_first_poll(self) -> str:
+        return "    ⏳ premier passage imminent"
+
+    def sources_remove_hint(self) -> Parts:
+        return (t("Retirer : "), code("/source retirer N"))
+
+    def source_already(self) -> Parts:
+        return ("Cette source est déjà suivie. Voir ", code("/source"))
+
+    def source_added(self, label: str) -> Parts:
+        return (
+            "✅ ",
+            "Source ajoutée : ",
+            b(label),
+            NL,
+            t(
+                "Premier passage dans un instant : les avis déjà en ligne seront résumés en un "
+                "seul message, puis chaque nouvel avis arrivera en alerte."
+            ),
+        )
+
+    def source_removed(self, number: str) -> str:
+        return f"Source S{number} retirée ; ses avis sont conservés."
+
+    def watch_details(self, practice: bool, details: list[str]) -> str:
+        kind = "cabinet" if practice else "praticien"
+        return f" ({kind}{', ' if details else ''}{', '.join(details)})"
+
+    def watch_aliases(self, aliases: tuple[str, ...]) -> str:
+        return " alias : " + ", ".join(aliases)
+
+    def watch_duplicate(self, name: str) -> Parts:
+        return (f"« {name} » est déjà surveillé. Voir ", code("/liste"), ".")
+
+    def watch_added(self, number: int) -> Parts:
+        return ("Ajouté à la veille, n° ", b(str(number)), " : ")
+
+    def watch_add_source(self, number: int) -> Parts:
+        return (
+            "Ajoutez une source pour ce nom : ",
+            code(f"/source actus {number}"),
+            " (Google Actualités), ou ",
+            code(f"/source google PLACE_ID pour {number}"),
+            ".",
+        )
+
+    def watch_none(self) -> Parts:
+        return (
+            "Aucun nom surveillé pour l'instant. Exemple : ",
+            code("/surveiller Dr Marie Dupont, dermatologue, Lyon"),
+        )
+
+    def watch_list_title(self) -> str:
+        return "Noms surveillés"
+
+    def watch_sources(self, label: str | None) -> str:
+        return "    sources : " + (label or "aucune")
+
+    def watch_removed(self, name: str) -> Parts:
+        return ("Veille arrêtée pour ", b(name), ". Ses avis déjà reçus sont conservés.")
+
+    def settings_overview(self, s: TeamSettings) -> Parts:
+        missing = "—"
+        p, ins = s.practitioner, s.insurer
+        none = "aucun"
+        quiet = f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start and s.quiet_end else none
+        return (
+            b(f"Réglages de l'équipe {s.team_name}"),
+            NL,
+            b("Praticien"),
+            t(f" : {p.name or missing} · {p.profession or missing} · RPPS {p.rpps or missing}"),
+            NL,
+            t(f"   adresse : {p.address or missing} · e-mail : "),
+            t(p.email or missing),
+            NL,
+            b("Assureur RCP"),
+            t(f" : {ins.name or missing} · {ins.email or missing} · "),
+            t(f"contrat {ins.policy or missing}"),
+            NL,
+            t(f"   adresse postale : {ins.address or missing}"),
+            NL,
+            t(f"   garantie e-réputation : {ins.coverage.value}"),
+            NL,
+            b("Silence"),
+            t(f" : {quiet} · "),
+            b("Résumé hebdomadaire"),
+            t(f" : {DAYS_FR[s.digest_day]} {s.digest_time} · "),
+            b("Langue"),
+            t(f" : {s.language}"),
+            NL,
+            NL,
+            t("Modifier : "),
+        )
+
+    def settings_saved(self) -> str:
+        return "Réglages enregistrés."
+
+    def join_done(self, team: str, left: Parts) -> Parts:
+        return (
+            "✅ ",
+            "Cette conversation reçoit désormais les alertes de l'équipe ",
+            b(team),
+            *left,
+            ".",
+            NL,
+            "Pour commencer : ",
+            code("/surveiller Dr Marie Dupont, dermatologue, Lyon"),
+            ", puis ",
+            code("/aide"),
+            ".",
+        )
+
+    def source_server_error(self, host: str, status: int, wait: str | None) -> str:
+        later = f"dans {wait}" if wait is not None else "au prochain passage"
+        return f"{host} est en difficulté (erreur {status}) : nouvel essai {later}."
+
+    def source_internal_network(self, host: str, address: str) -> str:
+        return (
+            f"Le site {host} mène à un réseau interne ({address}) : Vigie refuse de le "
+            "consulter. Donnez l'adresse publique de la page."
+        )
+
+    def places_search_needs_key(self) -> str:
+        return (
+            "La recherche de fiche Google demande une clé d'API Places : la personne qui gère "
+            "le serveur doit renseigner VIGIE_GOOGLE_PLACES_API_KEY (voir le README, section "
+            "Google). En attendant, donnez directement l'identifiant de lieu (place ID)."
+        )
+
+    def site_not_found(self, host: str) -> str:
+        return f"Le site « {host} » est introuvable (nom de domaine inconnu)."
+
+    def source_timeout(self, host: str, limit: str) -> str:
+        return f"{host} n'a pas répondu à temps ({limit}). Vigie réessaiera au prochain passage."
+
+    def source_unreachable(self, host: str) -> str:
+        return (
+            f"Impossible de joindre {host} : connexion refusée ou site hors ligne. "
+            "Vigie réessaiera au prochain passage."
+        )
+
+    def source_rate_limited(self, host: str, wait: str) -> str:
+        return f"{host} demande de ralentir (erreur 429) : nouvel essai dans {wait}."
+
+    def source_page_gone(self, url: str, status: int) -> str:
+        what = "introuvable" if status == 404 else "supprimée"
+        return (
+            f"La page {url} est {what} (erreur {status}). Vérifiez l'adresse, "
+            "ou retirez cette source avec /source retirer."
+        )
+
+    def source_forbidden(self, host: str, status: int) -> str:
+        return (
+            f"{host} refuse l'accès à cette page (erreur {status}). "
+            "Vigie ne surveille que des pages publiques, sans identifiant."
+        )
+
+    def source_refused(self, host: str, status: int) -> str:
+        return f"{host} a refusé la demande (erreur {status}). Vérifiez l'adresse."
+
+    def poll_unknown_kind(self, kind: str) -> str:
+        return f"type de source inconnu : {kind}"
+
+    def poll_unexpected(self, error: str) -> str:
+        return f"erreur inattendue ({error})"
+
+    def poll_not_recorded(self) -> str:
+        return "erreur interne à l'enregistrement"
+
+    def listing_which_watch(self) -> str:
+        return "Précisez pour quel nom surveillé : « pour N » (voir /liste)."
+
+    def listing_need_query(self) -> str:
+        return "Indiquez le nom du cabinet et sa ville, par exemple Cabinet Dupont Lyon."
+
+    def listing_need_number(self) -> str:
+        return "Indiquez le numéro de la fiche proposée, par exemple /choisir 2."
+
+    def listing_no_search(self) -> str:
+        return "Aucune recherche de fiche en cours : /source google NOM VILLE."
+
+    def listing_number_range(self, count: int) -> str:
+        return f"Choisissez un numéro entre 1 et {count}."
+
+    def listing_watch_removed(self) -> str:
+        return "Le nom surveillé de cette recherche a été retiré. Voir /liste."
+
+    def listing_unreadable(self) -> str:
+        return "Proposition illisible : relancez /source google NOM VILLE."
+
+    def listing_watch_first(self) -> str:
+        return (
+            "Ajoutez d'abord le nom à surveiller (/surveiller Cabinet Dupont, Lyon), puis "
+            "cherchez sa fiche."
+        )
+
+    def selector_missing(self, example: str) -> str:
+        return (
+            "Il manque le sélecteur CSS des éléments à surveiller (par exemple .avis, "
+            f"article.review ou #commentaires li). Exemple : {example}"
+        )
+
+    def selector_too_long(self, limit: int) -> str:
+        return f"Ce sélecteur CSS est trop long (plus de {limit} caractères)."
+
+    def selector_invalid(self, selector: str, problem: str, example: str) -> str:
+        return (
+            f"Le sélecteur CSS « {selector} » est invalide ({problem}). "
+            f"Exemples valides : .avis, article.review, #commentaires li. Exemple : {example}"
+        )
+
+    def not_a_place_id(self, text: str, example: str) -> str:
+        return (
+            f"« {text} » n'est pas un identifiant de lieu Google (place ID). "
+            "Il ressemble à ChIJN1t_tDeuEmsRUsoyG83frY4 ; l'outil « Place ID Finder » de Google "
+            f"le donne à partir du nom du cabinet. Exemple : {example}"
+        )
+
+    def address_missing(self, example: str) -> str:
+        return f"Il manque l'adresse. Exemple : {example}"
+
+    def address_too_long(self) -> str:
+        return "Cette adresse est trop longue (plus de 2 000 caractères)."
+
+    def source_too_large(self, host: str, limit: int) -> str:
+        size = f"{limit / 1_048_576:.0f} Mo" if limit >= 1_048_576 else f"{limit // 1024} ko"
+        return (
+            f"La réponse de {host} dépasse {size} : Vigie l'ignore. "
+            "Surveillez plutôt un flux RSS ou une page d'avis plus précise."
+        )
+
+    def source_connection_failed(self, host: str, error: str, reading: bool) -> str:
+        what = "a été coupée pendant la lecture" if reading else "a échoué"
+        return f"La connexion avec {host} {what} ({error}). Vigie réessaiera au prochain passage."
+
+    def url_scheme_refused(self) -> str:
+        return (
+            "Seules les adresses http:// et https:// sont acceptées "
+            "(exemple : https://www.exemple.fr/avis)."
+        )
+
+    def url_without_site(self) -> str:
+        return "L'adresse n'indique pas de site (exemple : https://www.exemple.fr/)."
+
+    def url_with_credentials(self) -> str:
+        return "Les adresses contenant un identifiant ou un mot de passe sont refusées."
+
+    def with_example(self, sentence: str, example: str) -> str:
+        return f"{sentence} Exemple : {example}"
+
+    def news_query_empty(self) -> str:
+        return (
+            "La recherche Google Actualités est vide. Exemple : /source actus 1 "
+            "(le numéro du nom surveillé, tel que /liste l'affiche)."
+        )
+
+    def news_query_too_long(self, limit: int) -> str:
+        return f"Cette recherche est trop longue (plus de {limit} caractères)."
+
+    def places_search_unavailable(self, status: int) -> str:
+        return (
+            "Google Places est indisponible ou limite les appels pour l'instant "
+            f"(erreur {status}) : réessayez dans quelques minutes."
+        )
+
+    def places_key_refused(self, google: str | None) -> str:
+        said = f" (Google : {google})" if google else ""
+        return (
+            "La clé d'API Google Places est refusée : la personne qui gère le serveur doit "
+            "vérifier VIGIE_GOOGLE_PLACES_API_KEY et que « Places API (New) » est activée pour "
+            f"cette clé dans la console Google Cloud{said}."
+        )
+
+    def places_search_forbidden(self, google: str | None) -> str:
+        said = f" (Google : {google})" if google else ""
+        return (
+            "Google refuse la recherche avec cette clé : activez « Places API (New) » et la "
+            "facturation dans la console Google Cloud, ou levez les restrictions de la clé "
+            f"(VIGIE_GOOGLE_PLACES_API_KEY){said}."
+        )
+
+    def places_search_refused(self, status: int, google: str | None) -> str:
+        said = f" (Google : {google})" if google else ""
+        return f"Google Places a refusé la recherche (erreur {status}){said}."
+
+    def feed_empty(self, url: str) -> str:
+        return f"Le flux {url} est vide : vérifiez l'adresse."
+
+    def feed_unreadable(self, url: str, error: str) -> str:
+        return f"Le flux {url} est illisible ({error})."
+
+    def feed_malformed(self, url: str, detail: str) -> str:
+        return (
+            f"Le flux {url} est illisible ({detail}). Vérifiez que l'adresse mène "
+            "bien à un flux RSS ou Atom."
+        )
+
+    def not_a_feed(self, url: str) -> str:
+        return (
+            f"L'adresse {url} ne renvoie pas un flux RSS ou Atom. Pour surveiller une "
+            "page web, utilisez : /source page URL SÉLECTEUR (exemple : "
+            "/source page https://exemple.fr/avis .avis)."
+        )
+
+    def not_a_page(self, url: str, content_type: str) -> str:
+        return (
+            f"L'adresse {url} ne renvoie pas une page web "
+            f"({content_type}). Donnez l'adresse de la page qui affiche les avis."
+        )
+
+    def page_unreadable(self, url: str, error: str) -> str:
+        return f"La page {url} est illisible ({error})."
+
+    def selector_finds_nothing(self, selector: str, url: str, example: str) -> str:
+        return (
+            f"Le sélecteur « {selector} » ne trouve aucun élément sur {url}. La page a "
+            "peut-être changé de présentation, ou s'affiche par JavaScript. Vérifiez le "
+            f"sélecteur. Exemple : {example}"
+        )
+
+    def address_internal(self, url: str, via: str | None, address: str) -> str:
+        where = f"{via} redirige vers {url}, qui" if via else f"L'adresse {url}"
+        return (
+            f"{where} mène à un réseau interne ({address}) : Vigie refuse de la consulter. "
+            "Donnez l'adresse publique de la page."
+        )
+
+    def not_json(self, host: str, problem: str) -> str:
+        return f"La réponse de {host} n'est pas du JSON lisible ({problem})."
 
 
 def _fr_rating(value: float | None) -> str:

@@ -8,6 +8,7 @@ import ipaddress
 import socket
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING
 
 import aiohttp
 import httpx
@@ -17,6 +18,9 @@ from yarl import URL
 
 from bot import netguard
 from bot.sources.base import UnsafeSourceError
+
+if TYPE_CHECKING:
+    from bot.messages import Messages
 
 CHUNK_BYTES = 64 * 1024
 
@@ -62,6 +66,7 @@ class GuardedResolver(AbstractResolver):
                 raise UnsafeSourceError(
                     f"Le site {host} mène à un réseau interne ({addr}) : Vigie refuse de le "
                     "consulter. Donnez l'adresse publique de la page.",
+                    sentence=functools.partial(_internal_network, host, str(addr)),
                     permanent=True,
                 )
         return results
@@ -69,6 +74,11 @@ class GuardedResolver(AbstractResolver):
     async def close(self) -> None:
         """Release the inner resolver."""
         await self._inner.close()
+
+
+def _internal_network(host: str, address: str, say: Messages) -> str:
+    """« The site leads to an internal network » in a team's language."""
+    return say.source_internal_network(host, address)
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):

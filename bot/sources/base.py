@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import httpx
 
+    from bot.messages import Messages
     from bot.models import Mention
 
 DEFAULT_USER_AGENT = "Vigie/0.1 (veille e-reputation de cabinet de sante)"
@@ -168,15 +170,23 @@ class SourceError(Exception):
         retry_after_s: float | None = None,
         permanent: bool = False,
         status: int | None = None,
+        sentence: Callable[[Messages], str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.retry_after_s = retry_after_s
         self.permanent = permanent
         self.status = status
+        self.sentence = sentence
 
     def __str__(self) -> str:
         return self.message
+
+    def said_in(self, lang: str | None) -> str:
+        """The message in a team's language (the French `message` when no sentence was given)."""
+        from bot.messages import messages
+
+        return self.sentence(messages(lang)) if self.sentence else self.message
 
 
 class UnsafeSourceError(SourceError):
@@ -206,8 +216,15 @@ class HttpStatusError(SourceError):
         body: bytes = b"",
         retry_after_s: float | None = None,
         permanent: bool = False,
+        sentence: Callable[[Messages], str] | None = None,
     ) -> None:
-        super().__init__(message, retry_after_s=retry_after_s, permanent=permanent, status=status)
+        super().__init__(
+            message,
+            retry_after_s=retry_after_s,
+            permanent=permanent,
+            status=status,
+            sentence=sentence,
+        )
         self.body = body
 
 
@@ -230,8 +247,8 @@ class ConfigError(SourceError):
 class InvalidTargetError(SourceError):
     """What the team typed for a source cannot work; the message says how to write it."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, permanent=True)
+    def __init__(self, message: str, sentence: Callable[[Messages], str] | None = None) -> None:
+        super().__init__(message, permanent=True, sentence=sentence)
 
 
 class ConfiguredSource:

@@ -70,15 +70,25 @@ def normalize_url(text: str, example: str) -> str:
     """Clean a web address typed in a chat; raise `InvalidTargetError` with an example."""
     url = text.strip().strip("<>").split("|", 1)[0].strip()
     if not url:
-        raise InvalidTargetError(f"Il manque l'adresse. Exemple : {example}")
+        raise InvalidTargetError(
+            f"Il manque l'adresse. Exemple : {example}",
+            lambda say: say.address_missing(example),
+        )
     if "://" not in url:
         url = "https://" + url
     if len(url) > 2000:
-        raise InvalidTargetError("Cette adresse est trop longue (plus de 2 000 caractères).")
+        raise InvalidTargetError(
+            "Cette adresse est trop longue (plus de 2 000 caractères).",
+            lambda say: say.address_too_long(),
+        )
     try:
         netguard.check_scheme(url)
     except netguard.UnsafeURLError as exc:
-        raise InvalidTargetError(f"{exc} Exemple : {example}") from exc
+        said = exc.sentence
+        raise InvalidTargetError(
+            f"{exc} Exemple : {example}",
+            (lambda say: say.with_example(said(say), example)) if said else None,
+        ) from exc
     return url
 
 
@@ -155,7 +165,11 @@ def parse_feed(
 ) -> tuple[list[Mention], str | None]:
     """Parse feed bytes into mentions and the feed's title; `ContentError` when unreadable."""
     if not body.strip():
-        raise ContentError(f"Le flux {url[:300]} est vide : vérifiez l'adresse.", permanent=True)
+        raise ContentError(
+            f"Le flux {url[:300]} est vide : vérifiez l'adresse.",
+            permanent=True,
+            sentence=lambda say: say.feed_empty(url[:300]),
+        )
     try:
         parsed = feedparser.parse(
             io.BytesIO(body),
@@ -168,8 +182,11 @@ def parse_feed(
         entries: list[dict[str, Any]] = list(dict.get(parsed, "entries") or [])[:MAX_ENTRIES]
         version = str(dict.get(parsed, "version") or "")
     except Exception as exc:  # feedparser has no documented exception set
+        error = type(exc).__name__
         raise ContentError(
-            f"Le flux {url[:300]} est illisible ({type(exc).__name__}).", permanent=True
+            f"Le flux {url[:300]} est illisible ({error}).",
+            permanent=True,
+            sentence=lambda say: say.feed_unreadable(url[:300], error),
         ) from exc
     if not version and not entries:
         if not _looks_like_html(body, content_type) and dict.get(parsed, "bozo"):
@@ -178,12 +195,14 @@ def parse_feed(
                 f"Le flux {url[:300]} est illisible ({detail}). Vérifiez que l'adresse mène "
                 "bien à un flux RSS ou Atom.",
                 permanent=True,
+                sentence=lambda say: say.feed_malformed(url[:300], detail),
             )
         raise ContentError(
             f"L'adresse {url[:300]} ne renvoie pas un flux RSS ou Atom. Pour surveiller une "
             "page web, utilisez : /source page URL SÉLECTEUR (exemple : "
             "/source page https://exemple.fr/avis .avis).",
             permanent=True,
+            sentence=lambda say: say.not_a_feed(url[:300]),
         )
     raws = _raw_items(body, str(dict.get(parsed, "encoding") or "utf-8"), len(entries))
     mentions = [

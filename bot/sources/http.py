@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -29,6 +30,9 @@ from bot.sources.base import (
     UnreachableError,
     UnsafeSourceError,
 )
+
+if TYPE_CHECKING:
+    from bot.messages import Messages
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -96,8 +100,10 @@ class HttpResponse:
         try:
             return json.loads(self.body)
         except ValueError as exc:
+            problem = str(exc)
             raise ContentError(
-                f"La réponse de {host_of(self.url)} n'est pas du JSON lisible ({exc}).",
+                f"La réponse de {host_of(self.url)} n'est pas du JSON lisible ({problem}).",
+                sentence=functools.partial(_not_json, host_of(self.url), problem),
             ) from exc
 
 
@@ -210,7 +216,7 @@ async def check_address(url: str, config: SourceConfig, *, via: str | None = Non
     try:
         addresses = await netguard.resolve(host)
     except netguard.UnsafeURLError as exc:
-        raise UnreachableError(str(exc)) from exc
+        raise UnreachableError(str(exc), sentence=exc.sentence) from exc
     blocked = _networks(config.blocked_networks)
     for addr in addresses:
         internal = not config.allow_private and not netguard.is_public_address(addr)
@@ -220,6 +226,9 @@ async def check_address(url: str, config: SourceConfig, *, via: str | None = Non
                 f"{where} mène à un réseau interne ({addr}) : Vigie refuse de la consulter. "
                 "Donnez l'adresse publique de la page.",
                 permanent=True,
+                sentence=functools.partial(
+                    _address_internal, url, host_of(via) if via else None, str(addr)
+                ),
             )
 
 
@@ -265,7 +274,8 @@ async def fetch(
 def _timeout(url: str, config: SourceConfig) -> FetchTimeoutError:
     return FetchTimeoutError(
         f"{host_of(url)} n'a pas répondu à temps ({format_delay(config.timeout_s)}). "
-        "Vigie réessaiera au prochain passage."
+        "Vigie réessaiera au prochain passage.",
+        sentence=lambda say: say.source_timeout(host_of(url), format_delay(config.timeout_s)),
     )
 
 
@@ -360,13 +370,11 @@ async def _send(
     except httpx.ConnectError as exc:
         raise UnreachableError(
             f"Impossible de joindre {host} : connexion refusée ou site hors ligne. "
-            "Vigie réessaiera au prochain passage."
+            "Vigie réessaiera au prochain passage.",
+            sentence=lambda say: say.source_unreachable(host),
         ) from exc
     except httpx.HTTPError as exc:
-        raise UnreachableError(
-            f"La connexion avec {host} a échoué ({type(exc).__name__}). "
-            "Vigie réessaiera au prochain passage."
-        ) from exc
+        raise _broken(host, exc, reading=False) from exc
     try:
         status = response.status_code
         if status in REDIRECT_STATUSES or status == 304:
@@ -383,10 +391,7 @@ async def _send(
     except httpx.DecodingError as exc:
         raise ContentError(f"La réponse compressée de {host} est illisible ({exc}).") from exc
     except httpx.HTTPError as exc:
-        raise UnreachableError(
-            f"La connexion avec {host} a été coupée pendant la lecture ({type(exc).__name__}). "
-            "Vigie réessaiera au prochain passage."
-        ) from exc
+        raise _broken(host, exc, reading=True) from exc
     finally:
         await response.aclose()
 
@@ -411,8 +416,24 @@ def _too_large(url: str, limit: int) -> TooLargeError:
     return TooLargeError(
         f"La réponse de {host_of(url)} dépasse {size} : Vigie l'ignore. "
         "Surveillez plutôt un flux RSS ou une page d'avis plus précise.",
+        sentence=lambda say: say.source_too_large(host_of(url), limit),
         permanent=True,
     )
+
+
+def _broken(host: str, exc: httpx.HTTPError, *, reading: bool) -> UnreachableError:
+    """A connection that failed, or broke while reading the answer (`reading`)."""
+    error = type(exc).__name__
+    what = "a été coupée pendant la lecture" if reading else "a échoué"
+    return UnreachableError(
+        f"La connexion avec {host} {what} ({error}). Vigie réessaiera au prochain passage.",
+        sentence=functools.partial(_connection_failed, host, error, reading),
+    )
+
+
+def _connection_failed(host: str, error: str, reading: bool, say: Messages) -> str:
+    """A connection that failed (or broke while reading) in a team's language."""
+    return say.source_connection_failed(host, error, reading)
 
 
 def _status_error(url: str, status: int, headers: httpx.Headers, body: bytes) -> HttpStatusError:
@@ -422,15 +443,18 @@ def _status_error(url: str, status: int, headers: httpx.Headers, body: bytes) ->
         wait = DEFAULT_RATE_LIMIT_DELAY_S if delay is None else delay
         return RateLimitedError(
             f"{host} demande de ralentir (erreur 429) : nouvel essai dans {format_delay(wait)}.",
+            sentence=lambda say: say.source_rate_limited(host, format_delay(wait)),
             status=status,
             body=body,
             retry_after_s=wait,
         )
     if status >= 500:
         delay = parse_retry_after(headers.get("retry-after"))
-        later = f"dans {format_delay(delay)}" if delay is not None else "au prochain passage"
+        then = format_delay(delay) if delay is not None else None
+        later = f"dans {then}" if then is not None else "au prochain passage"
         return ServerError(
             f"{host} est en difficulté (erreur {status}) : nouvel essai {later}.",
+            sentence=lambda say: say.source_server_error(host, status, then),
             status=status,
             body=body,
             retry_after_s=delay,
@@ -440,6 +464,7 @@ def _status_error(url: str, status: int, headers: httpx.Headers, body: bytes) ->
         return HttpStatusError(
             f"La page {url[:300]} est {what} (erreur {status}). Vérifiez l'adresse, "
             "ou retirez cette source avec /source retirer.",
+            sentence=lambda say: say.source_page_gone(url[:300], status),
             status=status,
             body=body,
             permanent=True,
@@ -448,13 +473,25 @@ def _status_error(url: str, status: int, headers: httpx.Headers, body: bytes) ->
         return HttpStatusError(
             f"{host} refuse l'accès à cette page (erreur {status}). "
             "Vigie ne surveille que des pages publiques, sans identifiant.",
+            sentence=lambda say: say.source_forbidden(host, status),
             status=status,
             body=body,
             permanent=True,
         )
     return HttpStatusError(
         f"{host} a refusé la demande (erreur {status}). Vérifiez l'adresse.",
+        sentence=lambda say: say.source_refused(host, status),
         status=status,
         body=body,
         permanent=True,
     )
+
+
+def _address_internal(url: str, via: str | None, address: str, say: Messages) -> str:
+    """« This address leads to an internal network » in a team's language."""
+    return say.address_internal(url, via, address)
+
+
+def _not_json(host: str, problem: str, say: Messages) -> str:
+    """« The answer is not readable JSON » in a team's language."""
+    return say.not_json(host, problem)

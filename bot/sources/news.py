@@ -79,10 +79,14 @@ class NewsSource(ConfiguredSource):
         if not query.strip('" '):
             raise InvalidTargetError(
                 "La recherche Google Actualités est vide. Exemple : /source actus 1 "
-                "(le numéro du nom surveillé, tel que /liste l'affiche)."
+                "(le numéro du nom surveillé, tel que /liste l'affiche).",
+                lambda say: say.news_query_empty(),
             )
         if len(query) > MAX_QUERY_CHARS:
-            raise InvalidTargetError("Cette recherche est trop longue (plus de 500 caractères).")
+            raise InvalidTargetError(
+                "Cette recherche est trop longue (plus de 500 caractères).",
+                lambda say: say.news_query_too_long(MAX_QUERY_CHARS),
+            )
         return query, None
 
     def describe(self, spec: SourceSpec) -> str:

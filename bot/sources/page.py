@@ -4,12 +4,14 @@ selector picks, each keyed by something stable (element id, permalink, author an
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import re
 import threading
 import warnings
 from collections import Counter
 from dataclasses import replace
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import httpx
@@ -30,6 +32,9 @@ from bot.sources.feed import normalize_url
 from bot.sources.http import ACCEPT_HTML, fetch, host_of
 from bot.sources.schema_reviews import extract
 from bot.sources.text import MAX_RAW_CHARS, cap, html_to_line, html_to_text, one_line
+
+if TYPE_CHECKING:
+    from bot.messages import Messages
 
 MAX_ITEMS = 500
 MAX_SELECTOR_CHARS = 300
@@ -54,17 +59,22 @@ def validate_selector(selector: str | None) -> str:
     if not text:
         raise InvalidTargetError(
             "Il manque le sélecteur CSS des éléments à surveiller (par exemple .avis, "
-            f"article.review ou #commentaires li). Exemple : {_EXAMPLE}"
+            f"article.review ou #commentaires li). Exemple : {_EXAMPLE}",
+            lambda say: say.selector_missing(_EXAMPLE),
         )
     if len(text) > MAX_SELECTOR_CHARS:
-        raise InvalidTargetError("Ce sélecteur CSS est trop long (plus de 300 caractères).")
+        raise InvalidTargetError(
+            "Ce sélecteur CSS est trop long (plus de 300 caractères).",
+            lambda say: say.selector_too_long(MAX_SELECTOR_CHARS),
+        )
     try:
         soupsieve.compile(text)
     except (soupsieve.SelectorSyntaxError, ValueError) as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InvalidTargetError(
             f"Le sélecteur CSS « {text} » est invalide ({first_line}). "
-            f"Exemples valides : .avis, article.review, #commentaires li. Exemple : {_EXAMPLE}"
+            f"Exemples valides : .avis, article.review, #commentaires li. Exemple : {_EXAMPLE}",
+            lambda say: say.selector_invalid(text, first_line, _EXAMPLE),
         ) from exc
     return text
 
@@ -118,6 +128,7 @@ class PageSource(ConfiguredSource):
                 f"L'adresse {response.url[:300]} ne renvoie pas une page web "
                 f"({response.content_type}). Donnez l'adresse de la page qui affiche les avis.",
                 permanent=True,
+                sentence=functools.partial(_not_a_page, response.url[:300], response.content_type),
             )
         # Always in a worker thread: the event loop must never wait on `_PARSE_LOCK`.
         if selector is None:
@@ -145,8 +156,11 @@ def parse_schema_page(
             soup = BeautifulSoup(body, "html.parser", from_encoding=charset)
             data = extract(soup, url)
         except Exception as exc:  # html.parser may fail on hostile markup
+            error = type(exc).__name__
             raise ContentError(
-                f"La page {url[:300]} est illisible ({type(exc).__name__}).", permanent=True
+                f"La page {url[:300]} est illisible ({error}).",
+                permanent=True,
+                sentence=functools.partial(_unreadable_page, url[:300], error),
             ) from exc
         title_tag = soup.find("title")
         title = html_to_line(title_tag.get_text()) if isinstance(title_tag, Tag) else None
@@ -192,8 +206,11 @@ def parse_page(
             soup = BeautifulSoup(body, "html.parser", from_encoding=charset)
             items = soup.select(selector, limit=MAX_ITEMS)
         except Exception as exc:  # html.parser and soupsieve may fail on hostile markup
+            error = type(exc).__name__
             raise ContentError(
-                f"La page {url[:300]} est illisible ({type(exc).__name__}).", permanent=True
+                f"La page {url[:300]} est illisible ({error}).",
+                permanent=True,
+                sentence=functools.partial(_unreadable_page, url[:300], error),
             ) from exc
         title_tag = soup.find("title")
         title = html_to_line(title_tag.get_text()) if isinstance(title_tag, Tag) else None
@@ -215,6 +232,7 @@ def parse_page(
             "peut-être changé de présentation, ou s'affiche par JavaScript. Vérifiez le "
             f"sélecteur. Exemple : {_EXAMPLE}",
             permanent=True,
+            sentence=lambda say: say.selector_finds_nothing(selector, url[:300], _EXAMPLE),
         )
     return mentions, title or None, len(items) < MAX_ITEMS
 
@@ -270,3 +288,13 @@ def _item_link(item: Tag, page_url: str) -> str:
             if link.startswith(("https://", "http://")):
                 return link
     return page_url
+
+
+def _not_a_page(url: str, content_type: str, say: Messages) -> str:
+    """« This address is not a web page » in a team's language."""
+    return say.not_a_page(url, content_type)
+
+
+def _unreadable_page(url: str, error: str, say: Messages) -> str:
+    """« This page cannot be read » in a team's language."""
+    return say.page_unreadable(url, error)

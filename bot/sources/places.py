@@ -44,7 +44,8 @@ def parse_place_id(text: str) -> str:
         raise InvalidTargetError(
             f"« {cap(text.strip(), 80)} » n'est pas un identifiant de lieu Google (place ID). "
             "Il ressemble à ChIJN1t_tDeuEmsRUsoyG83frY4 ; l'outil « Place ID Finder » de Google "
-            f"le donne à partir du nom du cabinet. Exemple : {_EXAMPLE}"
+            f"le donne à partir du nom du cabinet. Exemple : {_EXAMPLE}",
+            lambda say: say.not_a_place_id(cap(text.strip(), 80), _EXAMPLE),
         )
     return place_id
 

@@ -6,7 +6,9 @@ returns up to five candidates with their address, rating and review count to cho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -14,6 +16,9 @@ from bot.sources.base import ConfigError, ContentError, HttpStatusError, SourceC
 from bot.sources.http import ACCEPT_JSON, fetch
 from bot.sources.places import google_error
 from bot.sources.text import one_line
+
+if TYPE_CHECKING:
+    from bot.messages import Messages
 
 MAX_CANDIDATES = 5
 # Fields of the « Text Search Enterprise » SKU (rating and count are Enterprise fields).
@@ -58,6 +63,7 @@ async def search_places(
             "La recherche de fiche Google demande une clé d'API Places : la personne qui gère "
             "le serveur doit renseigner VIGIE_GOOGLE_PLACES_API_KEY (voir le README, section "
             "Google). En attendant, donnez directement l'identifiant de lieu (place ID).",
+            sentence=lambda say: say.places_search_needs_key(),
             permanent=True,
         )
     url = f"{config.places_api_url.rstrip('/')}/places:searchText"
@@ -120,6 +126,7 @@ def _candidate(place: object) -> Candidate | None:
 def _search_error(exc: HttpStatusError) -> HttpStatusError:
     status, message = google_error(exc)
     said = f" (Google : {message})" if message else ""
+    google = message or None
     code = exc.status or 0
     if code == 429 or code >= 500:
         return HttpStatusError(
@@ -127,19 +134,24 @@ def _search_error(exc: HttpStatusError) -> HttpStatusError:
             " réessayez dans quelques minutes.",
             status=code,
             body=exc.body,
+            sentence=lambda say: say.places_search_unavailable(code),
         )
+    sentence: Callable[[Messages], str]
     if "API_KEY" in status or "API key" in message:
         text = (
             "La clé d'API Google Places est refusée : la personne qui gère le serveur doit "
             "vérifier VIGIE_GOOGLE_PLACES_API_KEY et que « Places API (New) » est activée pour "
             f"cette clé dans la console Google Cloud{said}."
         )
+        sentence = lambda say: say.places_key_refused(google)  # noqa: E731
     elif code == 403:
         text = (
             "Google refuse la recherche avec cette clé : activez « Places API (New) » et la "
             "facturation dans la console Google Cloud, ou levez les restrictions de la clé "
             f"(VIGIE_GOOGLE_PLACES_API_KEY){said}."
         )
+        sentence = lambda say: say.places_search_forbidden(google)  # noqa: E731
     else:
         text = f"Google Places a refusé la recherche (erreur {code}){said}."
-    return HttpStatusError(text, status=code, body=exc.body, permanent=True)
+        sentence = lambda say: say.places_search_refused(code, google)  # noqa: E731
+    return HttpStatusError(text, status=code, body=exc.body, permanent=True, sentence=sentence)

@@ -22,6 +22,7 @@ from bot.chat.places import place, places
 from bot.chat.types import Reply
 from bot.clock import later, utcnow
 from bot.match.matcher import Matcher
+from bot.messages import messages
 from bot.models import Mention, StoredMention, TeamSettings, Triage, Watch
 from bot.notify.alert_text import (
     baseline_alert,
@@ -192,6 +193,10 @@ class Monitor:
             return host_of(row.target)
         return row.kind
 
+    async def _lang(self, row: SourceRow) -> str:
+        """The language of the team that owns a source."""
+        return (await self.services.store.teams.settings(row.team_id)).language
+
     async def poll(self, row: SourceRow, cycle: list[SourceSuccess] | None = None) -> PollOutcome:
         """Poll one source and record everything it brought, or its failure.
 
@@ -203,7 +208,7 @@ class Monitor:
         source = self.sources.get(row.kind)
         outcome = PollOutcome(row.id)
         if source is None:
-            outcome.error = f"type de source inconnu : {row.kind}"
+            outcome.error = messages(await self._lang(row)).poll_unknown_kind(row.kind)
             await store.sources.record_failure(row.id, outcome.error, utcnow() + MAX_BACKOFF)
             return outcome
         spec = SourceSpec(row.id, row.team_id, row.kind, row.target, row.selector, row.watch_id)
@@ -217,10 +222,11 @@ class Monitor:
         except SourceError as exc:
             outcome.error = exc.message
             await self._count_calls(row, 1)
+            lang = await self._lang(row)
             await self._failed(
                 row,
                 source,
-                exc.message,
+                exc.said_in(lang),
                 exc.retry_after_s,
                 exc.permanent,
                 tell_now=isinstance(exc, ConfigError | ConfigAuthError),
@@ -228,7 +234,7 @@ class Monitor:
             return outcome
         except Exception as exc:  # a bug in one source must not stop the others
             log.exception("source %s failed unexpectedly", row.id)
-            outcome.error = f"erreur inattendue ({type(exc).__name__})"
+            outcome.error = messages(await self._lang(row)).poll_unexpected(type(exc).__name__)
             await self._failed(row, source, outcome.error, None, False)
             return outcome
         calls = result.summary.get("calls")
@@ -237,7 +243,7 @@ class Monitor:
             await self._record(row, source, spec, result, outcome)
         except Exception:
             log.exception("recording source %s failed", row.id)
-            outcome.error = "erreur interne à l'enregistrement"
+            outcome.error = messages(await self._lang(row)).poll_not_recorded()
             await self._failed(row, source, outcome.error, None, False)
             return outcome
         success = SourceSuccess(row.id, result.state.to_json(), self._next_poll(source))
