@@ -53,10 +53,6 @@ class Context:
     commands: CommandBook
     progress: Progress | None = None
 
-    def tr(self, fr: str, en: str) -> str:
-        """Pick the team's language (French first)."""
-        return en if self.lang == "en" else fr
-
     @property
     def team(self) -> int:
         """The team id of a bound chat (the router guarantees it for `needs_team` commands)."""
