@@ -13,8 +13,9 @@ from bot.settings import Settings, load_settings
 from tests.harness import ChatHarness
 from vigie.app import make_router, open_services
 
-# The loopback web server fixture (`fakeweb`) is shared by several test modules.
-pytest_plugins = ("tests.fakeweb",)
+# The loopback web server fixture (`fakeweb`) is shared by several test modules; the Hypothesis
+# profile (bounded for CI unless VIGIE_HYPOTHESIS=thorough) is loaded once for every module.
+pytest_plugins = ("tests.fakeweb", "tests.hypothesis_profiles")
 
 
 @pytest.fixture

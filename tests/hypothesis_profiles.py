@@ -1,8 +1,8 @@
 """Hypothesis run lengths: bounded by default for a shared 2-core CI machine; deeper on demand.
 
 `VIGIE_HYPOTHESIS=thorough` runs many more examples (minutes, for a quiet afternoon); the
-default profile keeps the whole property suite well under a minute. Each test module that
-uses Hypothesis imports this module, which loads the chosen profile.
+default profile keeps the whole property suite well under a minute. `tests/conftest.py` loads
+this module as a pytest plugin, so every test module gets the chosen profile.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from aiohttp import web
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-import tests.hypothesis_profiles  # noqa: F401 - loads the bounded profile
 from bot.chat.spantext import BIDI_CONTROLS
 from bot.models import Mention
 from bot.sources import (

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from hypothesis import given
 from hypothesis import strategies as st
 
-import tests.hypothesis_profiles  # noqa: F401 - loads the bounded profile
 from adapters.plain import render_plain
 from adapters.slack.dispatch import is_command
 from adapters.slack.render import (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import methodcaller
 from typing import TYPE_CHECKING
 
 import httpx
@@ -143,15 +144,15 @@ def _search_error(exc: HttpStatusError) -> HttpStatusError:
             "vérifier VIGIE_GOOGLE_PLACES_API_KEY et que « Places API (New) » est activée pour "
             f"cette clé dans la console Google Cloud{said}."
         )
-        sentence = lambda say: say.places_key_refused(google)  # noqa: E731
+        sentence = methodcaller("places_key_refused", google)
     elif code == 403:
         text = (
             "Google refuse la recherche avec cette clé : activez « Places API (New) » et la "
             "facturation dans la console Google Cloud, ou levez les restrictions de la clé "
             f"(VIGIE_GOOGLE_PLACES_API_KEY){said}."
         )
-        sentence = lambda say: say.places_search_forbidden(google)  # noqa: E731
+        sentence = methodcaller("places_search_forbidden", google)
     else:
         text = f"Google Places a refusé la recherche (erreur {code}){said}."
-        sentence = lambda say: say.places_search_refused(code, google)  # noqa: E731
+        sentence = methodcaller("places_search_refused", code, google)
     return HttpStatusError(text, status=code, body=exc.body, permanent=True, sentence=sentence)
