@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -12,16 +11,16 @@ import aiohttp
 import pytest
 
 from adapters.console import CHAT_ID, ConsoleAdapter
-from adapters.slack import SlackAdapter
 from bot.capture.evidence import capture_service
 from bot.models import Flag, Mention, Severity, Triage
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings, load_settings
-from tests.fake_slack import BOT_TOKEN, CHANNEL, SIGNING_SECRET, FakeSlack, SlackUser
+from tests.fake_slack import CHANNEL, FakeSlack, SlackUser
 from tests.fake_telegram import LIMITS, FakeTelegram, make_adapter, running
 from tests.fakeweb import FakeWeb
 from tests.harness import ChatHarness
+from tests.slack_app import running_adapter
 from vigie.app import make_router, open_services
 
 GROUP = -1005550002
@@ -113,41 +112,26 @@ async def test_telegram_capture_without_browser_is_not_called_proof(
 async def test_slack_capture_without_browser_is_not_called_proof(
     router: Router, services: Services, team_id: int, engine: None, page_url: str
 ) -> None:
-    async with FakeSlack() as fake_slack:
-        adapter = SlackAdapter(
-            router,
-            bot_token=BOT_TOKEN,
-            signing_secret=SIGNING_SECRET,
-            api_url=fake_slack.api_url,
-            http_port=0,
-            http_host="127.0.0.1",
-            time_scale=50,
-        )
-        task = asyncio.create_task(adapter.run())
-        try:
-            await asyncio.wait_for(adapter.ready.wait(), 5)
-            url = f"http://127.0.0.1:{adapter.http_port}/slack/events"
-            async with aiohttp.ClientSession() as session:
-                user = SlackUser(session, url)
-                code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
-                assert (await user.command(f"rejoindre {code}")).status == 200
-                await adapter.dispatcher.drain()
-                assert (await user.command(f"capture {page_url}")).status == 200
-                await adapter.dispatcher.drain()
-            texts = []
-            for message in fake_slack.messages(CHANNEL):
-                texts.append(message.get("text", ""))
-                for block in message.get("blocks") or []:
-                    if block["type"] == "section":
-                        texts.append(block["text"]["text"])
-                    if block["type"] == "context":
-                        texts.extend(e["text"] for e in block["elements"])
-            for call in fake_slack.calls_to("files.completeUploadExternal"):
-                texts.append(str(call.get("initial_comment", "")))
-            assert_honest_failure("\n".join(texts).replace("*", ""))
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+    async with FakeSlack() as fake_slack, running_adapter(router, fake_slack) as adapter:
+        url = f"http://127.0.0.1:{adapter.http_port}/slack/events"
+        async with aiohttp.ClientSession() as session:
+            user = SlackUser(session, url)
+            code = await services.store.teams.create_invite(team_id, ttl=timedelta(hours=1))
+            assert (await user.command(f"rejoindre {code}")).status == 200
+            await adapter.dispatcher.drain()
+            assert (await user.command(f"capture {page_url}")).status == 200
+            await adapter.dispatcher.drain()
+        texts = []
+        for message in fake_slack.messages(CHANNEL):
+            texts.append(message.get("text", ""))
+            for block in message.get("blocks") or []:
+                if block["type"] == "section":
+                    texts.append(block["text"]["text"])
+                if block["type"] == "context":
+                    texts.extend(e["text"] for e in block["elements"])
+        for call in fake_slack.calls_to("files.completeUploadExternal"):
+            texts.append(str(call.get("initial_comment", "")))
+        assert_honest_failure("\n".join(texts).replace("*", ""))
 
 
 async def test_insurer_letter_citing_a_failed_capture_does_not_present_it_as_proof(

@@ -87,7 +87,7 @@ def rows_with(image: Image.Image, colour: tuple[int, int, int], x: int) -> list[
     return [
         y
         for y in range(rgb.height)
-        if all(abs(a - b) <= 3 for a, b in zip(rgb.getpixel((x, y)), colour, strict=True))  # type: ignore[arg-type]
+        if all(abs(a - b) <= 3 for a, b in zip(rgb.getpixel((x, y)), colour, strict=True))
     ]
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot.clock import utcnow
+from bot.models import WatchKind
 from bot.services import Services
 from bot.settings import Settings
 from bot.sources import SourceConfig
@@ -50,7 +51,9 @@ async def test_purge_keeps_open_cases_and_evidence_and_never_resurrects_what_it_
 
     fakeweb.route("/alerts", feed)
     chat = await store.teams.bind_chat(team_id, "test", "chat-1")
-    await store.watches.add(team_id, "Marie Dupont", _practitioner(), title="Dr", city="Lyon")
+    await store.watches.add(
+        team_id, "Marie Dupont", WatchKind.PRACTITIONER, title="Dr", city="Lyon"
+    )
     await store.sources.add(
         team_id, "feed", fakeweb.url("/alerts"), selector=None, watch_id=None, interval_s=900
     )
@@ -117,9 +120,3 @@ async def test_purge_keeps_open_cases_and_evidence_and_never_resurrects_what_it_
     [last] = await monitor.poll_due()
     assert last.new == 0
     assert chat.team_id == team_id
-
-
-def _practitioner():  # type: ignore[no-untyped-def]
-    from bot.models import WatchKind
-
-    return WatchKind.PRACTITIONER

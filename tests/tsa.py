@@ -85,7 +85,7 @@ class _KeyCache:
         )
 
 
-dummy_client.serialization = _KeyCache  # type: ignore[attr-defined]
+dummy_client.serialization = _KeyCache
 
 
 class LoopbackTSA:
